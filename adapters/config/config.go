@@ -1,0 +1,136 @@
+// Package config is the one place that reads Leida's configuration from the
+// environment. A missing or invalid value fails at start-up naming the variable.
+package config
+
+import (
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+)
+
+// Config is the whole configuration.
+type Config struct {
+	DatabaseURL       string
+	HTTPAddr          string
+	PublicBaseURL     string
+	TimeZone          *time.Location
+	AuthMaxSkew       time.Duration
+	MediaRoot         string
+	WechatAPIBaseURL  string
+	WechatAppID       string
+	WechatAppSecret   string
+	WecomAPIBaseURL   string
+	WecomCorpID       string
+	WecomSecret       string
+	FrontendBaseURL   string
+	FrontendErrorPath string
+	LogLevel          slog.Level
+	LogFormat         string
+}
+
+// Defaults as documented in ARCHITECTURE.md.
+var defaults = map[string]string{
+	"DATABASE_URL":        "postgres://postgres@127.0.0.1:5432/leida?sslmode=disable",
+	"HTTP_ADDR":           ":8000",
+	"PUBLIC_BASE_URL":     "http://127.0.0.1:8000/",
+	"TIME_ZONE":           "Asia/Shanghai",
+	"AUTH_MAX_SKEW":       "10m",
+	"MEDIA_ROOT":          "./var/media",
+	"WECHAT_API_BASE_URL": "https://api.weixin.qq.com",
+	"WECHAT_APP_ID":       "",
+	"WECHAT_APP_SECRET":   "",
+	"WECOM_API_BASE_URL":  "https://qyapi.weixin.qq.com",
+	"WECOM_CORP_ID":       "",
+	"WECOM_SECRET":        "",
+	"FRONTEND_BASE_URL":   "http://127.0.0.1:8080",
+	"FRONTEND_ERROR_PATH": "/err_page",
+	"LOG_LEVEL":           "info",
+	"LOG_FORMAT":          "json",
+}
+
+// Load reads the process environment.
+func Load() (Config, error) { return LoadFrom(os.LookupEnv) }
+
+// LoadFrom reads configuration through lookup (for tests).
+func LoadFrom(lookup func(string) (string, bool)) (Config, error) {
+	get := func(k string) string {
+		if v, ok := lookup(k); ok {
+			return strings.TrimSpace(v)
+		}
+		return defaults[k]
+	}
+	var c Config
+	var problems []string
+	bad := func(k, why string) { problems = append(problems, fmt.Sprintf("%s: %s", k, why)) }
+
+	c.DatabaseURL = get("DATABASE_URL")
+	if u, err := url.Parse(c.DatabaseURL); err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+		bad("DATABASE_URL", "must be a postgres:// URL")
+	}
+	c.HTTPAddr = get("HTTP_ADDR")
+	if !strings.Contains(c.HTTPAddr, ":") {
+		bad("HTTP_ADDR", "must be host:port or :port")
+	}
+	c.PublicBaseURL = get("PUBLIC_BASE_URL")
+	if !isHTTPURL(c.PublicBaseURL) {
+		bad("PUBLIC_BASE_URL", "must be an http(s) URL")
+	} else if !strings.HasSuffix(c.PublicBaseURL, "/") {
+		c.PublicBaseURL += "/"
+	}
+	loc, err := time.LoadLocation(get("TIME_ZONE"))
+	if err != nil {
+		bad("TIME_ZONE", "unknown time zone")
+	}
+	c.TimeZone = loc
+	if c.AuthMaxSkew, err = parseDuration(get("AUTH_MAX_SKEW")); err != nil || c.AuthMaxSkew < 0 {
+		bad("AUTH_MAX_SKEW", "must be a duration such as 10m, or 0")
+	}
+	c.MediaRoot = get("MEDIA_ROOT")
+	if c.MediaRoot == "" {
+		bad("MEDIA_ROOT", "must not be empty")
+	}
+	c.WechatAPIBaseURL = strings.TrimRight(get("WECHAT_API_BASE_URL"), "/")
+	if !isHTTPURL(c.WechatAPIBaseURL) {
+		bad("WECHAT_API_BASE_URL", "must be an http(s) URL")
+	}
+	c.WechatAppID, c.WechatAppSecret = get("WECHAT_APP_ID"), get("WECHAT_APP_SECRET")
+	c.WecomAPIBaseURL = strings.TrimRight(get("WECOM_API_BASE_URL"), "/")
+	if !isHTTPURL(c.WecomAPIBaseURL) {
+		bad("WECOM_API_BASE_URL", "must be an http(s) URL")
+	}
+	c.WecomCorpID, c.WecomSecret = get("WECOM_CORP_ID"), get("WECOM_SECRET")
+	c.FrontendBaseURL = strings.TrimRight(get("FRONTEND_BASE_URL"), "/")
+	if !isHTTPURL(c.FrontendBaseURL) {
+		bad("FRONTEND_BASE_URL", "must be an http(s) URL")
+	}
+	c.FrontendErrorPath = get("FRONTEND_ERROR_PATH")
+	if !strings.HasPrefix(c.FrontendErrorPath, "/") {
+		bad("FRONTEND_ERROR_PATH", "must start with /")
+	}
+	if err := c.LogLevel.UnmarshalText([]byte(get("LOG_LEVEL"))); err != nil {
+		bad("LOG_LEVEL", "must be debug, info, warn or error")
+	}
+	c.LogFormat = get("LOG_FORMAT")
+	if c.LogFormat != "json" && c.LogFormat != "text" {
+		bad("LOG_FORMAT", "must be json or text")
+	}
+	if len(problems) > 0 {
+		return Config{}, fmt.Errorf("invalid configuration: %s", strings.Join(problems, "; "))
+	}
+	return c, nil
+}
+
+func parseDuration(s string) (time.Duration, error) {
+	if s == "0" {
+		return 0, nil
+	}
+	return time.ParseDuration(s)
+}
+
+func isHTTPURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+}

@@ -1,0 +1,85 @@
+// Package http is the HTTP adapter: Echo v4, the legacy envelope and codes,
+// the route table, authentication and the handlers.
+package http
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+)
+
+// envelope is every answer: {"code","msg","data"} in that order.
+type envelope struct {
+	Code int `json:"code"`
+	Msg  any `json:"msg"`
+	Data any `json:"data"`
+}
+
+// empty is the legacy default data: {}.
+type empty struct{}
+
+const ctxEnvelopeCode = "leida.envelope_code"
+
+// writeJSON renders v as UTF-8 JSON without HTML escaping.
+func writeJSON(c echo.Context, status int, v any) error {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	return c.Blob(status, echo.MIMEApplicationJSON, bytes.TrimRight(buf.Bytes(), "\n"))
+}
+
+// respond writes an envelope with HTTP status.
+func respond(c echo.Context, status, code int, msg, data any) error {
+	if data == nil {
+		data = empty{}
+	}
+	if msg == nil {
+		msg = ""
+	}
+	c.Set(ctxEnvelopeCode, code)
+	return writeJSON(c, status, envelope{Code: code, Msg: msg, Data: data})
+}
+
+// ok is a 200 success envelope.
+func ok(c echo.Context, msg string, data any) error {
+	return respond(c, http.StatusOK, 200, msg, data)
+}
+
+// page is the legacy list payload.
+type page[T any] struct {
+	RetData   []T `json:"ret_data"`
+	DataCount int `json:"data_count"`
+}
+
+func newPage[T any](items []T, count int) page[T] {
+	if items == nil {
+		items = []T{}
+	}
+	return page[T]{RetData: items, DataCount: count}
+}
+
+// wireTime is the legacy date-time: 2006-01-02T15:04:05, plus .mmm when the
+// sub-second part is non-zero, in the configured zone.
+func wireTime(t time.Time, loc *time.Location) string {
+	t = t.In(loc)
+	s := t.Format("2006-01-02T15:04:05")
+	if us := t.Nanosecond() / 1000; us != 0 {
+		ms := t.Nanosecond() / 1e6
+		s += "." + string([]byte{byte('0' + ms/100), byte('0' + ms/10%10), byte('0' + ms%10)})
+	}
+	return s
+}
+
+// wireTimePtr renders a nullable date-time (null when absent).
+func wireTimePtr(t *time.Time, loc *time.Location) any {
+	if t == nil {
+		return nil
+	}
+	return wireTime(*t, loc)
+}

@@ -1,0 +1,89 @@
+package http
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"leida/domain/errs"
+	"leida/domain/paging"
+	"leida/domain/validate"
+	"leida/ports"
+)
+
+// maxMultipartMemory is kept in memory before spilling to temp files.
+const maxMultipartMemory = 8 << 20
+
+// parseBody reads a form-encoded or multipart body once.
+func parseBody(c echo.Context) error {
+	r := c.Request()
+	if r.PostForm != nil {
+		return nil
+	}
+	var err error
+	if ct := r.Header.Get(echo.HeaderContentType); len(ct) >= 19 && ct[:19] == "multipart/form-data" {
+		err = r.ParseMultipartForm(maxMultipartMemory)
+	} else {
+		err = r.ParseForm()
+	}
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return errs.TooLarge()
+		}
+		// An unreadable body is treated as an empty form: the fields are then missing.
+		r.PostForm = map[string][]string{}
+	}
+	return nil
+}
+
+// form returns the last value of a body field (the legacy reads the last of
+// repeated keys), and whether it was sent.
+func form(c echo.Context, key string) (string, bool) {
+	_ = parseBody(c)
+	vs, ok := c.Request().PostForm[key]
+	if !ok || len(vs) == 0 {
+		return "", false
+	}
+	return vs[len(vs)-1], true
+}
+
+// formValue is form without the presence flag.
+func formValue(c echo.Context, key string) string {
+	v, _ := form(c, key)
+	return v
+}
+
+// query returns the last value of a query parameter.
+func query(c echo.Context, key string) string {
+	vs := c.QueryParams()[key]
+	if len(vs) == 0 {
+		return ""
+	}
+	return vs[len(vs)-1]
+}
+
+// pathID is the numeric path id (routes only match digits).
+func pathID(c echo.Context) int64 {
+	n, _ := strconv.ParseInt(c.Param("id"), 10, 64)
+	return n
+}
+
+// listQuery reads paging, order and the named filters from the query string.
+// Bad paging answers 402 请求异常 with the error object in data.
+func listQuery(c echo.Context, defLength int, filters ...string) (ports.ListQuery, error) {
+	f := validate.New()
+	p := paging.Parse(f, query(c, "current_page"), query(c, "length"), defLength)
+	if err := f.ErrInData(402, "请求异常"); err != nil {
+		return ports.ListQuery{}, err
+	}
+	q := ports.ListQuery{Page: p, Order: query(c, "order"), Filters: map[string]string{}}
+	for _, name := range filters {
+		if v := query(c, name); v != "" {
+			q.Filters[name] = v
+		}
+	}
+	return q, nil
+}

@@ -1,0 +1,113 @@
+package http
+
+import (
+	"log/slog"
+	"net/http"
+	"slices"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"leida/domain/errs"
+	"leida/ports"
+)
+
+// Options are the adapter's settings (from configuration).
+type Options struct {
+	Location      *time.Location
+	PublicBaseURL string
+	MediaRoot     string
+	BodyLimit     string // e.g. "16M"
+	Logger        *slog.Logger
+}
+
+// Handlers holds the use cases the handlers call.
+type Handlers struct {
+	Auth        ports.Authenticator
+	Users       ports.UserAdmin
+	Roles       ports.RoleAdmin
+	Permissions ports.PermissionAdmin
+	Companies   ports.CompanyAdmin
+	Health      ports.HealthChecker
+	Options     Options
+}
+
+// NewServer builds the Echo instance with every route of the table.
+func NewServer(h *Handlers) *echo.Echo {
+	opts := h.Options
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	if opts.BodyLimit == "" {
+		opts.BodyLimit = "16M"
+	}
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.IPExtractor = echo.ExtractIPDirect()
+	e.HTTPErrorHandler = errorHandler(opts.Logger)
+	e.Pre(normalizePath)
+	e.Use(middleware.RequestID())
+	e.Use(accessLog(opts.Logger))
+	e.Use(recoverPanics)
+	e.Use(cors())
+	e.Use(middleware.BodyLimit(opts.BodyLimit))
+	for _, rt := range routeTable() {
+		e.Any(rt.path, h.endpoint(rt))
+	}
+	if opts.MediaRoot != "" {
+		e.Static("/statics", opts.MediaRoot)
+	}
+	// Unknown paths: the 404 envelope (via the error handler).
+	e.RouteNotFound("/*", func(echo.Context) error { return errs.UnknownRoute() })
+	return e
+}
+
+// endpoint applies, in the legacy order, the path-id check, authentication,
+// the method check, then the handler.
+func (h *Handlers) endpoint(rt route) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		for _, name := range c.ParamNames() {
+			if !digits(c.Param(name)) {
+				return errs.UnknownRoute()
+			}
+		}
+		if err := authenticate(h.Auth, rt.auth, c); err != nil {
+			return err
+		}
+		if rt.methods != nil && !slices.Contains(rt.methods, c.Request().Method) {
+			msg := rt.methodMsg
+			if msg == "" {
+				msg = "请求异常"
+			}
+			return errs.WrongMethod(msg)
+		}
+		return rt.handle(h, c)
+	}
+}
+
+func digits(s string) bool {
+	if s == "" || len(s) > 18 {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// Healthz answers while the process runs.
+func (h *Handlers) Healthz(c echo.Context) error { return ok(c, "ok", nil) }
+
+// Readyz answers when the database does.
+func (h *Handlers) Readyz(c echo.Context) error {
+	if err := h.Health.Ping(c.Request().Context()); err != nil {
+		if _, isTyped := errs.As(err); isTyped {
+			return err
+		}
+		return errs.Unavailable(err)
+	}
+	return respond(c, http.StatusOK, 200, "ready", nil)
+}

@@ -1,0 +1,133 @@
+// Package postgres is the persistence adapter: GORM over PostgreSQL, the
+// transaction runner, repositories and migrations.
+package postgres
+
+import (
+	"context"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	pgdriver "gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+
+	"leida/domain/errs"
+	"leida/ports"
+)
+
+// DB owns the connection pool and the time zone used to read date filters.
+type DB struct {
+	gorm *gorm.DB
+	loc  *time.Location
+}
+
+// Open connects (lazily: a database that is down answers 503 per request
+// rather than preventing start-up of commands that do not need it).
+func Open(url string, loc *time.Location) (*DB, error) {
+	g, err := gorm.Open(pgdriver.New(pgdriver.Config{DSN: url}), &gorm.Config{
+		Logger:         logger.New(log.New(io.Discard, "", 0), logger.Config{LogLevel: logger.Silent}),
+		TranslateError: true,
+		PrepareStmt:    false,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("database: %w", err)
+	}
+	sqlDB, err := g.DB()
+	if err != nil {
+		return nil, err
+	}
+	sqlDB.SetMaxOpenConns(20)
+	sqlDB.SetMaxIdleConns(10)
+	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+	if loc == nil {
+		loc = time.UTC
+	}
+	return &DB{gorm: g, loc: loc}, nil
+}
+
+// Close releases the pool.
+func (d *DB) Close() error {
+	sqlDB, err := d.gorm.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.Close()
+}
+
+// Ping checks the database answers (readiness).
+func (d *DB) Ping(ctx context.Context) error {
+	sqlDB, err := d.gorm.DB()
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	return translate(sqlDB.PingContext(ctx))
+}
+
+type txKey struct{}
+
+// conn is the transaction carried by ctx, or the pool.
+func (d *DB) conn(ctx context.Context) *gorm.DB {
+	if tx, ok := ctx.Value(txKey{}).(*gorm.DB); ok {
+		return tx
+	}
+	return d.gorm.WithContext(ctx)
+}
+
+// Run implements ports.TxRunner; nested calls join the outer transaction.
+func (d *DB) Run(ctx context.Context, fn func(ctx context.Context) error) error {
+	if _, ok := ctx.Value(txKey{}).(*gorm.DB); ok {
+		return fn(ctx)
+	}
+	return translate(d.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		return fn(context.WithValue(ctx, txKey{}, tx))
+	}))
+}
+
+var _ ports.TxRunner = (*DB)(nil)
+
+// translate maps driver errors onto the ports' and domain's vocabulary.
+func translate(err error) error {
+	if err == nil {
+		return nil
+	}
+	if _, ok := errs.As(err); ok {
+		return err
+	}
+	switch {
+	case errors.Is(err, ports.ErrNotFound), errors.Is(err, gorm.ErrRecordNotFound):
+		return ports.ErrNotFound
+	case errors.Is(err, ports.ErrDuplicate), errors.Is(err, gorm.ErrDuplicatedKey):
+		return ports.ErrDuplicate
+	case errors.Is(err, context.Canceled):
+		return err
+	}
+	if unavailable(err) {
+		return errs.Unavailable(err)
+	}
+	return fmt.Errorf("database: %w", err)
+}
+
+func unavailable(err error) bool {
+	var ce *pgconn.ConnectError
+	var ne net.Error
+	var pe *pgconn.PgError
+	switch {
+	case errors.As(err, &ce), errors.Is(err, driver.ErrBadConn), errors.As(err, &ne):
+		return true
+	case errors.As(err, &pe):
+		// 57P0x: admin shutdown, crash shutdown, cannot connect now; 53300: too many connections.
+		return strings.HasPrefix(pe.Code, "57P0") || pe.Code == "53300"
+	}
+	msg := err.Error()
+	return strings.Contains(msg, "connection refused") || strings.Contains(msg, "conn closed") ||
+		strings.Contains(msg, "failed to connect")
+}

@@ -1,0 +1,92 @@
+// Package pgtest gives tests a fresh, migrated, throw-away PostgreSQL
+// database, dropped when the test (or test binary) ends.
+package pgtest
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"fmt"
+	"net/url"
+	"os"
+	"testing"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx"
+
+	"leida/adapters/postgres"
+)
+
+// ServerURL is the server the throw-away databases live on: DATABASE_URL
+// (any database name), else the local default.
+func ServerURL() string {
+	if v := os.Getenv("DATABASE_URL"); v != "" {
+		return v
+	}
+	return "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
+}
+
+func withDB(raw, name string) (string, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "", err
+	}
+	u.Path = "/" + name
+	return u.String(), nil
+}
+
+// Create makes and migrates a new database and returns its URL and a drop function.
+func Create(prefix string) (string, func(), error) {
+	admin, err := withDB(ServerURL(), "postgres")
+	if err != nil {
+		return "", nil, err
+	}
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	name := fmt.Sprintf("leida_test_%s_%s", prefix, hex.EncodeToString(b))
+	adm, err := sql.Open("pgx", admin)
+	if err != nil {
+		return "", nil, err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if _, err := adm.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
+		adm.Close()
+		return "", nil, fmt.Errorf("create test database (is PostgreSQL running? see README): %w", err)
+	}
+	dbURL, _ := withDB(ServerURL(), name)
+	drop := func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		_, _ = adm.ExecContext(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
+		adm.Close()
+	}
+	db, err := postgres.Open(dbURL, time.UTC)
+	if err != nil {
+		drop()
+		return "", nil, err
+	}
+	defer db.Close()
+	if _, err := db.MigrateUp(ctx); err != nil {
+		drop()
+		return "", nil, err
+	}
+	return dbURL, drop, nil
+}
+
+// New gives a test its own migrated database, opened in loc.
+func New(t testing.TB, loc *time.Location) (*postgres.DB, string) {
+	t.Helper()
+	dbURL, drop, err := Create("unit")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(drop)
+	db, err := postgres.Open(dbURL, loc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db, dbURL
+}

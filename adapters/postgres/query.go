@@ -1,0 +1,187 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"sort"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"leida/ports"
+)
+
+// filterKind says how a legacy filter parameter applies.
+type filterKind int
+
+const (
+	exact    filterKind = iota // equality on the value
+	contains                   // case-sensitive substring
+	instant                    // a date or date-time: the day, or that second
+	integer                    // an integer id; a non-integer matches nothing
+)
+
+type filterSpec struct {
+	column string
+	kind   filterKind
+}
+
+// listSpec is an endpoint's whitelist of filters and orders.
+type listSpec struct {
+	filters      map[string]filterSpec
+	orders       map[string]string // wire name → column
+	defaultOrder string            // wire value, e.g. "-create_date"
+	tieBreaker   string            // column
+}
+
+// applyFilters adds the WHERE clauses of the given, non-empty filters.
+func (d *DB) applyFilters(q *gorm.DB, spec listSpec, filters map[string]string) *gorm.DB {
+	for name, v := range filters {
+		f, ok := spec.filters[name]
+		if !ok || v == "" {
+			continue
+		}
+		switch f.kind {
+		case exact:
+			q = q.Where(f.column+" = ?", v)
+		case contains:
+			q = q.Where("strpos("+f.column+", ?) > 0", v)
+		case integer:
+			n, err := parseInt(v)
+			if err != nil {
+				q = q.Where("false")
+				continue
+			}
+			q = q.Where(f.column+" = ?", n)
+		case instant:
+			from, to, ok := d.instantRange(v)
+			if !ok {
+				q = q.Where("false")
+				continue
+			}
+			q = q.Where(f.column+" >= ? AND "+f.column+" < ?", from, to)
+		}
+	}
+	return q
+}
+
+// instantRange reads a legacy date (the whole day) or date-time (that second).
+func (d *DB) instantRange(v string) (time.Time, time.Time, bool) {
+	v = strings.TrimSpace(v)
+	for _, layout := range []string{"2006-01-02T15:04:05", "2006-01-02 15:04:05"} {
+		if t, err := time.ParseInLocation(layout, v, d.loc); err == nil {
+			return t, t.Add(time.Second), true
+		}
+	}
+	if t, err := time.ParseInLocation("2006-01-02", v, d.loc); err == nil {
+		return t, t.AddDate(0, 0, 1), true
+	}
+	return time.Time{}, time.Time{}, false
+}
+
+// applyOrder orders by a whitelisted value (MySQL's NULL placement) or the default.
+func applyOrder(q *gorm.DB, spec listSpec, order string) *gorm.DB {
+	col, desc := orderColumn(spec, order)
+	if col == "" {
+		col, desc = orderColumn(spec, spec.defaultOrder)
+	}
+	dir := " ASC NULLS FIRST"
+	tie := " ASC"
+	if desc {
+		dir, tie = " DESC NULLS LAST", " DESC"
+	}
+	q = q.Order(col + dir)
+	if spec.tieBreaker != "" && spec.tieBreaker != col {
+		q = q.Order(spec.tieBreaker + tie)
+	}
+	return q
+}
+
+func orderColumn(spec listSpec, order string) (string, bool) {
+	desc := strings.HasPrefix(order, "-")
+	col, ok := spec.orders[strings.TrimPrefix(order, "-")]
+	if !ok {
+		return "", false
+	}
+	return col, desc
+}
+
+// page counts the matches, then reads one page of them into dest.
+func page(q *gorm.DB, spec listSpec, lq ports.ListQuery, dest any) (int, error) {
+	var total int64
+	if err := q.Session(&gorm.Session{}).Count(&total).Error; err != nil {
+		return 0, translate(err)
+	}
+	q = applyOrder(q, spec, lq.Order)
+	if lq.Page.Length > 0 {
+		q = q.Offset(lq.Page.Offset()).Limit(lq.Page.Length)
+	}
+	if err := q.Find(dest).Error; err != nil {
+		return 0, translate(err)
+	}
+	return int(total), nil
+}
+
+func parseInt(v string) (int64, error) {
+	var n int64
+	s := strings.TrimSpace(v)
+	if s == "" {
+		return 0, errInvalidInt
+	}
+	neg := false
+	if s[0] == '-' || s[0] == '+' {
+		neg = s[0] == '-'
+		s = s[1:]
+	}
+	if s == "" || len(s) > 18 {
+		return 0, errInvalidInt
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return 0, errInvalidInt
+		}
+		n = n*10 + int64(c-'0')
+	}
+	if neg {
+		n = -n
+	}
+	return n, nil
+}
+
+type constErr string
+
+func (e constErr) Error() string { return string(e) }
+
+const errInvalidInt = constErr("invalid integer")
+
+// insert writes one row from column values and reads back its id and
+// created_at (the database's clock).
+func (d *DB) insert(ctx context.Context, table string, cols map[string]any, id *int64, createdAt *time.Time) error {
+	names := make([]string, 0, len(cols))
+	for k := range cols {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	args := make([]any, len(names))
+	marks := make([]string, len(names))
+	for i, k := range names {
+		args[i] = cols[k]
+		marks[i] = "?"
+	}
+	var out struct {
+		ID        int64
+		CreatedAt time.Time
+	}
+	sql := "INSERT INTO " + table + " (" + strings.Join(names, ", ") + ") VALUES (" + strings.Join(marks, ", ") + ") RETURNING id, created_at"
+	if err := d.conn(ctx).Raw(sql, args...).Scan(&out).Error; err != nil {
+		return translate(err)
+	}
+	*id = out.ID
+	if createdAt != nil {
+		*createdAt = out.CreatedAt
+	}
+	return nil
+}
+
+func errorsIs(err, target error) bool { return errors.Is(err, target) }

@@ -1,0 +1,206 @@
+package postgres
+
+import (
+	"context"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"leida/domain/org"
+	"leida/ports"
+)
+
+// userRow is a users row joined with its role and company.
+type userRow struct {
+	ID            int64
+	CompanyID     int64
+	WecomUserid   string
+	Username      string
+	PasswordHash  string
+	Gender        int
+	Position      string
+	RoleID        *int64
+	Telephone     string
+	Phone         string
+	Wechat        string
+	Email         string
+	WechatPhone   string
+	MingpianPhone string
+	IsShowPhone   bool
+	Country       int
+	Token         string
+	Avatar        string
+	QrCode        string
+	Status        int
+	Popularity    int
+	Praise        int
+	Forward       int
+	Sign          string
+	CreatedAt     time.Time
+	LastLoginAt   *time.Time
+	DeletedAt     *time.Time
+	RoleName      *string
+	RoleLevel     *int
+	CompanyName   string
+}
+
+func (r userRow) domain() org.User {
+	u := org.User{
+		ID: r.ID, CompanyID: r.CompanyID, CompanyName: r.CompanyName, WeComUserID: r.WecomUserid, Username: r.Username,
+		PasswordHash: r.PasswordHash, Gender: r.Gender, Position: r.Position, Telephone: r.Telephone, Phone: r.Phone,
+		Wechat: r.Wechat, Email: r.Email, WechatPhone: r.WechatPhone, MingpianPhone: r.MingpianPhone,
+		IsShowPhone: r.IsShowPhone, Country: r.Country, Token: r.Token, Avatar: r.Avatar, QRCode: r.QrCode,
+		Status: org.Status(r.Status), Popularity: r.Popularity, Praise: r.Praise, Forward: r.Forward, Sign: r.Sign,
+		CreatedAt: r.CreatedAt, LastLoginAt: r.LastLoginAt, DeletedAt: r.DeletedAt,
+	}
+	if r.RoleID != nil {
+		u.RoleID = *r.RoleID
+	}
+	if r.RoleName != nil {
+		u.RoleName = *r.RoleName
+	}
+	if r.RoleLevel != nil {
+		u.RoleLevel = org.Level(*r.RoleLevel)
+	}
+	return u
+}
+
+// columns are the writable columns of a user.
+func userColumns(u org.User) map[string]any {
+	var role any
+	if u.RoleID != 0 {
+		role = u.RoleID
+	}
+	return map[string]any{
+		"company_id": u.CompanyID, "wecom_userid": u.WeComUserID, "username": u.Username,
+		"password_hash": u.PasswordHash, "gender": u.Gender, "position": u.Position, "role_id": role,
+		"telephone": u.Telephone, "phone": u.Phone, "wechat": u.Wechat, "email": u.Email,
+		"wechat_phone": u.WechatPhone, "mingpian_phone": u.MingpianPhone, "is_show_phone": u.IsShowPhone,
+		"country": u.Country, "token": u.Token, "avatar": u.Avatar, "qr_code": u.QRCode, "status": int(u.Status),
+		"popularity": u.Popularity, "praise": u.Praise, "forward": u.Forward, "sign": u.Sign,
+		"last_login_at": u.LastLoginAt, "deleted_at": u.DeletedAt,
+	}
+}
+
+// Users is the user repository.
+type Users struct{ *DB }
+
+// NewUsers makes the repository.
+func NewUsers(db *DB) *Users { return &Users{db} }
+
+var _ ports.UserRepository = (*Users)(nil)
+
+func (r *Users) base(ctx context.Context) *gorm.DB {
+	return r.conn(ctx).Table("users u").
+		Select("u.*, r.name AS role_name, r.level AS role_level, c.name AS company_name").
+		Joins("LEFT JOIN roles r ON r.id = u.role_id").
+		Joins("JOIN companies c ON c.id = u.company_id")
+}
+
+func scoped(q *gorm.DB, column string, s org.Scope) *gorm.DB {
+	if s.AllCompanies {
+		return q
+	}
+	return q.Where(column+" = ?", s.CompanyID)
+}
+
+func (r *Users) one(q *gorm.DB) (org.User, error) {
+	var row userRow
+	if err := q.Take(&row).Error; err != nil {
+		return org.User{}, translate(err)
+	}
+	return row.domain(), nil
+}
+
+// ByID finds a user, deleted ones included.
+func (r *Users) ByID(ctx context.Context, id int64) (org.User, error) {
+	return r.one(r.base(ctx).Where("u.id = ?", id))
+}
+
+// InScope finds a live user inside scope.
+func (r *Users) InScope(ctx context.Context, s org.Scope, id int64) (org.User, error) {
+	return r.one(scoped(r.base(ctx), "u.company_id", s).Where("u.id = ? AND u.deleted_at IS NULL", id))
+}
+
+// ByUsername finds the live user who logs in with username.
+func (r *Users) ByUsername(ctx context.Context, username string) (org.User, error) {
+	return r.one(r.base(ctx).Where("u.username = ? AND u.deleted_at IS NULL", username).
+		Order("(u.password_hash <> '') DESC, u.id"))
+}
+
+// UsernameTaken reports whether a live user other than exceptID has the name.
+func (r *Users) UsernameTaken(ctx context.Context, username string, exceptID int64) (bool, error) {
+	var n int64
+	err := r.conn(ctx).Table("users").Where("username = ? AND deleted_at IS NULL AND id <> ?", username, exceptID).Count(&n).Error
+	return n > 0, translate(err)
+}
+
+var userList = listSpec{
+	filters: map[string]filterSpec{
+		"id": {"u.id", integer}, "username": {"u.username", contains}, "role__name": {"r.name", contains},
+		"company__name": {"c.name", contains}, "create_date": {"u.created_at", instant},
+		"last_login_date": {"u.last_login_at", instant},
+	},
+	orders: map[string]string{"create_date": "u.created_at", "last_login_date": "u.last_login_at",
+		"username": "u.username", "id": "u.id"},
+	defaultOrder: "-create_date",
+	tieBreaker:   "u.id",
+}
+
+// List pages through the live users in scope.
+func (r *Users) List(ctx context.Context, s org.Scope, q ports.ListQuery) ([]org.User, int, error) {
+	base := scoped(r.base(ctx), "u.company_id", s).Where("u.deleted_at IS NULL")
+	base = r.applyFilters(base, userList, q.Filters)
+	var rows []userRow
+	total, err := page(base, userList, q, &rows)
+	if err != nil {
+		return nil, 0, err
+	}
+	out := make([]org.User, len(rows))
+	for i, row := range rows {
+		out[i] = row.domain()
+	}
+	return out, total, nil
+}
+
+// Create inserts u and sets its id and creation time.
+func (r *Users) Create(ctx context.Context, u *org.User) error {
+	return r.insert(ctx, "users", userColumns(*u), &u.ID, &u.CreatedAt)
+}
+
+// Update locks the live user id in scope, applies fn and saves every column.
+func (r *Users) Update(ctx context.Context, s org.Scope, id int64, fn func(*org.User) error) error {
+	return r.Run(ctx, func(ctx context.Context) error {
+		u, err := r.one(scoped(r.base(ctx), "u.company_id", s).Where("u.id = ? AND u.deleted_at IS NULL", id).
+			Clauses(clause.Locking{Strength: "UPDATE", Table: clause.Table{Name: "u"}}))
+		if err != nil {
+			return err
+		}
+		if err := fn(&u); err != nil {
+			return err
+		}
+		res := r.conn(ctx).Table("users").Where("id = ?", id).Updates(userColumns(u))
+		if res.Error != nil {
+			return translate(res.Error)
+		}
+		if res.RowsAffected == 0 {
+			return ports.ErrNotFound
+		}
+		return nil
+	})
+}
+
+// CountActiveByRole counts live users holding the role.
+func (r *Users) CountActiveByRole(ctx context.Context, roleID int64) (int, error) {
+	var n int64
+	err := r.conn(ctx).Table("users").Where("role_id = ? AND deleted_at IS NULL", roleID).Count(&n).Error
+	return int(n), translate(err)
+}
+
+// CountActiveByCompany counts live users of the company.
+func (r *Users) CountActiveByCompany(ctx context.Context, companyID int64) (int, error) {
+	var n int64
+	err := r.conn(ctx).Table("users").Where("company_id = ? AND deleted_at IS NULL", companyID).Count(&n).Error
+	return int(n), translate(err)
+}

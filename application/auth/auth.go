@@ -1,0 +1,177 @@
+// Package auth checks the legacy signed requests (rand_str) of enterprise
+// users and mini-program customers, and password logins.
+package auth
+
+import (
+	"context"
+	"crypto/md5"
+	"crypto/subtle"
+	"encoding/hex"
+	"errors"
+	"strconv"
+	"time"
+
+	"leida/domain/customer"
+	"leida/domain/errs"
+	"leida/domain/org"
+	"leida/ports"
+)
+
+// Sign is the legacy rule clients compute: MD5-hex(timestamp + token).
+func Sign(timestamp, token string) string {
+	sum := md5.Sum([]byte(timestamp + token))
+	return hex.EncodeToString(sum[:])
+}
+
+// Config holds the freshness window; 0 turns the check off.
+type Config struct {
+	MaxSkew time.Duration
+}
+
+// Service implements ports.Authenticator.
+type Service struct {
+	cfg       Config
+	users     ports.UserRepository
+	customers ports.CustomerIdentityRepository
+	clock     ports.Clock
+	tokens    ports.TokenSource
+	hasher    ports.PasswordHasher
+	throttle  ports.LoginThrottle
+	tx        ports.TxRunner
+}
+
+// NewService wires the authenticator.
+func NewService(cfg Config, users ports.UserRepository, customers ports.CustomerIdentityRepository, clock ports.Clock,
+	tokens ports.TokenSource, hasher ports.PasswordHasher, throttle ports.LoginThrottle, tx ports.TxRunner) *Service {
+	return &Service{cfg: cfg, users: users, customers: customers, clock: clock, tokens: tokens, hasher: hasher, throttle: throttle, tx: tx}
+}
+
+var _ ports.Authenticator = (*Service)(nil)
+
+// verify checks the timestamp window and the signature against token.
+func (s *Service) verify(c ports.Credentials, token string) error {
+	if s.cfg.MaxSkew > 0 {
+		ms, err := strconv.ParseInt(c.Timestamp, 10, 64)
+		if err != nil {
+			return errs.BadToken()
+		}
+		skew := s.clock.Now().Sub(time.UnixMilli(ms))
+		if skew > s.cfg.MaxSkew || skew < -s.cfg.MaxSkew {
+			return errs.BadToken()
+		}
+	}
+	if token == "" || c.RandStr == "" {
+		return errs.BadToken()
+	}
+	want := Sign(c.Timestamp, token)
+	if subtle.ConstantTimeCompare([]byte(want), []byte(c.RandStr)) != 1 {
+		return errs.BadToken()
+	}
+	return nil
+}
+
+func parseID(s string) (int64, bool) {
+	id, err := strconv.ParseInt(s, 10, 64)
+	return id, err == nil && id > 0
+}
+
+// AuthenticateUser checks an enterprise user's signed request.
+func (s *Service) AuthenticateUser(ctx context.Context, c ports.Credentials) (org.Actor, error) {
+	id, ok := parseID(c.UserID)
+	if !ok {
+		return org.Actor{}, errs.BadToken()
+	}
+	u, err := s.users.ByID(ctx, id)
+	if errors.Is(err, ports.ErrNotFound) {
+		return org.Actor{}, errs.BadToken()
+	}
+	if err != nil {
+		return org.Actor{}, err
+	}
+	if err := s.verify(c, u.Token); err != nil {
+		return org.Actor{}, err
+	}
+	if !u.Active() {
+		return org.Actor{}, errs.Disabled()
+	}
+	level := u.RoleLevel
+	if !level.Valid() {
+		level = org.LevelMember
+	}
+	return org.Actor{UserID: u.ID, CompanyID: u.CompanyID, Level: level, Username: u.Username}, nil
+}
+
+// AuthenticateCustomer checks a mini-program customer's signed request.
+func (s *Service) AuthenticateCustomer(ctx context.Context, c ports.Credentials) (customer.Visitor, error) {
+	id, ok := parseID(c.UserID)
+	if !ok {
+		return customer.Visitor{}, errs.BadToken()
+	}
+	cu, err := s.customers.ByID(ctx, id)
+	if errors.Is(err, ports.ErrNotFound) {
+		return customer.Visitor{}, errs.BadToken()
+	}
+	if err != nil {
+		return customer.Visitor{}, err
+	}
+	if err := s.verify(c, cu.Token); err != nil {
+		return customer.Visitor{}, err
+	}
+	return customer.Visitor{CustomerID: cu.ID}, nil
+}
+
+// dummyHash keeps the timing of an unknown username close to a wrong password.
+const dummyHash = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$3M0Y3rj2pU3+4Qe2cT1d1fF5xZ8b7tTq9m8QyD4q3wA"
+
+// Login is the admin password login (A12).
+func (s *Service) Login(ctx context.Context, in ports.LoginInput) (ports.LoginResult, error) {
+	if s.throttle.Blocked(in.Username, in.ClientIP) {
+		return ports.LoginResult{}, errs.RateLimited()
+	}
+	fail := func() (ports.LoginResult, error) {
+		s.throttle.Failed(in.Username, in.ClientIP)
+		return ports.LoginResult{}, errs.BadCredentials()
+	}
+	if in.Username == "" || in.Password == "" {
+		return fail()
+	}
+	u, err := s.users.ByUsername(ctx, in.Username)
+	if errors.Is(err, ports.ErrNotFound) {
+		s.hasher.Verify(dummyHash, in.Password)
+		return fail()
+	}
+	if err != nil {
+		return ports.LoginResult{}, err
+	}
+	ok, rehash := s.hasher.Verify(u.PasswordHash, in.Password)
+	if !ok {
+		return fail()
+	}
+	if u.Status != org.StatusEnabled {
+		return ports.LoginResult{}, errs.Disabled()
+	}
+	var newHash string
+	if rehash {
+		if newHash, err = s.hasher.Hash(in.Password); err != nil {
+			return ports.LoginResult{}, err
+		}
+	}
+	var res ports.LoginResult
+	err = s.users.Update(ctx, org.Scope{AllCompanies: true}, u.ID, func(u *org.User) error {
+		if newHash != "" {
+			u.PasswordHash = newHash
+		}
+		if u.Token == "" {
+			t, err := s.tokens.NewToken()
+			if err != nil {
+				return err
+			}
+			u.Token = t
+		}
+		now := s.clock.Now()
+		u.LastLoginAt = &now
+		res = ports.LoginResult{Token: u.Token, UserID: u.ID, Avatar: u.Avatar}
+		return nil
+	})
+	return res, err
+}

@@ -1,0 +1,82 @@
+package org
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"leida/domain/org"
+	"leida/ports"
+)
+
+// Bootstrap creates what a new installation needs; every step is skipped
+// when already done, so it can run on every start.
+type Bootstrap struct {
+	tx        ports.TxRunner
+	roles     ports.RoleRepository
+	companies ports.CompanyRepository
+	users     ports.UserRepository
+	hasher    ports.PasswordHasher
+	tokens    ports.TokenSource
+}
+
+// NewBootstrap wires bootstrap.
+func NewBootstrap(tx ports.TxRunner, roles ports.RoleRepository, companies ports.CompanyRepository, users ports.UserRepository,
+	hasher ports.PasswordHasher, tokens ports.TokenSource) *Bootstrap {
+	return &Bootstrap{tx: tx, roles: roles, companies: companies, users: users, hasher: hasher, tokens: tokens}
+}
+
+var _ ports.Bootstrapper = (*Bootstrap)(nil)
+
+// Bootstrap creates the built-in roles, the company and its platform admin if absent.
+func (b *Bootstrap) Bootstrap(ctx context.Context, company, username, password string) (ports.BootstrapResult, error) {
+	if trim(company) == "" || trim(username) == "" || password == "" {
+		return ports.BootstrapResult{}, errors.New("bootstrap needs --company, --username and --password")
+	}
+	var res ports.BootstrapResult
+	err := b.tx.Run(ctx, func(ctx context.Context) error {
+		var admin org.Role
+		for _, r := range org.BuiltinRoles() {
+			got, err := b.roles.ByName(ctx, r.Name)
+			if errors.Is(err, ports.ErrNotFound) {
+				got = r
+				err = b.roles.Create(ctx, &got)
+			}
+			if err != nil {
+				return fmt.Errorf("role %s: %w", r.Name, err)
+			}
+			if r.Level == org.LevelPlatformAdmin {
+				admin = got
+			}
+		}
+		c, err := b.companies.ByName(ctx, trim(company))
+		if errors.Is(err, ports.ErrNotFound) {
+			c = org.Company{Name: trim(company)}
+			err = b.companies.Create(ctx, &c)
+		}
+		if err != nil {
+			return fmt.Errorf("company: %w", err)
+		}
+		u, err := b.users.ByUsername(ctx, trim(username))
+		if errors.Is(err, ports.ErrNotFound) {
+			hash, err := b.hasher.Hash(password)
+			if err != nil {
+				return err
+			}
+			token, err := b.tokens.NewToken()
+			if err != nil {
+				return err
+			}
+			u = org.User{CompanyID: c.ID, Username: trim(username), PasswordHash: hash, Gender: 1, RoleID: admin.ID,
+				IsShowPhone: true, Token: token, Avatar: org.DefaultUserAvatar, Status: org.StatusEnabled, Position: "平台管理员"}
+			if err := b.users.Create(ctx, &u); err != nil {
+				return fmt.Errorf("user: %w", err)
+			}
+		} else if err != nil {
+			return err
+		}
+		res = ports.BootstrapResult{CompanyID: u.CompanyID, UserID: u.ID, Token: u.Token}
+		return nil
+	})
+	return res, err
+}

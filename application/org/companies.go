@@ -1,0 +1,146 @@
+package org
+
+import (
+	"context"
+	"errors"
+
+	"leida/domain/errs"
+	"leida/domain/org"
+	"leida/domain/validate"
+	"leida/ports"
+)
+
+// Companies implements ports.CompanyAdmin (E16–E19).
+type Companies struct {
+	companies ports.CompanyRepository
+	users     ports.UserRepository
+}
+
+// NewCompanies wires the company use cases.
+func NewCompanies(companies ports.CompanyRepository, users ports.UserRepository) *Companies {
+	return &Companies{companies: companies, users: users}
+}
+
+var _ ports.CompanyAdmin = (*Companies)(nil)
+
+// ListCompanies lists all companies to platform admins and their own company
+// to everyone else, with the contacts secret masked for non-platform admins.
+func (s *Companies) ListCompanies(ctx context.Context, a org.Actor, q ports.ListQuery) ([]org.Company, int, error) {
+	list, n, err := s.companies.List(ctx, a.Scope(), q)
+	if err != nil {
+		return nil, 0, err
+	}
+	if !a.IsPlatformAdmin() {
+		for i := range list {
+			list[i].TongxunluSecret = list[i].MaskedSecret()
+		}
+	}
+	return list, n, nil
+}
+
+func (s *Companies) checkForm(ctx context.Context, in ports.CompanyInput, exceptID int64, takenMsg string, code int) (string, error) {
+	f := validate.New()
+	name := f.Required("name", in.Name, "公司名不能为空")
+	if name != "" {
+		f.MaxLen("name", name, 128)
+		if !f.Failed("name") {
+			taken, err := s.companies.NameTaken(ctx, name, exceptID)
+			if err != nil {
+				return name, err
+			}
+			if taken {
+				f.Add("name", takenMsg)
+			}
+		}
+	}
+	f.MaxLen("corp_id", trim(in.CorpID), 128)
+	f.MaxLen("tongxunlu_secret", trim(in.TongxunluSecret), 256)
+	f.MaxLen("area", trim(in.Area), 128)
+	return name, f.Err(code)
+}
+
+func apply(c *org.Company, in ports.CompanyInput) {
+	if in.CorpIDSet {
+		c.CorpID = trim(in.CorpID)
+	}
+	if in.TongxunluSecretSet {
+		c.TongxunluSecret = trim(in.TongxunluSecret)
+	}
+	if in.AreaSet {
+		c.Area = trim(in.Area)
+	}
+	if in.AddressSet {
+		c.Address = trim(in.Address)
+	}
+}
+
+func duplicateCompany(err error, msg string, code int) error {
+	if errors.Is(err, ports.ErrDuplicate) {
+		f := validate.New()
+		f.Add("name", msg)
+		return f.Err(code)
+	}
+	return err
+}
+
+// AddCompany creates a company (E17).
+func (s *Companies) AddCompany(ctx context.Context, a org.Actor, in ports.CompanyInput) (org.Company, error) {
+	if !a.CanManageOrganisation() {
+		return org.Company{}, errs.Forbidden()
+	}
+	name, err := s.checkForm(ctx, in, 0, "公司名已存在", 301)
+	if err != nil {
+		return org.Company{}, err
+	}
+	c := org.Company{Name: name}
+	apply(&c, in)
+	if err := s.companies.Create(ctx, &c); err != nil {
+		return org.Company{}, duplicateCompany(err, "公司名已存在", 301)
+	}
+	return c, nil
+}
+
+// DeleteCompany deletes a company without live users (E18); its data goes with it.
+func (s *Companies) DeleteCompany(ctx context.Context, a org.Actor, id int64) error {
+	if !a.CanManageOrganisation() {
+		return errs.Forbidden()
+	}
+	if _, err := s.companies.InScope(ctx, a.Scope(), id); errors.Is(err, ports.ErrNotFound) {
+		return errs.NotFound(302, "公司ID不存在")
+	} else if err != nil {
+		return err
+	}
+	n, err := s.users.CountActiveByCompany(ctx, id)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		return errs.Conflict(303, "该企业有关联用户,请转移用户后再试")
+	}
+	if err := s.companies.Delete(ctx, id); errors.Is(err, ports.ErrNotFound) {
+		return errs.NotFound(302, "公司ID不存在")
+	} else {
+		return err
+	}
+}
+
+// UpdateCompany changes a company (E19); absent optional fields stay.
+func (s *Companies) UpdateCompany(ctx context.Context, a org.Actor, id int64, in ports.CompanyInput) error {
+	if !a.CanManageOrganisation() {
+		return errs.Forbidden()
+	}
+	c, err := s.companies.InScope(ctx, a.Scope(), id)
+	if errors.Is(err, ports.ErrNotFound) {
+		return errs.NotFound(302, "公司ID不存在")
+	}
+	if err != nil {
+		return err
+	}
+	name, err := s.checkForm(ctx, in, id, "公司名称已经存在", 303)
+	if err != nil {
+		return err
+	}
+	c.Name = name
+	apply(&c, in)
+	return duplicateCompany(s.companies.Save(ctx, c), "公司名称已经存在", 303)
+}

@@ -1,0 +1,5 @@
+package org
+
+import "strings"
+
+func trim(s string) string { return strings.TrimSpace(s) }

@@ -1,0 +1,162 @@
+package org
+
+import (
+	"context"
+	"errors"
+
+	"leida/domain/errs"
+	"leida/domain/org"
+	"leida/domain/validate"
+	"leida/ports"
+)
+
+// Permissions implements ports.PermissionAdmin (E13–E15, A1).
+type Permissions struct {
+	perms ports.PermissionRepository
+}
+
+// NewPermissions wires the permission use cases.
+func NewPermissions(perms ports.PermissionRepository) *Permissions {
+	return &Permissions{perms: perms}
+}
+
+var _ ports.PermissionAdmin = (*Permissions)(nil)
+
+// PermissionTree returns the whole menu tree (A1).
+func (s *Permissions) PermissionTree(ctx context.Context, a org.Actor) (flat, roots []*org.PermissionNode, err error) {
+	all, err := s.perms.All(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	flat, roots = org.BuildPermissionTree(all)
+	return flat, roots, nil
+}
+
+// checkForm validates E13/E15 input; exceptID is the edited row (0 on add).
+func (s *Permissions) checkForm(ctx context.Context, in ports.PermissionInput, exceptID int64, code int) (org.Permission, error) {
+	f := validate.New()
+	var p org.Permission
+	p.Path = f.Required("path", in.Path, "访问路径不能为空")
+	if p.Path != "" {
+		f.MaxLen("path", p.Path, 64)
+		if !f.Failed("path") {
+			taken, err := s.perms.PathTaken(ctx, p.Path, exceptID)
+			if err != nil {
+				return p, err
+			}
+			if taken {
+				f.Add("path", "路径已存在")
+			}
+		}
+	}
+	p.Icon = trim(in.Icon)
+	f.MaxLen("icon", p.Icon, 64)
+	p.Title = f.Required("title", in.Title, "功能名称不能为空")
+	if p.Title != "" {
+		f.MaxLen("title", p.Title, 64)
+		if !f.Failed("title") {
+			taken, err := s.perms.TitleTaken(ctx, p.Title, exceptID)
+			if err != nil {
+				return p, err
+			}
+			if taken {
+				f.Add("title", "功能名称已存在")
+			}
+		}
+	}
+	if pid, ok := f.OptionalInt("pid_id", in.ParentID, "父级id类型异常"); ok {
+		all, err := s.perms.All(ctx)
+		if err != nil {
+			return p, err
+		}
+		found := false
+		for _, x := range all {
+			found = found || x.ID == pid
+		}
+		switch {
+		case !found:
+			f.Add("pid_id", "父级ID不存在")
+		case exceptID != 0 && org.IsDescendant(all, exceptID, pid):
+			f.Add("pid_id", "不能将自身或子级设为父级")
+		default:
+			p.ParentID = &pid
+		}
+	}
+	p.OrderNum = int(f.Int("order_num", in.OrderNum, "排序值不能为空", "排序值只能为数组类型"))
+	p.Component = trim(in.Component)
+	f.MaxLen("component", p.Component, 64)
+	return p, f.Err(code)
+}
+
+func duplicatePermission(err error, code int) error {
+	if errors.Is(err, ports.ErrDuplicate) {
+		f := validate.New()
+		f.Add("path", "路径已存在")
+		return f.Err(code)
+	}
+	return err
+}
+
+// AddPermission creates a menu item (E13); the caller is its operator.
+func (s *Permissions) AddPermission(ctx context.Context, a org.Actor, in ports.PermissionInput) (org.Permission, error) {
+	if !a.CanManageOrganisation() {
+		return org.Permission{}, errs.Forbidden()
+	}
+	p, err := s.checkForm(ctx, in, 0, 301)
+	if err != nil {
+		return org.Permission{}, err
+	}
+	uid := a.UserID
+	p.OperUserID = &uid
+	if err := s.perms.Create(ctx, &p); err != nil {
+		return org.Permission{}, duplicatePermission(err, 301)
+	}
+	return p, nil
+}
+
+// DeletePermission deletes a leaf (E14).
+func (s *Permissions) DeletePermission(ctx context.Context, a org.Actor, id int64) error {
+	if !a.CanManageOrganisation() {
+		return errs.Forbidden()
+	}
+	if _, err := s.perms.ByID(ctx, id); errors.Is(err, ports.ErrNotFound) {
+		return errs.NotFound(302, "用户ID不存在")
+	} else if err != nil {
+		return err
+	}
+	n, err := s.perms.CountChildren(ctx, id)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		return errs.Conflict(304, "含有子级数据,请先删除或转移子级数据")
+	}
+	err = s.perms.Delete(ctx, id)
+	if errors.Is(err, ports.ErrNotFound) {
+		return errs.NotFound(302, "用户ID不存在")
+	}
+	if errors.Is(err, ports.ErrDuplicate) { // a child appeared meanwhile
+		return errs.Conflict(304, "含有子级数据,请先删除或转移子级数据")
+	}
+	return err
+}
+
+// UpdatePermission changes a menu item (E15); the operator stays.
+func (s *Permissions) UpdatePermission(ctx context.Context, a org.Actor, id int64, in ports.PermissionInput) error {
+	if !a.CanManageOrganisation() {
+		return errs.Forbidden()
+	}
+	cur, err := s.perms.ByID(ctx, id)
+	if errors.Is(err, ports.ErrNotFound) {
+		return errs.NotFoundEmpty(303)
+	}
+	if err != nil {
+		return err
+	}
+	p, err := s.checkForm(ctx, in, id, 301)
+	if err != nil {
+		return err
+	}
+	p.ID, p.OperUserID, p.CreatedAt = cur.ID, cur.OperUserID, cur.CreatedAt
+	return duplicatePermission(s.perms.Save(ctx, p), 301)
+}

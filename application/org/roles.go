@@ -1,0 +1,137 @@
+package org
+
+import (
+	"context"
+	"errors"
+
+	"leida/domain/errs"
+	"leida/domain/org"
+	"leida/domain/validate"
+	"leida/ports"
+)
+
+// Roles implements ports.RoleAdmin (E09–E12). Roles are global; only
+// platform admins write them.
+type Roles struct {
+	roles ports.RoleRepository
+	users ports.UserRepository
+}
+
+// NewRoles wires the role use cases.
+func NewRoles(roles ports.RoleRepository, users ports.UserRepository) *Roles {
+	return &Roles{roles: roles, users: users}
+}
+
+var _ ports.RoleAdmin = (*Roles)(nil)
+
+// ListRoles lists roles (E09); every user may read them.
+func (s *Roles) ListRoles(ctx context.Context, a org.Actor, q ports.ListQuery) ([]org.Role, int, error) {
+	return s.roles.List(ctx, q)
+}
+
+func (s *Roles) checkName(ctx context.Context, f *validate.Form, raw string, exceptID int64, takenMsg string) (string, error) {
+	name := f.Required("name", raw, "角色名不能为空")
+	if name == "" {
+		return name, nil
+	}
+	f.MaxLen("name", name, 32)
+	if f.Failed("name") {
+		return name, nil
+	}
+	taken, err := s.roles.NameTaken(ctx, name, exceptID)
+	if err != nil {
+		return name, err
+	}
+	if taken {
+		f.Add("name", takenMsg)
+	}
+	return name, nil
+}
+
+// AddRole creates a role (E10) of level 2 or 3 (default 3).
+func (s *Roles) AddRole(ctx context.Context, a org.Actor, in ports.RoleInput) (org.Role, error) {
+	if !a.CanManageOrganisation() {
+		return org.Role{}, errs.Forbidden()
+	}
+	f := validate.New()
+	name, err := s.checkName(ctx, f, in.Name, 0, "角色名已存在")
+	if err != nil {
+		return org.Role{}, err
+	}
+	level := f.Choice("level", in.Level, int64(org.LevelMember), 2, 3)
+	if err := f.Err(301); err != nil {
+		return org.Role{}, err
+	}
+	r := org.Role{Name: name, Level: org.Level(level)}
+	if err := s.roles.Create(ctx, &r); err != nil {
+		if errors.Is(err, ports.ErrDuplicate) {
+			f.Add("name", "角色名已存在")
+			return org.Role{}, f.Err(301)
+		}
+		return org.Role{}, err
+	}
+	return r, nil
+}
+
+// DeleteRole deletes a role nobody holds (E11).
+func (s *Roles) DeleteRole(ctx context.Context, a org.Actor, id int64) error {
+	if !a.CanManageOrganisation() {
+		return errs.Forbidden()
+	}
+	if _, err := s.roles.ByID(ctx, id); errors.Is(err, ports.ErrNotFound) {
+		return errs.NotFound(302, "角色ID不存在")
+	} else if err != nil {
+		return err
+	}
+	n, err := s.users.CountActiveByRole(ctx, id)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		return errs.Conflict(303, "该角色下存在用户,请转移用户后再试")
+	}
+	if err := s.roles.Delete(ctx, id); errors.Is(err, ports.ErrNotFound) {
+		return errs.NotFound(302, "角色ID不存在")
+	} else {
+		return err
+	}
+}
+
+// UpdateRole renames a role and may change its level (E12). The platform
+// admin role keeps level 1.
+func (s *Roles) UpdateRole(ctx context.Context, a org.Actor, id int64, in ports.RoleInput) error {
+	if !a.CanManageOrganisation() {
+		return errs.Forbidden()
+	}
+	r, err := s.roles.ByID(ctx, id)
+	if errors.Is(err, ports.ErrNotFound) {
+		return errs.NotFound(302, "角色ID不存在")
+	}
+	if err != nil {
+		return err
+	}
+	f := validate.New()
+	name, err := s.checkName(ctx, f, in.Name, id, "角色已存在")
+	if err != nil {
+		return err
+	}
+	if in.Level != "" {
+		level := org.Level(f.Choice("level", in.Level, int64(r.Level), 2, 3))
+		if !f.Failed("level") {
+			if r.Level == org.LevelPlatformAdmin && level != r.Level {
+				f.Add("level", "超级管理员角色的级别不能修改")
+			}
+			r.Level = level
+		}
+	}
+	if err := f.Err(303); err != nil {
+		return err
+	}
+	r.Name = name
+	if err := s.roles.Save(ctx, r); errors.Is(err, ports.ErrDuplicate) {
+		f.Add("name", "角色已存在")
+		return f.Err(303)
+	} else {
+		return err
+	}
+}

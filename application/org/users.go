@@ -1,0 +1,252 @@
+// Package org implements the organisation use cases: users, roles,
+// permissions, companies and bootstrap.
+package org
+
+import (
+	"context"
+	"errors"
+
+	"leida/domain/errs"
+	"leida/domain/org"
+	"leida/domain/validate"
+	"leida/ports"
+)
+
+// Users implements ports.UserAdmin (E01–E04).
+type Users struct {
+	users     ports.UserRepository
+	roles     ports.RoleRepository
+	companies ports.CompanyRepository
+	hasher    ports.PasswordHasher
+	tokens    ports.TokenSource
+	clock     ports.Clock
+}
+
+// NewUsers wires the user use cases.
+func NewUsers(users ports.UserRepository, roles ports.RoleRepository, companies ports.CompanyRepository,
+	hasher ports.PasswordHasher, tokens ports.TokenSource, clock ports.Clock) *Users {
+	return &Users{users: users, roles: roles, companies: companies, hasher: hasher, tokens: tokens, clock: clock}
+}
+
+var _ ports.UserAdmin = (*Users)(nil)
+
+// ListUsers lists the users the actor may see (E01).
+func (s *Users) ListUsers(ctx context.Context, a org.Actor, q ports.ListQuery) ([]org.User, int, error) {
+	return s.users.List(ctx, a.Scope(), q)
+}
+
+// userForm is the validated user form.
+type userForm struct {
+	username             string
+	password             string
+	role                 *org.Role
+	companyID            int64
+	companySet           bool
+	status               org.Status
+	statusSet            bool
+}
+
+// checkUserForm validates E02/E04 input; creating requires every field.
+func (s *Users) checkUserForm(ctx context.Context, in ports.UserInput, exceptID int64, creating bool) (userForm, error) {
+	f := validate.New()
+	var out userForm
+	out.username = f.Required("username", in.Username, "用户名不能为空")
+	if out.username != "" {
+		f.MaxLen("username", out.username, 32)
+		if !f.Failed("username") {
+			taken, err := s.users.UsernameTaken(ctx, out.username, exceptID)
+			if err != nil {
+				return out, err
+			}
+			if taken {
+				f.Add("username", "用户名已存在")
+			}
+		}
+	}
+	if creating {
+		out.password = f.Required("password", in.Password, "密码不能为空")
+	} else {
+		out.password = in.Password
+	}
+	var roleID int64
+	var roleSet bool
+	if creating {
+		roleID, roleSet = f.Int("role_id", in.RoleID, "角色不能为空", ""), !f.Failed("role_id")
+	} else {
+		roleID, roleSet = f.OptionalInt("role_id", in.RoleID, "")
+	}
+	if roleSet {
+		r, err := s.roles.ByID(ctx, roleID)
+		switch {
+		case errors.Is(err, ports.ErrNotFound):
+			f.Add("role_id", "角色ID不存在")
+		case err != nil:
+			return out, err
+		default:
+			out.role = &r
+		}
+	}
+	if creating {
+		out.companyID, out.companySet = f.Int("company_id", in.CompanyID, "公司不能为空", ""), !f.Failed("company_id")
+	} else {
+		out.companyID, out.companySet = f.OptionalInt("company_id", in.CompanyID, "")
+	}
+	if out.companySet {
+		_, err := s.companies.InScope(ctx, org.Scope{AllCompanies: true}, out.companyID)
+		switch {
+		case errors.Is(err, ports.ErrNotFound):
+			f.Add("company_id", "公司id不存在")
+		case err != nil:
+			return out, err
+		}
+	}
+	out.statusSet = in.Status != ""
+	out.status = org.Status(f.Choice("status", in.Status, int64(org.StatusEnabled), 1, 2))
+	code := 301
+	return out, f.Err(code)
+}
+
+// AddUser creates a user (E02): company admins within their company,
+// platform admins anywhere.
+func (s *Users) AddUser(ctx context.Context, a org.Actor, in ports.UserInput) (org.User, error) {
+	if a.Level == org.LevelMember {
+		return org.User{}, errs.Forbidden()
+	}
+	form, err := s.checkUserForm(ctx, in, 0, true)
+	if err != nil {
+		return org.User{}, err
+	}
+	if !a.CanWriteUsersIn(form.companyID) || !a.CanGrant(form.role.Level) {
+		return org.User{}, errs.Forbidden()
+	}
+	hash, err := s.hasher.Hash(form.password)
+	if err != nil {
+		return org.User{}, err
+	}
+	token, err := s.tokens.NewToken()
+	if err != nil {
+		return org.User{}, err
+	}
+	u := org.User{
+		CompanyID:    form.companyID,
+		WeComUserID:  trim(in.WeComUserID),
+		Username:     form.username,
+		PasswordHash: hash,
+		Gender:       1,
+		RoleID:       form.role.ID,
+		IsShowPhone:  true,
+		Token:        token,
+		Avatar:       org.DefaultUserAvatar,
+		Status:       form.status,
+	}
+	if err := s.users.Create(ctx, &u); err != nil {
+		if errors.Is(err, ports.ErrDuplicate) {
+			return org.User{}, usernameTaken()
+		}
+		return org.User{}, err
+	}
+	return u, nil
+}
+
+func usernameTaken() error {
+	f := validate.New()
+	f.Add("username", "用户名已存在")
+	return f.Err(301)
+}
+
+// DeleteUser soft-deletes a user (E03): it is disabled, hidden and its token
+// rotated; its history stays.
+func (s *Users) DeleteUser(ctx context.Context, a org.Actor, id int64) error {
+	if a.Level == org.LevelMember {
+		return errs.Forbidden()
+	}
+	if id == a.UserID {
+		return errs.Conflict(305, "不允许删除自己")
+	}
+	token, err := s.tokens.NewToken()
+	if err != nil {
+		return err
+	}
+	err = s.users.Update(ctx, a.Scope(), id, func(u *org.User) error {
+		if !a.CanWriteUser(*u) {
+			return errs.Forbidden()
+		}
+		now := s.clock.Now()
+		u.DeletedAt = &now
+		u.Status = org.StatusDisabled
+		u.Token = token
+		return nil
+	})
+	if errors.Is(err, ports.ErrNotFound) {
+		return errs.NotFound(302, "用户ID不存在")
+	}
+	return err
+}
+
+// UpdateUser changes a user (E04). A new password or disabling the user
+// rotates its token.
+func (s *Users) UpdateUser(ctx context.Context, a org.Actor, id int64, in ports.UserInput) error {
+	if a.Level == org.LevelMember {
+		return errs.Forbidden()
+	}
+	target, err := s.users.InScope(ctx, a.Scope(), id)
+	if errors.Is(err, ports.ErrNotFound) {
+		return errs.NotFoundEmpty(303)
+	}
+	if err != nil {
+		return err
+	}
+	if !a.CanWriteUser(target) {
+		return errs.Forbidden()
+	}
+	form, err := s.checkUserForm(ctx, in, id, false)
+	if err != nil {
+		return err
+	}
+	if form.companySet && !a.CanWriteUsersIn(form.companyID) {
+		return errs.Forbidden()
+	}
+	if form.role != nil && !a.CanGrant(form.role.Level) {
+		return errs.Forbidden()
+	}
+	var hash, token string
+	if form.password != "" {
+		if hash, err = s.hasher.Hash(form.password); err != nil {
+			return err
+		}
+	}
+	if token, err = s.tokens.NewToken(); err != nil {
+		return err
+	}
+	err = s.users.Update(ctx, a.Scope(), id, func(u *org.User) error {
+		u.Username = form.username
+		rotate := false
+		if hash != "" {
+			u.PasswordHash = hash
+			rotate = true
+		}
+		if form.role != nil {
+			u.RoleID = form.role.ID
+		}
+		if form.companySet {
+			u.CompanyID = form.companyID
+		}
+		if form.statusSet {
+			if form.status == org.StatusDisabled && u.Status != org.StatusDisabled {
+				rotate = true
+			}
+			u.Status = form.status
+		}
+		if rotate {
+			u.Token = token
+		}
+		return nil
+	})
+	switch {
+	case errors.Is(err, ports.ErrNotFound):
+		return errs.NotFoundEmpty(303)
+	case errors.Is(err, ports.ErrDuplicate):
+		return usernameTaken()
+	}
+	return err
+}

@@ -1,0 +1,241 @@
+// Command leida is the Leida service: serve, migrate, bootstrap, seed, sign.
+package main
+
+//go:generate go tool wire
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/signal"
+	"strconv"
+	"syscall"
+	"time"
+
+	"leida/adapters/config"
+	"leida/application/auth"
+)
+
+const usage = `usage: leida <command> [flags]
+
+commands:
+  serve [--no-migrate]                 apply pending migrations, then serve HTTP until SIGINT/SIGTERM
+  migrate up|down|status               manage the database schema
+  bootstrap --company C --username U --password P
+                                       create built-in roles, the company and a platform admin if absent
+  seed --demo                          load the demo data set (once)
+  sign --user-id N [--customer]        print signed query parameters for that principal
+`
+
+func main() {
+	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "leida:", err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return errors.New("missing command")
+	}
+	cfg, err := config.Load()
+	if err != nil {
+		return err
+	}
+	log := newLogger(cfg, stderr)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	switch args[0] {
+	case "serve":
+		return serve(ctx, cfg, log, args[1:])
+	case "migrate":
+		return migrate(ctx, cfg, args[1:], stdout)
+	case "bootstrap":
+		return bootstrap(ctx, cfg, log, args[1:], stdout)
+	case "seed":
+		return seed(ctx, cfg, log, args[1:], stdout)
+	case "sign":
+		return sign(ctx, cfg, args[1:], stdout)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return fmt.Errorf("unknown command %q", args[0])
+}
+
+func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
+	if cfg.LogFormat == "text" {
+		return slog.New(slog.NewTextHandler(w, opts))
+	}
+	return slog.New(slog.NewJSONHandler(w, opts))
+}
+
+func serve(ctx context.Context, cfg config.Config, log *slog.Logger, args []string) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	noMigrate := fs.Bool("no-migrate", false, "do not apply pending migrations")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	app, cleanup, err := initApp(cfg, log)
+	if err != nil {
+		return err
+	}
+	defer cleanup()
+	if !*noMigrate {
+		n, err := app.DB.MigrateUp(ctx)
+		if err != nil {
+			return err
+		}
+		log.Info("migrations applied", "count", n)
+	}
+	if err := os.MkdirAll(cfg.MediaRoot, 0o755); err != nil {
+		return fmt.Errorf("MEDIA_ROOT: %w", err)
+	}
+	srv := &http.Server{
+		Addr:              cfg.HTTPAddr,
+		Handler:           app.Server,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.ListenAndServe() }()
+	log.Info("serving", "addr", cfg.HTTPAddr)
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: draining in-flight requests")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}
+
+func migrate(ctx context.Context, cfg config.Config, args []string, stdout io.Writer) error {
+	if len(args) != 1 {
+		return errors.New("usage: leida migrate up|down|status")
+	}
+	db, cleanup, err := initStore(cfg)
+	if err != nil {
+		return err
+	}
+	defer cleanup()
+	switch args[0] {
+	case "up":
+		n, err := db.MigrateUp(ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "applied %d migration(s)\n", n)
+	case "down":
+		if err := db.MigrateDown(ctx); err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, "rolled back one migration")
+	case "status":
+		st, err := db.MigrationStatuses(ctx)
+		if err != nil {
+			return err
+		}
+		for _, s := range st {
+			state := "pending"
+			if s.Applied {
+				state = "applied"
+			}
+			fmt.Fprintf(stdout, "%05d %-8s %s\n", s.Version, state, s.Source)
+		}
+	default:
+		return errors.New("usage: leida migrate up|down|status")
+	}
+	return nil
+}
+
+func bootstrap(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("bootstrap", flag.ContinueOnError)
+	company := fs.String("company", "", "company name")
+	username := fs.String("username", "", "platform admin's login name")
+	password := fs.String("password", "", "platform admin's password")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	app, cleanup, err := initApp(cfg, log)
+	if err != nil {
+		return err
+	}
+	defer cleanup()
+	if _, err := app.DB.MigrateUp(ctx); err != nil {
+		return err
+	}
+	res, err := app.Bootstrap.Bootstrap(ctx, *company, *username, *password)
+	if err != nil {
+		return err
+	}
+	return json.NewEncoder(stdout).Encode(map[string]any{"company_id": res.CompanyID, "user_id": res.UserID, "token": res.Token})
+}
+
+func seed(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
+	isDemo := fs.Bool("demo", false, "load the demo data set")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if !*isDemo {
+		return errors.New("usage: leida seed --demo")
+	}
+	app, cleanup, err := initApp(cfg, log)
+	if err != nil {
+		return err
+	}
+	defer cleanup()
+	if _, err := app.DB.MigrateUp(ctx); err != nil {
+		return err
+	}
+	wrote, err := app.Demo.Seed(ctx)
+	if err != nil {
+		return err
+	}
+	if wrote {
+		fmt.Fprintln(stdout, "demo data loaded")
+	} else {
+		fmt.Fprintln(stdout, "demo data already present")
+	}
+	return nil
+}
+
+func sign(ctx context.Context, cfg config.Config, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("sign", flag.ContinueOnError)
+	id := fs.Int64("user-id", 0, "the principal's id")
+	isCustomer := fs.Bool("customer", false, "sign as a mini-program customer")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *id <= 0 {
+		return errors.New("usage: leida sign --user-id N [--customer]")
+	}
+	db, cleanup, err := initStore(cfg)
+	if err != nil {
+		return err
+	}
+	defer cleanup()
+	token, err := db.TokenOf(ctx, *id, *isCustomer)
+	if err != nil {
+		return err
+	}
+	ts := strconv.FormatInt(time.Now().UnixMilli(), 10)
+	fmt.Fprintf(stdout, "rand_str=%s&timestamp=%s&user_id=%d\n", auth.Sign(ts, token), ts, *id)
+	return nil
+}

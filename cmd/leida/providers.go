@@ -1,0 +1,80 @@
+package main
+
+import (
+	"log/slog"
+
+	"github.com/google/wire"
+	"github.com/labstack/echo/v4"
+
+	"leida/adapters/clock"
+	"leida/adapters/config"
+	leidahttp "leida/adapters/http"
+	"leida/adapters/postgres"
+	"leida/adapters/ratelimit"
+	"leida/adapters/security"
+	"leida/application/auth"
+	"leida/application/demo"
+	apporg "leida/application/org"
+	"leida/ports"
+)
+
+// App is everything the commands need.
+type App struct {
+	DB        *postgres.DB
+	Server    *echo.Echo
+	Bootstrap ports.Bootstrapper
+	Demo      *demo.Seeder
+}
+
+func provideDB(cfg config.Config) (*postgres.DB, func(), error) {
+	db, err := postgres.Open(cfg.DatabaseURL, cfg.TimeZone)
+	if err != nil {
+		return nil, nil, err
+	}
+	return db, func() { _ = db.Close() }, nil
+}
+
+var postgresSet = wire.NewSet(
+	provideDB,
+	postgres.NewUsers, wire.Bind(new(ports.UserRepository), new(*postgres.Users)),
+	postgres.NewRoles, wire.Bind(new(ports.RoleRepository), new(*postgres.Roles)),
+	postgres.NewPermissions, wire.Bind(new(ports.PermissionRepository), new(*postgres.Permissions)),
+	postgres.NewCompanies, wire.Bind(new(ports.CompanyRepository), new(*postgres.Companies)),
+	postgres.NewCustomerIdentities, wire.Bind(new(ports.CustomerIdentityRepository), new(*postgres.CustomerIdentities)),
+	wire.Bind(new(ports.TxRunner), new(*postgres.DB)),
+	wire.Bind(new(ports.HealthChecker), new(*postgres.DB)),
+)
+
+func provideAuthConfig(cfg config.Config) auth.Config { return auth.Config{MaxSkew: cfg.AuthMaxSkew} }
+
+func provideLoginThrottle(c ports.Clock) *ratelimit.Logins {
+	return ratelimit.NewLogins(ratelimit.DefaultLoginLimits, c)
+}
+
+var adapterSet = wire.NewSet(
+	wire.InterfaceValue(new(ports.Clock), clock.System{}),
+	wire.InterfaceValue(new(ports.TokenSource), security.Tokens{}),
+	wire.InterfaceValue(new(ports.PasswordHasher), security.Argon2{}),
+	provideLoginThrottle, wire.Bind(new(ports.LoginThrottle), new(*ratelimit.Logins)),
+)
+
+var applicationSet = wire.NewSet(
+	provideAuthConfig,
+	auth.NewService, wire.Bind(new(ports.Authenticator), new(*auth.Service)),
+	apporg.NewUsers, wire.Bind(new(ports.UserAdmin), new(*apporg.Users)),
+	apporg.NewRoles, wire.Bind(new(ports.RoleAdmin), new(*apporg.Roles)),
+	apporg.NewPermissions, wire.Bind(new(ports.PermissionAdmin), new(*apporg.Permissions)),
+	apporg.NewCompanies, wire.Bind(new(ports.CompanyAdmin), new(*apporg.Companies)),
+	apporg.NewBootstrap, wire.Bind(new(ports.Bootstrapper), new(*apporg.Bootstrap)),
+	demo.NewSeeder,
+)
+
+func provideHTTPOptions(cfg config.Config, log *slog.Logger) leidahttp.Options {
+	return leidahttp.Options{Location: cfg.TimeZone, PublicBaseURL: cfg.PublicBaseURL, MediaRoot: cfg.MediaRoot, Logger: log}
+}
+
+var httpSet = wire.NewSet(
+	provideHTTPOptions,
+	wire.Struct(new(leidahttp.Handlers), "*"),
+	leidahttp.NewServer,
+)

@@ -1,0 +1,210 @@
+// Package errs holds the one typed error of Leida. Every failure a client can
+// see is an *Error carrying the legacy code and message; the HTTP adapter maps
+// it to the envelope in exactly one place.
+package errs
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+)
+
+// Kind classifies an error independently of the legacy code it is shown with.
+type Kind int
+
+const (
+	KindInternal     Kind = iota
+	KindValidation        // bad input; Fields usually set
+	KindNotFound          // absent, or belongs to another tenant
+	KindForbidden         // the caller may not do this (legacy 404 非法请求)
+	KindConflict          // state forbids the change (has children, has users)
+	KindUnauthorized      // bad signature or credentials
+	KindDisabled          // account not enabled
+	KindRateLimited
+	KindUnavailable
+	KindMethod // wrong HTTP method
+	KindRoute  // unknown route
+	KindTooLarge
+)
+
+// FieldError is one item of the legacy validation-error object.
+type FieldError struct {
+	Field   string
+	Message string
+	Code    string // "required", "invalid" or "" for custom checks
+}
+
+// FieldErrors keeps the legacy form's field order when serialised.
+type FieldErrors []FieldError
+
+// Has reports whether the field already failed.
+func (fe FieldErrors) Has(field string) bool {
+	for _, e := range fe {
+		if e.Field == field {
+			return true
+		}
+	}
+	return false
+}
+
+// MarshalJSON renders {"field":[{"message":..,"code":..}],...} in field order.
+func (fe FieldErrors) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	buf.WriteByte('{')
+	seen := map[string]bool{}
+	first := true
+	for _, e := range fe {
+		if seen[e.Field] {
+			continue
+		}
+		seen[e.Field] = true
+		if !first {
+			buf.WriteByte(',')
+		}
+		first = false
+		key, _ := marshalNoEscape(e.Field)
+		buf.Write(key)
+		buf.WriteString(":[")
+		n := 0
+		for _, item := range fe {
+			if item.Field != e.Field {
+				continue
+			}
+			if n > 0 {
+				buf.WriteByte(',')
+			}
+			n++
+			obj, err := marshalNoEscape(struct {
+				Message string `json:"message"`
+				Code    string `json:"code"`
+			}{item.Message, item.Code})
+			if err != nil {
+				return nil, err
+			}
+			buf.Write(obj)
+		}
+		buf.WriteByte(']')
+	}
+	buf.WriteByte('}')
+	return buf.Bytes(), nil
+}
+
+func marshalNoEscape(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimRight(buf.Bytes(), "\n"), nil
+}
+
+// Error is the typed domain error.
+type Error struct {
+	Kind Kind
+	Code int    // legacy envelope code
+	Msg  string // legacy message (ignored when Fields is set and !FieldsInData)
+	// Fields, when non-nil, is the legacy validation object. It goes into msg,
+	// or into data (with Msg as msg) when FieldsInData is set.
+	Fields       FieldErrors
+	FieldsInData bool
+	// EmptyObjectMsg renders msg as {} (the legacy's "not found" on updates).
+	EmptyObjectMsg bool
+	cause          error
+}
+
+func (e *Error) Error() string {
+	if e.cause != nil {
+		return fmt.Sprintf("%d %s: %v", e.Code, e.Msg, e.cause)
+	}
+	if len(e.Fields) > 0 {
+		b, _ := e.Fields.MarshalJSON()
+		return fmt.Sprintf("%d %s", e.Code, b)
+	}
+	return fmt.Sprintf("%d %s", e.Code, e.Msg)
+}
+
+func (e *Error) Unwrap() error { return e.cause }
+
+// As extracts an *Error from err's chain.
+func As(err error) (*Error, bool) {
+	var e *Error
+	if errors.As(err, &e) {
+		return e, true
+	}
+	return nil, false
+}
+
+// IsKind reports whether err is an *Error of kind k.
+func IsKind(err error, k Kind) bool {
+	e, ok := As(err)
+	return ok && e.Kind == k
+}
+
+// Invalid is a validation failure with the field object in msg.
+func Invalid(code int, fields FieldErrors) *Error {
+	return &Error{Kind: KindValidation, Code: code, Fields: fields}
+}
+
+// InvalidInData is a validation failure whose field object travels in data
+// (the legacy list endpoints: 402 请求异常).
+func InvalidInData(code int, msg string, fields FieldErrors) *Error {
+	return &Error{Kind: KindValidation, Code: code, Msg: msg, Fields: fields, FieldsInData: true}
+}
+
+// InvalidMsg is a validation failure reported as a plain message.
+func InvalidMsg(code int, msg string) *Error {
+	return &Error{Kind: KindValidation, Code: code, Msg: msg}
+}
+
+// NotFound is an absent row (or one of another tenant).
+func NotFound(code int, msg string) *Error {
+	return &Error{Kind: KindNotFound, Code: code, Msg: msg}
+}
+
+// NotFoundEmpty is the legacy "not found" of update endpoints: msg is {}.
+func NotFoundEmpty(code int) *Error {
+	return &Error{Kind: KindNotFound, Code: code, EmptyObjectMsg: true}
+}
+
+// Conflict is a refused change because of existing state.
+func Conflict(code int, msg string) *Error {
+	return &Error{Kind: KindConflict, Code: code, Msg: msg}
+}
+
+// Forbidden answers 404 非法请求, so the caller learns nothing.
+func Forbidden() *Error { return &Error{Kind: KindForbidden, Code: 404, Msg: "非法请求"} }
+
+// BadToken is the legacy authentication failure.
+func BadToken() *Error { return &Error{Kind: KindUnauthorized, Code: 400, Msg: "token异常"} }
+
+// BadCredentials is the password-login failure.
+func BadCredentials() *Error {
+	return &Error{Kind: KindUnauthorized, Code: 401, Msg: "账号或密码错误"}
+}
+
+// Disabled is an account that is not enabled (or deleted).
+func Disabled() *Error { return &Error{Kind: KindDisabled, Code: 306, Msg: "账户未启用"} }
+
+// RateLimited is too many attempts.
+func RateLimited() *Error { return &Error{Kind: KindRateLimited, Code: 429, Msg: "请求过于频繁"} }
+
+// Unavailable is a dependency (the database) that does not answer.
+func Unavailable(cause error) *Error {
+	return &Error{Kind: KindUnavailable, Code: 503, Msg: "服务暂不可用", cause: cause}
+}
+
+// Internal wraps an unexpected failure; the client sees only 500.
+func Internal(cause error) *Error {
+	return &Error{Kind: KindInternal, Code: 500, Msg: "服务器内部错误", cause: cause}
+}
+
+// WrongMethod is the legacy 402 for a method the endpoint does not take.
+func WrongMethod(msg string) *Error { return &Error{Kind: KindMethod, Code: 402, Msg: msg} }
+
+// UnknownRoute is the 404 envelope of a path that matches no route.
+func UnknownRoute() *Error { return &Error{Kind: KindRoute, Code: 404, Msg: "非法请求"} }
+
+// TooLarge is a request body over the limit.
+func TooLarge() *Error { return &Error{Kind: KindTooLarge, Code: 413, Msg: "请求体过大"} }

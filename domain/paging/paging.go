@@ -1,0 +1,70 @@
+// Package paging is the legacy list paging: 1-based current_page and length,
+// length 0 meaning "everything".
+package paging
+
+import (
+	"strings"
+
+	"leida/domain/validate"
+)
+
+// Legacy messages for bad paging parameters.
+const (
+	MsgPage   = "页码数据类型错误"
+	MsgLength = "页显示数量类型错误"
+)
+
+// Page is a validated page request.
+type Page struct {
+	Number int // 1-based
+	Length int // 0 = no paging
+}
+
+// Offset of the first row.
+func (p Page) Offset() int {
+	if p.Length == 0 {
+		return 0
+	}
+	return (p.Number - 1) * p.Length
+}
+
+// Limit of rows, -1 for none.
+func (p Page) Limit() int {
+	if p.Length == 0 {
+		return -1
+	}
+	return p.Length
+}
+
+// Slice applies the page to n rows and returns the [from, to) bounds.
+func (p Page) Slice(n int) (from, to int) {
+	if p.Length == 0 {
+		return 0, n
+	}
+	from = min(p.Offset(), n)
+	to = min(from+p.Length, n)
+	return from, to
+}
+
+// Parse reads current_page and length (absent or empty → 1 and defLength).
+// Bad values (not integers, page < 1, length < 0) are recorded on the form with the legacy messages.
+func Parse(f *validate.Form, currentPage, length string, defLength int) Page {
+	p := Page{Number: 1, Length: defLength}
+	if strings.TrimSpace(currentPage) != "" {
+		n, valid := validate.ParseInt(currentPage)
+		if !valid || n <= 0 || n > 1<<31 {
+			f.AddCode("current_page", MsgPage, validate.CodeInvalid)
+		} else {
+			p.Number = int(n)
+		}
+	}
+	if strings.TrimSpace(length) != "" {
+		n, valid := validate.ParseInt(length)
+		if !valid || n < 0 || n > 1<<31 {
+			f.AddCode("length", MsgLength, validate.CodeInvalid)
+		} else {
+			p.Length = int(n)
+		}
+	}
+	return p
+}

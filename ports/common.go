@@ -1,0 +1,54 @@
+// Package ports declares what the application needs from the outside world
+// (repositories, clock, tokens, ...) and the use cases the HTTP adapter calls.
+package ports
+
+//go:generate mockgen -destination=mocks/mocks.go -package=mocks leida/ports Clock,TxRunner,TokenSource,PasswordHasher,LoginThrottle,UserRepository,RoleRepository,PermissionRepository,CompanyRepository,CustomerIdentityRepository
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// ErrNotFound is returned by repositories for an absent (or out-of-scope) row;
+// use cases turn it into the endpoint's not-found error.
+var ErrNotFound = errors.New("not found")
+
+// ErrDuplicate is returned when a unique constraint refuses a write.
+var ErrDuplicate = errors.New("duplicate")
+
+// Clock tells the time.
+type Clock interface {
+	Now() time.Time
+}
+
+// TxRunner runs fn in one database transaction carried by ctx.
+type TxRunner interface {
+	Run(ctx context.Context, fn func(ctx context.Context) error) error
+}
+
+// TokenSource makes fresh API tokens (32 lower-case hex characters).
+type TokenSource interface {
+	NewToken() (string, error)
+}
+
+// PasswordHasher hashes and checks passwords.
+type PasswordHasher interface {
+	Hash(password string) (string, error)
+	// Verify reports whether password matches hash, and whether the hash is
+	// of an old scheme (legacy MD5) and should be replaced.
+	Verify(hash, password string) (ok, rehash bool)
+}
+
+// LoginThrottle counts failed password logins.
+type LoginThrottle interface {
+	// Blocked reports whether the username or client address has failed too often.
+	Blocked(username, clientIP string) bool
+	// Failed records one failure.
+	Failed(username, clientIP string)
+}
+
+// HealthChecker tells whether the database answers.
+type HealthChecker interface {
+	Ping(ctx context.Context) error
+}
