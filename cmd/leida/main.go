@@ -1,8 +1,6 @@
 // Command leida is the Leida service: serve, migrate, bootstrap, seed, sign.
 package main
 
-//go:generate go tool wire
-
 import (
 	"context"
 	"encoding/json"
@@ -19,6 +17,7 @@ import (
 	"time"
 
 	"leida/adapters/config"
+	"leida/adapters/postgres"
 	"leida/application/auth"
 )
 
@@ -85,6 +84,11 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, args []stri
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	if !*noMigrate {
+		if _, err := postgres.EnsureDatabase(ctx, cfg.DatabaseURL); err != nil {
+			return err
+		}
+	}
 	app, cleanup, err := initApp(cfg, log)
 	if err != nil {
 		return err
@@ -128,6 +132,11 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, args []stri
 func migrate(ctx context.Context, cfg config.Config, args []string, stdout io.Writer) error {
 	if len(args) != 1 {
 		return errors.New("usage: leida migrate up|down|status")
+	}
+	if args[0] == "up" {
+		if _, err := postgres.EnsureDatabase(ctx, cfg.DatabaseURL); err != nil {
+			return err
+		}
 	}
 	db, cleanup, err := initStore(cfg)
 	if err != nil {
