@@ -76,5 +76,66 @@ func routeTable() []route {
 		{post, admin + "/company/add/:id", authUser, (*Handlers).AddCompany, ""},
 		{post, admin + "/company/delete/:id", authUser, (*Handlers).DeleteCompany, ""},
 		{post, admin + "/company/update/:id", authUser, (*Handlers).UpdateCompany, ""},
+
+		// ---- issue 3: customers, tags, follow-ups, address book (alias under xiaochengxu for customer…)
+		{get, qy + "/customer", authUser, (*Handlers).CustomerDetail, ""},                               // E05
+		{post, qy + "/customer/update_information/:id", authUser, (*Handlers).UpdateInformation, ""},    // E06
+		{post, qy + "/customer/update_customer/:id", authUser, (*Handlers).UpdateCustomer, ""},          // E07
+		{getPost, qy + "/customer/delete/:id", authUser, (*Handlers).DeleteCustomer, ""},                // E08
+		{post, qy + "/customer/update_expected_time/:id", authUser, (*Handlers).UpdateExpectedTime, ""}, // E39
+		{post, qy + "/customer/update_expected_pr/:id", authUser, (*Handlers).UpdateExpectedPr, ""},     // E40
+		{post, qy + "/customer/update_tag/:id", authUser, (*Handlers).UpdateCustomerTags, ""},           // E41
+		{get, xcx + "/customer", authUser, (*Handlers).CustomerDetail, ""},
+		{post, xcx + "/customer/update_information/:id", authUser, (*Handlers).UpdateInformation, ""},
+		{post, xcx + "/customer/update_customer/:id", authUser, (*Handlers).UpdateCustomer, ""},
+		{getPost, xcx + "/customer/delete/:id", authUser, (*Handlers).DeleteCustomer, ""},
+		{post, xcx + "/customer/update_expected_time/:id", authUser, (*Handlers).UpdateExpectedTime, ""},
+		{post, xcx + "/customer/update_expected_pr/:id", authUser, (*Handlers).UpdateExpectedPr, ""},
+		{post, xcx + "/customer/update_tag/:id", authUser, (*Handlers).UpdateCustomerTags, ""},
+		{get, qy + "/tag_customer", authUser, (*Handlers).TagsWithCustomers, ""},                 // E20
+		{get, qy + "/tag_list", authUser, (*Handlers).TagGroups, ""},                             // E21
+		{post, qy + "/tag_customer/add/:id", authUser, (*Handlers).AddTagWithCustomers, ""},      // E22
+		{post, qy + "/tag_list/add_tag/:id", authUser, (*Handlers).AddCustomTag, ""},             // E23
+		{post, qy + "/tag_list/customer_tag/:id", authUser, (*Handlers).ReplaceCustomerTags, ""}, // E24
+		{get, qy + "/search/get_tag", authUser, (*Handlers).SearchTags, ""},                      // A2
+		{get, qy + "/search/get_user", authUser, (*Handlers).SearchCustomers, ""},                // A3
+		{get, qy + "/tongxunlu", authUser, (*Handlers).AddressBook, ""},                          // E34
+		{get, qy + "/follow_language", authUser, (*Handlers).ListPhrases, ""},                    // E35
+		{post, qy + "/follow_language/add/:id", authUser, (*Handlers).AddPhrase, ""},             // E36
+		{post, qy + "/follow_language/delete/:id", authUser, (*Handlers).DeletePhrase, ""},       // E37
+		{get, qy + "/follow_info", authUser, (*Handlers).ListFollowNotes, ""},                    // E38
+		{post, qy + "/follow_info/add/:id", authUser, (*Handlers).AddFollowNote, ""},             // A4
+
+		// ---- issue 4: logins, the card seen by customers, the card edited by its owner, the radar
+		{get, qy + "/work_weixin_auth/:id", authNone, (*Handlers).WeComLogin, "请求方式异常"},      // E29
+		{get, xcx + "/login", authNone, (*Handlers).MiniProgramLogin, "请求方式异常"},              // E30
+		{get, xcx + "/mingpian", authCustomer, (*Handlers).ViewCard, ""},                     // E42
+		{get, xcx + "/mingpian/all", authCustomer, (*Handlers).ListMyCards, ""},              // E43
+		{get, xcx + "/mingpian/calling", authCustomer, (*Handlers).RecordCall, ""},           // E44
+		{get, xcx + "/mingpian/praise", authCustomer, (*Handlers).TogglePraise, ""},          // E45
+		{get, xcx + "/mingpian/forward", authCustomer, (*Handlers).RecordForward, ""},        // E46
+		{get, xcx + "/mingpian/save_phone", authCustomer, (*Handlers).RecordSavePhone, ""},   // A8
+		{anyMethod, xcx + "/product", authCustomer, (*Handlers).RecordProductView, ""},       // A9
+		{get, xcx + "/product/竞价排名", authCustomer, (*Handlers).RecordProductView, ""},        // A9
+		{get, xcx + "/product/转发", authCustomer, (*Handlers).RecordProductForward, ""},       // A9
+		{get, xcx + "/action/record", authCustomer, (*Handlers).RecordAction, ""},            // D7
+		{get, qy + "/mingpian", authUser, (*Handlers).MyCard, ""},                            // A6
+		{post, qy + "/mingpian/save_phone", authUser, (*Handlers).SaveCardPhone, ""},         // A7
+		{post, qy + "/mingpian/save_info", authUser, (*Handlers).SaveCardInfo, ""},           // A7
+		{post, qy + "/mingpian/save_sign", authUser, (*Handlers).SaveCardSign, ""},           // A7
+		{post, qy + "/mingpian/upload_photo", authUser, (*Handlers).UploadCardPhoto, ""},     // A7
+		{post, qy + "/mingpian/delete_photo", authUser, (*Handlers).DeleteCardPhoto, ""},     // A7
+		{get, qy + "/mingpian/show_photo", authUser, (*Handlers).ShowCardPhotos, ""},         // A7
+		{get, qy + "/tag_user", authUser, (*Handlers).ListCardTags, ""},                      // E49
+		{post, qy + "/tag_user/add", authUser, (*Handlers).AddCardTag, ""},                   // E50
+		{post, qy + "/tag_user/save", authUser, (*Handlers).KeepCardTags, ""},                // E51
+		{post, qy + "/tag_user/delete", authUser, (*Handlers).DeleteCardTag, ""},             // E52
+		{post, qy + "/tag_user/save_phone", authUser, (*Handlers).SaveCardPhone, ""},         // E53
+		{anyMethod, qy + "/qr_code_auth", authUser, (*Handlers).GenerateQRCode, ""},          // E48
+		{get, qy + "/action/time", authUser, (*Handlers).RadarTimeline, ""},                  // E31
+		{get, qy + "/action/customer", authUser, (*Handlers).RadarByCustomer, ""},            // E32
+		{get, qy + "/action/count", authUser, (*Handlers).RadarByAction, ""},                 // E33
+		{get, qy + "/action/get_new_log", authUser, (*Handlers).RadarNewEvents, ""},          // E47
+		{get, qy + "/action/customer_detail", authUser, (*Handlers).RadarCustomerDetail, ""}, // A5
 	}
 }

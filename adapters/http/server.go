@@ -30,7 +30,16 @@ type Handlers struct {
 	Permissions ports.PermissionAdmin
 	Companies   ports.CompanyAdmin
 	Health      ports.HealthChecker
-	Options     Options
+	// issue 3
+	Customers ports.CustomerDesk
+	Tags      ports.TagDesk
+	FollowUps ports.FollowUpDesk
+	// issue 4
+	Logins     ports.WeChatLogins
+	Cards      ports.CardVisits
+	CardEditor ports.CardEditor
+	Radar      ports.Radar
+	Options    Options
 }
 
 // NewServer builds the Echo instance with every route of the table.

@@ -20,6 +20,8 @@ func initApp(cfg config.Config, log *slog.Logger) (*App, func(), error) {
 		adapterSet,
 		applicationSet,
 		httpSet,
+		customersSet,
+		cardSet,
 		wire.Struct(new(App), "*"),
 	)
 	return nil, nil, nil

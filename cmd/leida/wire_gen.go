@@ -42,6 +42,13 @@ func initApp(cfg config.Config, log *slog.Logger) (*App, func(), error) {
 	permissions := postgres.NewPermissions(db)
 	orgPermissions := org.NewPermissions(permissions)
 	orgCompanies := org.NewCompanies(companies, users)
+	customerDesk := _wireValue
+	tagDesk := _wireValue2
+	followUpDesk := _wireValue3
+	weChatLogins := _wireValue4
+	cardVisits := _wireValue5
+	cardEditor := _wireValue6
+	radar := _wireValue7
 	options := provideHTTPOptions(cfg, log)
 	handlers := &http.Handlers{
 		Auth:        service,
@@ -50,6 +57,13 @@ func initApp(cfg config.Config, log *slog.Logger) (*App, func(), error) {
 		Permissions: orgPermissions,
 		Companies:   orgCompanies,
 		Health:      db,
+		Customers:   customerDesk,
+		Tags:        tagDesk,
+		FollowUps:   followUpDesk,
+		Logins:      weChatLogins,
+		Cards:       cardVisits,
+		CardEditor:  cardEditor,
+		Radar:       radar,
 		Options:     options,
 	}
 	echo := http.NewServer(handlers)
@@ -70,6 +84,13 @@ var (
 	_wireSystemValue = clock.System{}
 	_wireTokensValue = security.Tokens{}
 	_wireArgon2Value = security.Argon2{}
+	_wireValue       = struct{}{}
+	_wireValue2      = struct{}{}
+	_wireValue3      = struct{}{}
+	_wireValue4      = struct{}{}
+	_wireValue5      = struct{}{}
+	_wireValue6      = struct{}{}
+	_wireValue7      = struct{}{}
 )
 
 // initStore builds only persistence (for migrate and sign).
