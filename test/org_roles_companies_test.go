@@ -37,7 +37,9 @@ func TestE09ListRoles(t *testing.T) {
 		}
 	}
 	r := srv.Get(t, w.memberA, "/zhugeleida/admin/role", url.Values{"name": {"管理员"}})
-	var pg struct{ Count int `json:"data_count"` }
+	var pg struct {
+		Count int `json:"data_count"`
+	}
 	r.Decode(t, &pg)
 	if pg.Count != 2 {
 		t.Fatalf("name filter (contains) %s", r.Raw)
@@ -144,7 +146,9 @@ func TestE16toE19Companies(t *testing.T) {
 		}
 		r := srv.Get(t, w.root, "/zhugeleida/qiyeweixin/company", url.Values{"id": {id(w.companyB)}})
 		lt.Expect(t, r, 200, "")
-		var raw struct{ RetData []json.RawMessage `json:"ret_data"` }
+		var raw struct {
+			RetData []json.RawMessage `json:"ret_data"`
+		}
 		r.Decode(t, &raw)
 		if len(raw.RetData) != 1 || strings.Join(lt.KeysOf(raw.RetData[0]), ",") != "id,name,company_id,create_date,corp_id,tongxunlu_secret" {
 			t.Fatalf("item %s", r.Raw)

@@ -42,7 +42,9 @@ func TestE01ListUsers(t *testing.T) {
 		if k := lt.KeysOf(r.Data); strings.Join(k, ",") != "ret_data,data_count" {
 			t.Fatalf("data keys %v", k)
 		}
-		var raw struct{ RetData []json.RawMessage `json:"ret_data"` }
+		var raw struct {
+			RetData []json.RawMessage `json:"ret_data"`
+		}
 		r.Decode(t, &raw)
 		if len(raw.RetData) != 2 {
 			t.Fatalf("company A has 2 users, got %s", r.Raw)
@@ -203,9 +205,9 @@ func TestE02AddUser(t *testing.T) {
 			as   lt.Principal
 			form url.Values
 		}{
-			{w.memberA, url.Values{"role_id": {member}, "company_id": {id(w.companyA)}}},  // members do not write users
-			{w.adminA, url.Values{"role_id": {member}, "company_id": {id(w.companyB)}}},   // not into another company
-			{w.adminA, url.Values{"role_id": {super}, "company_id": {id(w.companyA)}}},    // nobody but root makes platform admins
+			{w.memberA, url.Values{"role_id": {member}, "company_id": {id(w.companyA)}}}, // members do not write users
+			{w.adminA, url.Values{"role_id": {member}, "company_id": {id(w.companyB)}}},  // not into another company
+			{w.adminA, url.Values{"role_id": {super}, "company_id": {id(w.companyA)}}},   // nobody but root makes platform admins
 			{w.adminB, url.Values{"role_id": {admin}, "company_id": {id(w.companyA)}}},
 		}
 		for _, c := range cases {
