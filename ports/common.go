@@ -2,7 +2,7 @@
 // (repositories, clock, tokens, ...) and the use cases the HTTP adapter calls.
 package ports
 
-//go:generate go tool mockgen -destination=mocks/mocks.go -package=mocks leida/ports Clock,TxRunner,TokenSource,PasswordHasher,LoginThrottle,UserRepository,RoleRepository,PermissionRepository,CompanyRepository,CustomerIdentityRepository
+//go:generate go tool mockgen -destination=mocks/mocks.go -package=mocks leida/ports Clock,TxRunner,TokenSource,PasswordHasher,LoginThrottle,HealthChecker,UserRepository,RoleRepository,PermissionRepository,CompanyRepository,CustomerIdentityRepository,Authenticator,UserAdmin,RoleAdmin,PermissionAdmin,CompanyAdmin,Bootstrapper
 
 import (
 	"context"

@@ -1,5 +1,7 @@
 package ports
 
+//go:generate go tool mockgen -destination=mocks/wechat.go -package=mocks leida/ports WeComGateway,MiniProgramGateway,QRMaker,FileStore
+
 import (
 	"context"
 	"errors"

@@ -37,13 +37,12 @@ type Service struct {
 	tokens    ports.TokenSource
 	hasher    ports.PasswordHasher
 	throttle  ports.LoginThrottle
-	tx        ports.TxRunner
 }
 
 // NewService wires the authenticator.
 func NewService(cfg Config, users ports.UserRepository, customers ports.CustomerIdentityRepository, clock ports.Clock,
-	tokens ports.TokenSource, hasher ports.PasswordHasher, throttle ports.LoginThrottle, tx ports.TxRunner) *Service {
-	return &Service{cfg: cfg, users: users, customers: customers, clock: clock, tokens: tokens, hasher: hasher, throttle: throttle, tx: tx}
+	tokens ports.TokenSource, hasher ports.PasswordHasher, throttle ports.LoginThrottle) *Service {
+	return &Service{cfg: cfg, users: users, customers: customers, clock: clock, tokens: tokens, hasher: hasher, throttle: throttle}
 }
 
 var _ ports.Authenticator = (*Service)(nil)

@@ -1,0 +1,158 @@
+package auth
+
+import (
+	"context"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/golang/mock/gomock"
+
+	"leida/adapters/clock"
+	"leida/domain/errs"
+	"leida/domain/org"
+	"leida/ports"
+	"leida/ports/mocks"
+)
+
+// The test vector of legacy-api.md 2.2.
+func TestSignLegacyVector(t *testing.T) {
+	if got := Sign("1528114804033", "0123456789abcdef0123456789abcdef"); got != "b9dbd0b93275112b77dccd8e8027bb09" {
+		t.Fatalf("Sign = %s", got)
+	}
+	if got := Sign("", "0123456789abcdef0123456789abcdef"); got != "8516ac99dc60603295de7bdb6a153530" {
+		t.Fatalf("Sign without timestamp = %s", got)
+	}
+}
+
+const token = "0123456789abcdef0123456789abcdef"
+
+func creds(id int64, at time.Time, tok string) ports.Credentials {
+	ts := strconv.FormatInt(at.UnixMilli(), 10)
+	return ports.Credentials{UserID: strconv.FormatInt(id, 10), Timestamp: ts, RandStr: Sign(ts, tok)}
+}
+
+func TestAuthenticateUser(t *testing.T) {
+	now := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
+	deleted := now
+	cases := []struct {
+		name  string
+		user  *org.User
+		creds ports.Credentials
+		skew  time.Duration
+		code  int
+		level org.Level
+	}{
+		{"valid", &org.User{ID: 7, CompanyID: 3, Token: token, Status: org.StatusEnabled, RoleLevel: org.LevelCompanyAdmin}, creds(7, now, token), 10 * time.Minute, 0, org.LevelCompanyAdmin},
+		{"9 minutes old", &org.User{ID: 7, Token: token, Status: org.StatusEnabled, RoleLevel: 3}, creds(7, now.Add(-9*time.Minute), token), 10 * time.Minute, 0, 3},
+		{"11 minutes old", &org.User{ID: 7, Token: token, Status: org.StatusEnabled}, creds(7, now.Add(-11*time.Minute), token), 10 * time.Minute, 400, 0},
+		{"11 minutes ahead", &org.User{ID: 7, Token: token, Status: org.StatusEnabled}, creds(7, now.Add(11*time.Minute), token), 10 * time.Minute, 400, 0},
+		{"skew check off", &org.User{ID: 7, Token: token, Status: org.StatusEnabled, RoleLevel: 3}, creds(7, now.Add(-1000*time.Hour), token), 0, 0, 3},
+		{"wrong token", &org.User{ID: 7, Token: token, Status: org.StatusEnabled}, creds(7, now, "ffffffffffffffffffffffffffffffff"), 10 * time.Minute, 400, 0},
+		{"no token stored", &org.User{ID: 7, Token: "", Status: org.StatusEnabled}, creds(7, now, ""), 10 * time.Minute, 400, 0},
+		{"disabled", &org.User{ID: 7, Token: token, Status: org.StatusDisabled}, creds(7, now, token), 10 * time.Minute, 306, 0},
+		{"deleted", &org.User{ID: 7, Token: token, Status: org.StatusEnabled, DeletedAt: &deleted}, creds(7, now, token), 10 * time.Minute, 306, 0},
+		{"role deleted: member rights", &org.User{ID: 7, Token: token, Status: org.StatusEnabled}, creds(7, now, token), 10 * time.Minute, 0, org.LevelMember},
+		{"unknown user", nil, creds(7, now, token), 10 * time.Minute, 400, 0},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			ctrl := gomock.NewController(t)
+			users := mocks.NewMockUserRepository(ctrl)
+			if c.user != nil {
+				users.EXPECT().ByID(gomock.Any(), int64(7)).Return(*c.user, nil)
+			} else {
+				users.EXPECT().ByID(gomock.Any(), int64(7)).Return(org.User{}, ports.ErrNotFound)
+			}
+			s := NewService(Config{MaxSkew: c.skew}, users, nil, clock.NewFixed(now), nil, nil, nil)
+			a, err := s.AuthenticateUser(context.Background(), c.creds)
+			if c.code == 0 {
+				if err != nil || a.UserID != 7 || a.Level != c.level {
+					t.Fatalf("got %+v %v", a, err)
+				}
+				return
+			}
+			if e, ok := errs.As(err); !ok || e.Code != c.code {
+				t.Fatalf("want code %d, got %v", c.code, err)
+			}
+		})
+	}
+}
+
+func TestAuthenticateRejectsMalformedIDsWithoutLookup(t *testing.T) {
+	ctrl := gomock.NewController(t)
+	s := NewService(Config{}, mocks.NewMockUserRepository(ctrl), mocks.NewMockCustomerIdentityRepository(ctrl), clock.System{}, nil, nil, nil)
+	for _, id := range []string{"", "abc", "-1", "0", "1.5"} {
+		if _, err := s.AuthenticateUser(context.Background(), ports.Credentials{UserID: id}); !errs.IsKind(err, errs.KindUnauthorized) {
+			t.Errorf("user id %q: %v", id, err)
+		}
+		if _, err := s.AuthenticateCustomer(context.Background(), ports.Credentials{UserID: id}); !errs.IsKind(err, errs.KindUnauthorized) {
+			t.Errorf("customer id %q: %v", id, err)
+		}
+	}
+}
+
+func TestLogin(t *testing.T) {
+	now := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
+	type deps struct {
+		users    *mocks.MockUserRepository
+		hasher   *mocks.MockPasswordHasher
+		throttle *mocks.MockLoginThrottle
+		tokens   *mocks.MockTokenSource
+	}
+	setup := func(t *testing.T) (*Service, deps) {
+		ctrl := gomock.NewController(t)
+		d := deps{mocks.NewMockUserRepository(ctrl), mocks.NewMockPasswordHasher(ctrl), mocks.NewMockLoginThrottle(ctrl), mocks.NewMockTokenSource(ctrl)}
+		return NewService(Config{}, d.users, nil, clock.NewFixed(now), d.tokens, d.hasher, d.throttle), d
+	}
+	in := ports.LoginInput{Username: "amy", Password: "pw", ClientIP: "1.2.3.4"}
+
+	t.Run("blocked before any lookup", func(t *testing.T) {
+		s, d := setup(t)
+		d.throttle.EXPECT().Blocked("amy", "1.2.3.4").Return(true)
+		if _, err := s.Login(context.Background(), in); !errs.IsKind(err, errs.KindRateLimited) {
+			t.Fatal(err)
+		}
+	})
+	t.Run("wrong password counts a failure", func(t *testing.T) {
+		s, d := setup(t)
+		d.throttle.EXPECT().Blocked("amy", "1.2.3.4").Return(false)
+		d.users.EXPECT().ByUsername(gomock.Any(), "amy").Return(org.User{ID: 1, PasswordHash: "h", Status: org.StatusEnabled}, nil)
+		d.hasher.EXPECT().Verify("h", "pw").Return(false, false)
+		d.throttle.EXPECT().Failed("amy", "1.2.3.4")
+		if _, err := s.Login(context.Background(), in); !errs.IsKind(err, errs.KindUnauthorized) {
+			t.Fatal(err)
+		}
+	})
+	t.Run("legacy hash is replaced and a missing token made", func(t *testing.T) {
+		s, d := setup(t)
+		d.throttle.EXPECT().Blocked("amy", "1.2.3.4").Return(false)
+		u := org.User{ID: 1, PasswordHash: "legacy", Status: org.StatusEnabled, Avatar: "a.jpg"}
+		d.users.EXPECT().ByUsername(gomock.Any(), "amy").Return(u, nil)
+		d.hasher.EXPECT().Verify("legacy", "pw").Return(true, true)
+		d.hasher.EXPECT().Hash("pw").Return("$argon2id$new", nil)
+		d.tokens.EXPECT().NewToken().Return("tok", nil)
+		var saved org.User
+		d.users.EXPECT().Update(gomock.Any(), gomock.Any(), int64(1), gomock.Any()).DoAndReturn(
+			func(_ context.Context, _ org.Scope, _ int64, fn func(*org.User) error) error {
+				saved = u
+				return fn(&saved)
+			})
+		res, err := s.Login(context.Background(), in)
+		if err != nil || res.Token != "tok" || res.UserID != 1 || res.Avatar != "a.jpg" {
+			t.Fatalf("%+v %v", res, err)
+		}
+		if saved.PasswordHash != "$argon2id$new" || saved.LastLoginAt == nil || !saved.LastLoginAt.Equal(now) {
+			t.Fatalf("saved %+v", saved)
+		}
+	})
+	t.Run("disabled user with the right password", func(t *testing.T) {
+		s, d := setup(t)
+		d.throttle.EXPECT().Blocked("amy", "1.2.3.4").Return(false)
+		d.users.EXPECT().ByUsername(gomock.Any(), "amy").Return(org.User{ID: 1, PasswordHash: "h", Status: org.StatusDisabled}, nil)
+		d.hasher.EXPECT().Verify("h", "pw").Return(true, false)
+		if _, err := s.Login(context.Background(), in); !errs.IsKind(err, errs.KindDisabled) {
+			t.Fatal(err)
+		}
+	})
+}
