@@ -37,13 +37,13 @@ func (s *Users) ListUsers(ctx context.Context, a org.Actor, q ports.ListQuery) (
 
 // userForm is the validated user form.
 type userForm struct {
-	username             string
-	password             string
-	role                 *org.Role
-	companyID            int64
-	companySet           bool
-	status               org.Status
-	statusSet            bool
+	username   string
+	password   string
+	role       *org.Role
+	companyID  int64
+	companySet bool
+	status     org.Status
+	statusSet  bool
 }
 
 // checkUserForm validates E02/E04 input; creating requires every field.
