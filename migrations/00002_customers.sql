@@ -53,6 +53,27 @@ CREATE TABLE tags (
 );
 CREATE UNIQUE INDEX tags_group_name_key ON tags (company_id, name) WHERE parent_id IS NULL;
 CREATE INDEX tags_company_idx ON tags (company_id, parent_id, id);
+-- A rep's custom tags have distinct names (E23).
+CREATE UNIQUE INDEX tags_creator_name_key ON tags (company_id, user_id, name) WHERE user_id IS NOT NULL;
+
+-- Every company has the tag groups 基本功能, 关注点, 级别, 自定义 with the
+-- example tags of the API document (new companies get them from the
+-- application: domain/tag.DefaultGroups, which this list mirrors).
+INSERT INTO tags (company_id, name)
+SELECT c.id, g.name
+FROM companies c
+CROSS JOIN (VALUES (1, '基本功能'), (2, '关注点'), (3, '级别'), (4, '自定义')) AS g (ord, name)
+ORDER BY c.id, g.ord
+ON CONFLICT (company_id, name) WHERE parent_id IS NULL DO NOTHING;
+
+INSERT INTO tags (company_id, parent_id, name)
+SELECT g.company_id, g.id, t.name
+FROM tags g
+JOIN (VALUES (1, '基本功能', '已婚'), (2, '基本功能', '90后'),
+             (3, '关注点', '在意质量'), (4, '关注点', '在意服务'),
+             (5, '级别', '一般客户'), (6, '级别', '重要客户')) AS t (ord, grp, name) ON t.grp = g.name
+WHERE g.parent_id IS NULL
+ORDER BY g.company_id, t.ord;
 
 CREATE TABLE customer_tags (
     company_id  bigint      NOT NULL REFERENCES companies (id) ON DELETE CASCADE,
@@ -97,6 +118,16 @@ CREATE TABLE phrases (
 );
 CREATE UNIQUE INDEX phrases_owner_text_key ON phrases (COALESCE(user_id, 0), text);
 CREATE INDEX phrases_user_idx ON phrases (user_id, created_at DESC);
+
+-- The global phrases everyone sees (legacy-api.md 3.14); listed newest first,
+-- so the last inserted shows first. Mirrors domain/followup.GlobalPhrases.
+INSERT INTO phrases (text)
+SELECT p.text
+FROM (VALUES (1, '客户查看了公司产品,有合作意向'), (2, '标记一下,客户有合作意向'), (3, '计划近期安排拜访'),
+             (4, '意向客户,需安排拜访'), (5, '见面聊过,客户有合作意向'), (6, '曾拜访过的客户'),
+             (7, '标记一下,需要给客户发送报价'), (8, '已发报价,待客户反馈'), (9, '已成交客户,维护好后续关系'),
+             (10, '客户多次查看小程序,合作意向强烈')) AS p (ord, text)
+ORDER BY p.ord;
 
 -- +goose Down
 DROP TABLE phrases;

@@ -1,10 +1,169 @@
 package ports
 
-// CustomerDesk is E05–E08, E39–E41 and A2–A3 (customers and their profile).
-type CustomerDesk interface{}
+//go:generate go tool mockgen -destination=mocks/customers.go -package=mocks leida/ports CustomerRepository,TagRepository,FollowUpRepository,PhraseRepository,TagGroupSeeder
 
-// TagDesk is E20–E24 (customer tags).
-type TagDesk interface{}
+import (
+	"context"
+	"time"
+
+	"leida/domain/customer"
+	"leida/domain/followup"
+	"leida/domain/org"
+	"leida/domain/paging"
+	"leida/domain/tag"
+)
+
+// ---- use cases the HTTP adapter calls
+
+// InformationInput is the E06 form (raw values; Set tells a field was sent).
+type InformationInput struct {
+	Source      string
+	Username    string
+	UsernameSet bool
+	Phone       string
+	Email       string
+	Company     string
+	Position    string
+	Address     string
+	Birthday    string
+	Mem         string
+}
+
+// CustomerUpdateInput is the E07 form: each field empty when not sent.
+type CustomerUpdateInput struct {
+	TagList      []string
+	ExpedtedPr   string
+	ExpectedTime string
+}
+
+// CustomerDesk is E05–E08, E39–E41 and A3 (customers and what the company knows of them).
+type CustomerDesk interface {
+	// CustomerDetail is E05; customerID is the raw query value.
+	CustomerDetail(ctx context.Context, a org.Actor, customerID string) (customer.Detail, error)
+	UpdateInformation(ctx context.Context, a org.Actor, customerID int64, in InformationInput) error
+	UpdateCustomer(ctx context.Context, a org.Actor, customerID int64, in CustomerUpdateInput) error
+	DeleteCustomer(ctx context.Context, a org.Actor, customerID int64) error
+	UpdateExpectedTime(ctx context.Context, a org.Actor, customerID int64, expectedTime string) error
+	UpdateExpectedPr(ctx context.Context, a org.Actor, customerID int64, expedtedPr string) error
+	// UpdateTags is E41; tagList are the sent values of the field (none when absent).
+	UpdateTags(ctx context.Context, a org.Actor, customerID int64, tagList []string) error
+	// SearchCustomers is A3.
+	SearchCustomers(ctx context.Context, a org.Actor, username string, q ListQuery) ([]customer.Customer, int, error)
+}
+
+// TagDesk is E20–E24 and A2 (customer tags).
+type TagDesk interface {
+	// TagsWithCustomers is E20: tags carried by customers the caller sees; total = tags kept.
+	TagsWithCustomers(ctx context.Context, a org.Actor, q ListQuery) ([]tag.WithCustomers, int, error)
+	// SearchTags is A2: E20 cut to the first tag.SearchLimit tags; total before the cut.
+	SearchTags(ctx context.Context, a org.Actor, q ListQuery) ([]tag.WithCustomers, int, error)
+	TagGroups(ctx context.Context, a org.Actor) ([]tag.Group, error)
+	// AddTagWithCustomers is E22; customerList are the sent values of the field.
+	AddTagWithCustomers(ctx context.Context, a org.Actor, name string, customerList []string) error
+	AddCustomTag(ctx context.Context, a org.Actor, customerID int64, name string) error
+	// ReplaceCustomerTags is E24; tagList are the sent values of the field.
+	ReplaceCustomerTags(ctx context.Context, a org.Actor, customerID int64, tagList []string) error
+}
+
+// PhraseList is E35's answer.
+type PhraseList struct {
+	Own     []followup.Phrase // the caller's page
+	OwnAll  int               // the caller's phrases in all
+	Globals []followup.Phrase // every global phrase, newest first
+}
 
 // FollowUpDesk is E34–E38 and A4 (address book, phrases, follow-up notes).
-type FollowUpDesk interface{}
+type FollowUpDesk interface {
+	// AddressBook is E34; source is the raw customer__source value.
+	AddressBook(ctx context.Context, a org.Actor, source string, q ListQuery) ([]followup.Entry, int, error)
+	ListPhrases(ctx context.Context, a org.Actor, q ListQuery) (PhraseList, error)
+	AddPhrase(ctx context.Context, a org.Actor, text string) error
+	DeletePhrase(ctx context.Context, a org.Actor, id int64) error
+	// ListFollowNotes is E38; customerID is the raw query value.
+	ListFollowNotes(ctx context.Context, a org.Actor, customerID string, q ListQuery) ([]followup.Note, int, error)
+	AddFollowNote(ctx context.Context, a org.Actor, customerID int64, text string) error
+}
+
+// ---- repositories
+
+// CustomerRepository stores what companies know about customers; every
+// method is scoped by the viewer's (or the given) company.
+type CustomerRepository interface {
+	// Visible finds the customer if the viewer may see it (ErrNotFound otherwise).
+	Visible(ctx context.Context, v customer.Viewer, id int64) (customer.Customer, error)
+	// Detail is the customer as the viewer's company knows it (ErrNotFound when invisible).
+	Detail(ctx context.Context, v customer.Viewer, id int64) (customer.Detail, error)
+	// Search lists visible customers whose name contains q.Filters["username"].
+	Search(ctx context.Context, v customer.Viewer, q ListQuery) ([]customer.Customer, int, error)
+	// SaveInformation overwrites (or creates) the company's information on the customer.
+	SaveInformation(ctx context.Context, companyID, customerID int64, info customer.Information) error
+	// UpdateProfile applies fn to the company's profile of the customer (created when missing).
+	UpdateProfile(ctx context.Context, companyID, customerID int64, fn func(*customer.Profile)) error
+	// Unbind removes the user's belonger row and follow-up relation (with its
+	// notes) and returns how many reps of the company still keep the customer.
+	Unbind(ctx context.Context, companyID, userID, customerID int64) (remaining int, err error)
+	// Forget removes everything the company knows about the customer; the
+	// shared identity stays.
+	Forget(ctx context.Context, companyID, customerID int64) error
+	// CreateIdentity inserts a customer identity (demo data).
+	CreateIdentity(ctx context.Context, c *customer.Customer) error
+	// Bind creates the belonger row (user, customer) if missing.
+	Bind(ctx context.Context, companyID, userID, customerID int64, source customer.Source) error
+}
+
+// TagRepository stores a company's tags and their links to customers.
+type TagRepository interface {
+	All(ctx context.Context, companyID int64) ([]tag.Tag, error)
+	// WithCustomers lists the company's tags (filters id, name; order
+	// create_date, id, name) with the customers the viewer sees, tags
+	// without customers included.
+	WithCustomers(ctx context.Context, v customer.Viewer, q ListQuery) ([]tag.WithCustomers, error)
+	// NameTaken: among all the company's tags (creatorID 0) or the creator's.
+	NameTaken(ctx context.Context, companyID int64, name string, creatorID int64) (bool, error)
+	// Group finds the company's group of that name, creating it when missing.
+	Group(ctx context.Context, companyID int64, name string) (tag.Tag, error)
+	Create(ctx context.Context, t *tag.Tag) error
+	// Existing keeps the ids that are tags (not groups) of the company, in the given order.
+	Existing(ctx context.Context, companyID int64, ids []int64) ([]tag.Tag, error)
+	// Link attaches the tag to the customers (already linked ones are kept).
+	Link(ctx context.Context, companyID, tagID int64, customerIDs []int64) error
+	// ReplaceCustomerTags makes the company's tags of the customer exactly tagIDs.
+	ReplaceCustomerTags(ctx context.Context, companyID, customerID int64, tagIDs []int64) error
+}
+
+// TagGroupSeeder creates the default tag groups of a company.
+type TagGroupSeeder interface {
+	// EnsureDefaultGroups creates the groups of tag.DefaultGroups the company
+	// lacks, each with its example tags.
+	EnsureDefaultGroups(ctx context.Context, companyID int64) error
+}
+
+// FollowUpRepository stores follow-up relations and notes.
+type FollowUpRepository interface {
+	// Follow creates or updates the relation (user, customer) with
+	// last_follow_time = at and returns its id.
+	Follow(ctx context.Context, companyID, userID, customerID int64, at time.Time) (int64, error)
+	AddNote(ctx context.Context, companyID, followUpID int64, text string, at time.Time) error
+	// Notes pages through the notes of the relation (user, customer) in the
+	// company, oldest first; total counts them all.
+	Notes(ctx context.Context, companyID, userID, customerID int64, p paging.Page) ([]followup.Note, int, error)
+	// AddressBook lists the user's relations with customers bound to them
+	// (source 0 = any), filters customer_id and create_date; order
+	// customer__expedted_pr (default, descending), last_follow_time, last_activity_time.
+	AddressBook(ctx context.Context, companyID, userID int64, source int, q ListQuery) ([]followup.Entry, int, error)
+	// SetActivity sets last_activity_time of the relation, creating it (demo data).
+	SetActivity(ctx context.Context, companyID, userID, customerID int64, at time.Time) error
+}
+
+// PhraseRepository stores canned phrases.
+type PhraseRepository interface {
+	// Own pages through the user's phrases (order create_date, id; default newest first).
+	Own(ctx context.Context, userID int64, q ListQuery) ([]followup.Phrase, int, error)
+	// Globals lists the global phrases, newest first.
+	Globals(ctx context.Context) ([]followup.Phrase, error)
+	// Taken reports whether the user or the global list already has the text.
+	Taken(ctx context.Context, userID int64, text string) (bool, error)
+	Create(ctx context.Context, p *followup.Phrase) error
+	// DeleteOwn deletes the user's phrase (ErrNotFound for anyone else's).
+	DeleteOwn(ctx context.Context, userID, id int64) error
+}

@@ -29,6 +29,8 @@ type Config struct {
 	FrontendErrorPath string
 	LogLevel          slog.Level
 	LogFormat         string
+	// StreamHeartbeat is the SSE heartbeat interval (STREAM_HEARTBEAT, default 15s).
+	StreamHeartbeat time.Duration
 }
 
 // Defaults as documented in ARCHITECTURE.md.
@@ -49,6 +51,7 @@ var defaults = map[string]string{
 	"FRONTEND_ERROR_PATH": "/err_page",
 	"LOG_LEVEL":           "info",
 	"LOG_FORMAT":          "json",
+	"STREAM_HEARTBEAT":    "15s",
 }
 
 // Load reads the process environment.
@@ -116,6 +119,9 @@ func LoadFrom(lookup func(string) (string, bool)) (Config, error) {
 	c.LogFormat = get("LOG_FORMAT")
 	if c.LogFormat != "json" && c.LogFormat != "text" {
 		bad("LOG_FORMAT", "must be json or text")
+	}
+	if c.StreamHeartbeat, err = time.ParseDuration(get("STREAM_HEARTBEAT")); err != nil || c.StreamHeartbeat <= 0 {
+		bad("STREAM_HEARTBEAT", "must be a positive duration such as 15s")
 	}
 	if len(problems) > 0 {
 		return Config{}, fmt.Errorf("invalid configuration: %s", strings.Join(problems, "; "))

@@ -137,5 +137,16 @@ func routeTable() []route {
 		{get, qy + "/action/count", authUser, (*Handlers).RadarByAction, ""},                 // E33
 		{get, qy + "/action/get_new_log", authUser, (*Handlers).RadarNewEvents, ""},          // E47
 		{get, qy + "/action/customer_detail", authUser, (*Handlers).RadarCustomerDetail, ""}, // A5
+
+		// ---- issue 5: chat (E25–E28 enterprise side, A10 customer side per D8) and push streams (D8)
+		{get, qy + "/contact", authUser, (*Handlers).ChatContacts, ""},                    // E25
+		{get, qy + "/chat", authUser, (*Handlers).ChatHistory, ""},                        // E26
+		{post, qy + "/chat/send_msg/:id", authUser, (*Handlers).ChatSend, ""},             // E27
+		{get, qy + "/chat/getmsg/:id", authUser, (*Handlers).ChatPoll, ""},                // E28
+		{get, xcx + "/chat", authCustomer, (*Handlers).VisitorChatHistory, ""},            // A10 history
+		{get, xcx + "/chat/getmsg/:id", authCustomer, (*Handlers).VisitorChatPoll, ""},    // A10 getmsg
+		{post, xcx + "/chat/send_msg/:id", authCustomer, (*Handlers).VisitorChatSend, ""}, // A10 send_msg
+		{get, qy + "/stream", authUser, (*Handlers).UserStream, ""},                       // stream (rep)
+		{get, xcx + "/stream", authCustomer, (*Handlers).CustomerStream, ""},              // stream (customer)
 	}
 }

@@ -39,7 +39,12 @@ type Handlers struct {
 	Cards      ports.CardVisits
 	CardEditor ports.CardEditor
 	Radar      ports.Radar
-	Options    Options
+	// issue 5: chat (E25–E28, A10) and push streams
+	Chats        ports.ChatDesk
+	VisitorChats ports.VisitorChat
+	Streams      ports.EventStreams
+	StreamOpts   StreamOptions
+	Options      Options
 }
 
 // NewServer builds the Echo instance with every route of the table.

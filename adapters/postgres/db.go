@@ -105,7 +105,7 @@ func translate(err error) error {
 	switch {
 	case errors.Is(err, ports.ErrNotFound), errors.Is(err, gorm.ErrRecordNotFound):
 		return ports.ErrNotFound
-	case errors.Is(err, ports.ErrDuplicate), errors.Is(err, gorm.ErrDuplicatedKey):
+	case errors.Is(err, ports.ErrDuplicate), errors.Is(err, gorm.ErrDuplicatedKey), pgCode(err) == "23505":
 		return ports.ErrDuplicate
 	case errors.Is(err, context.Canceled):
 		return err
@@ -114,6 +114,15 @@ func translate(err error) error {
 		return errs.Unavailable(err)
 	}
 	return fmt.Errorf("database: %w", err)
+}
+
+// pgCode is the SQLSTATE of a PostgreSQL error ("" for others).
+func pgCode(err error) string {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return pe.Code
+	}
+	return ""
 }
 
 func unavailable(err error) bool {

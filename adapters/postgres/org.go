@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -331,7 +332,7 @@ func affected(res *gorm.DB) error {
 }
 
 func isForeignKey(err error) bool {
-	return err != nil && (errorsIs(err, gorm.ErrForeignKeyViolated))
+	return err != nil && (errors.Is(err, gorm.ErrForeignKeyViolated) || pgCode(err) == "23503")
 }
 
 // TokenOf reads the token of a user or customer (for `leida sign`).
@@ -342,7 +343,7 @@ func (d *DB) TokenOf(ctx context.Context, id int64, customer bool) (string, erro
 	}
 	var token string
 	err := d.conn(ctx).Table(table).Select("token").Where("id = ?", id).Take(&token).Error
-	if errorsIs(translate(err), ports.ErrNotFound) {
+	if errors.Is(translate(err), ports.ErrNotFound) {
 		return "", fmt.Errorf("no %s with id %d", table, id)
 	}
 	return token, translate(err)

@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"sort"
 	"strings"
 	"time"
@@ -183,5 +182,3 @@ func (d *DB) insert(ctx context.Context, table string, cols map[string]any, id *
 	}
 	return nil
 }
-
-func errorsIs(err, target error) bool { return errors.Is(err, target) }

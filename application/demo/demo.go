@@ -19,12 +19,14 @@ type Seeder struct {
 	perms     ports.PermissionRepository
 	hasher    ports.PasswordHasher
 	tokens    ports.TokenSource
+	customers CustomerStores // customers.go
 }
 
 // NewSeeder wires the seeder.
 func NewSeeder(tx ports.TxRunner, roles ports.RoleRepository, companies ports.CompanyRepository, users ports.UserRepository,
-	perms ports.PermissionRepository, hasher ports.PasswordHasher, tokens ports.TokenSource) *Seeder {
-	return &Seeder{tx: tx, roles: roles, companies: companies, users: users, perms: perms, hasher: hasher, tokens: tokens}
+	perms ports.PermissionRepository, hasher ports.PasswordHasher, tokens ports.TokenSource, customers CustomerStores) *Seeder {
+	return &Seeder{tx: tx, roles: roles, companies: companies, users: users, perms: perms, hasher: hasher, tokens: tokens,
+		customers: customers}
 }
 
 // Marker is the company whose presence means the demo is loaded.
@@ -90,6 +92,9 @@ func (s *Seeder) Seed(ctx context.Context) (bool, error) {
 		}
 		if err := s.seedOrganisation(ctx, roles); err != nil {
 			return err
+		}
+		if err := s.seedCustomers(ctx); err != nil {
+			return fmt.Errorf("customers: %w", err)
 		}
 		return s.seedMenu(ctx)
 	})

@@ -18,12 +18,13 @@ type Bootstrap struct {
 	users     ports.UserRepository
 	hasher    ports.PasswordHasher
 	tokens    ports.TokenSource
+	tagGroups ports.TagGroupSeeder
 }
 
 // NewBootstrap wires bootstrap.
 func NewBootstrap(tx ports.TxRunner, roles ports.RoleRepository, companies ports.CompanyRepository, users ports.UserRepository,
-	hasher ports.PasswordHasher, tokens ports.TokenSource) *Bootstrap {
-	return &Bootstrap{tx: tx, roles: roles, companies: companies, users: users, hasher: hasher, tokens: tokens}
+	hasher ports.PasswordHasher, tokens ports.TokenSource, tagGroups ports.TagGroupSeeder) *Bootstrap {
+	return &Bootstrap{tx: tx, roles: roles, companies: companies, users: users, hasher: hasher, tokens: tokens, tagGroups: tagGroups}
 }
 
 var _ ports.Bootstrapper = (*Bootstrap)(nil)
@@ -56,6 +57,9 @@ func (b *Bootstrap) Bootstrap(ctx context.Context, company, username, password s
 		}
 		if err != nil {
 			return fmt.Errorf("company: %w", err)
+		}
+		if err := b.tagGroups.EnsureDefaultGroups(ctx, c.ID); err != nil {
+			return fmt.Errorf("tag groups: %w", err)
 		}
 		u, err := b.users.ByUsername(ctx, trim(username))
 		if errors.Is(err, ports.ErrNotFound) {

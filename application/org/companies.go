@@ -14,11 +14,13 @@ import (
 type Companies struct {
 	companies ports.CompanyRepository
 	users     ports.UserRepository
+	tx        ports.TxRunner
+	tagGroups ports.TagGroupSeeder
 }
 
 // NewCompanies wires the company use cases.
-func NewCompanies(companies ports.CompanyRepository, users ports.UserRepository) *Companies {
-	return &Companies{companies: companies, users: users}
+func NewCompanies(companies ports.CompanyRepository, users ports.UserRepository, tx ports.TxRunner, tagGroups ports.TagGroupSeeder) *Companies {
+	return &Companies{companies: companies, users: users, tx: tx, tagGroups: tagGroups}
 }
 
 var _ ports.CompanyAdmin = (*Companies)(nil)
@@ -94,7 +96,13 @@ func (s *Companies) AddCompany(ctx context.Context, a org.Actor, in ports.Compan
 	}
 	c := org.Company{Name: name}
 	apply(&c, in)
-	if err := s.companies.Create(ctx, &c); err != nil {
+	err = s.tx.Run(ctx, func(ctx context.Context) error {
+		if err := s.companies.Create(ctx, &c); err != nil {
+			return err
+		}
+		return s.tagGroups.EnsureDefaultGroups(ctx, c.ID)
+	})
+	if err != nil {
 		return org.Company{}, duplicateCompany(err, "公司名已存在", 301)
 	}
 	return c, nil

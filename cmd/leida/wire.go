@@ -22,6 +22,7 @@ func initApp(cfg config.Config, log *slog.Logger) (*App, func(), error) {
 		httpSet,
 		customersSet,
 		cardSet,
+		chatSet,
 		wire.Struct(new(App), "*"),
 	)
 	return nil, nil, nil

@@ -11,9 +11,14 @@ import (
 	"leida/adapters/config"
 	"leida/adapters/http"
 	"leida/adapters/postgres"
+	"leida/adapters/qrcode"
 	"leida/adapters/security"
 	"leida/application/auth"
+	"leida/application/card"
+	"leida/application/chat"
+	"leida/application/customers"
 	"leida/application/demo"
+	"leida/application/logins"
 	"leida/application/org"
 	"leida/ports"
 	"log/slog"
@@ -33,42 +38,76 @@ func initApp(cfg config.Config, log *slog.Logger) (*App, func(), error) {
 	clock := _wireSystemValue
 	tokenSource := _wireTokensValue
 	passwordHasher := _wireArgon2Value
-	logins := provideLoginThrottle(clock)
-	service := auth.NewService(authConfig, users, customerIdentities, clock, tokenSource, passwordHasher, logins, db)
+	ratelimitLogins := provideLoginThrottle(clock)
+	service := auth.NewService(authConfig, users, customerIdentities, clock, tokenSource, passwordHasher, ratelimitLogins)
 	roles := postgres.NewRoles(db)
 	companies := postgres.NewCompanies(db)
 	orgUsers := org.NewUsers(users, roles, companies, passwordHasher, tokenSource, clock)
 	orgRoles := org.NewRoles(roles, users)
 	permissions := postgres.NewPermissions(db)
 	orgPermissions := org.NewPermissions(permissions)
-	orgCompanies := org.NewCompanies(companies, users)
-	customerDesk := _wireValue
-	tagDesk := _wireValue2
-	followUpDesk := _wireValue3
-	weChatLogins := _wireValue4
-	cardVisits := _wireValue5
-	cardEditor := _wireValue6
-	radar := _wireValue7
+	tags := postgres.NewTags(db)
+	orgCompanies := org.NewCompanies(companies, users, db, tags)
+	postgresCustomers := postgres.NewCustomers(db)
+	followUps := postgres.NewFollowUps(db)
+	customersCustomers := customers.NewCustomers(db, postgresCustomers, tags, followUps, clock)
+	customersTags := customers.NewTags(db, tags, postgresCustomers)
+	phrases := postgres.NewPhrases(db)
+	settings := provideCustomerSettings(cfg)
+	customersFollowUps := customers.NewFollowUps(db, followUps, phrases, postgresCustomers, clock, settings)
+	loginsConfig := provideLoginConfig(cfg)
+	postgresLogins := postgres.NewLogins(db)
+	cards := postgres.NewCards(db)
+	weCom := provideWeCom(cfg, clock)
+	miniProgram := provideMiniProgram(cfg, clock)
+	loginsService := logins.NewService(loginsConfig, db, postgresLogins, users, companies, cards, weCom, miniProgram, tokenSource)
+	accessLogs := postgres.NewAccessLogs(db)
+	visits := card.NewVisits(db, cards, accessLogs)
+	cardConfig := provideCardConfig(cfg)
+	local := provideFileStore(cfg)
+	qrMaker := _wireLocalValue
+	editor := card.NewEditor(cardConfig, db, cards, local, miniProgram, qrMaker)
+	radarService := provideRadar(accessLogs, clock, cfg)
+	chats := postgres.NewChats(db)
+	chatService := chat.New(db, chats)
+	chatDesk := provideChatDesk(chatService)
+	visitorChat := provideVisitorChat(chatService)
+	streamEvents := postgres.NewStreamEvents(db)
+	listener := provideStreamListener(cfg, log)
+	hub, cleanup2 := provideStreamHub(streamEvents, listener, clock, log)
+	streamOptions := provideStreamOptions(cfg)
 	options := provideHTTPOptions(cfg, log)
 	handlers := &http.Handlers{
-		Auth:        service,
-		Users:       orgUsers,
-		Roles:       orgRoles,
-		Permissions: orgPermissions,
-		Companies:   orgCompanies,
-		Health:      db,
-		Customers:   customerDesk,
-		Tags:        tagDesk,
-		FollowUps:   followUpDesk,
-		Logins:      weChatLogins,
-		Cards:       cardVisits,
-		CardEditor:  cardEditor,
-		Radar:       radar,
-		Options:     options,
+		Auth:         service,
+		Users:        orgUsers,
+		Roles:        orgRoles,
+		Permissions:  orgPermissions,
+		Companies:    orgCompanies,
+		Health:       db,
+		Customers:    customersCustomers,
+		Tags:         customersTags,
+		FollowUps:    customersFollowUps,
+		Logins:       loginsService,
+		Cards:        visits,
+		CardEditor:   editor,
+		Radar:        radarService,
+		Chats:        chatDesk,
+		VisitorChats: visitorChat,
+		Streams:      hub,
+		StreamOpts:   streamOptions,
+		Options:      options,
 	}
 	echo := http.NewServer(handlers)
-	orgBootstrap := org.NewBootstrap(db, roles, companies, users, passwordHasher, tokenSource)
-	seeder := demo.NewSeeder(db, roles, companies, users, permissions, passwordHasher, tokenSource)
+	orgBootstrap := org.NewBootstrap(db, roles, companies, users, passwordHasher, tokenSource, tags)
+	customerStores := demo.CustomerStores{
+		Customers: postgresCustomers,
+		Tags:      tags,
+		TagGroups: tags,
+		FollowUps: followUps,
+		Phrases:   phrases,
+		Clock:     clock,
+	}
+	seeder := demo.NewSeeder(db, roles, companies, users, permissions, passwordHasher, tokenSource, customerStores)
 	app := &App{
 		DB:        db,
 		Server:    echo,
@@ -76,6 +115,7 @@ func initApp(cfg config.Config, log *slog.Logger) (*App, func(), error) {
 		Demo:      seeder,
 	}
 	return app, func() {
+		cleanup2()
 		cleanup()
 	}, nil
 }
@@ -84,13 +124,7 @@ var (
 	_wireSystemValue = clock.System{}
 	_wireTokensValue = security.Tokens{}
 	_wireArgon2Value = security.Argon2{}
-	_wireValue       = struct{}{}
-	_wireValue2      = struct{}{}
-	_wireValue3      = struct{}{}
-	_wireValue4      = struct{}{}
-	_wireValue5      = struct{}{}
-	_wireValue6      = struct{}{}
-	_wireValue7      = struct{}{}
+	_wireLocalValue  = qrcode.Local{}
 )
 
 // initStore builds only persistence (for migrate and sign).

@@ -1,0 +1,318 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"gorm.io/gorm"
+
+	"leida/domain/card"
+	"leida/domain/radar"
+	"leida/ports"
+)
+
+// Cards is the business-card repository: card fields and counters on users,
+// photos, card tags, praise states and belonger rows.
+type Cards struct{ *DB }
+
+// NewCards makes the repository.
+func NewCards(db *DB) *Cards { return &Cards{db} }
+
+var _ ports.CardRepository = (*Cards)(nil)
+
+// Owner finds the live card owner, optionally locking its row.
+func (r *Cards) Owner(ctx context.Context, userID int64, lock bool) (card.Owner, error) {
+	sql := "SELECT id AS user_id, company_id FROM users WHERE id = ? AND deleted_at IS NULL"
+	if lock {
+		sql += " FOR NO KEY UPDATE"
+	}
+	var o card.Owner
+	res := r.conn(ctx).Raw(sql, userID).Scan(&o)
+	if res.Error != nil {
+		return card.Owner{}, translate(res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return card.Owner{}, ports.ErrNotFound
+	}
+	return o, nil
+}
+
+type cardRow struct {
+	ID             int64
+	CompanyID      int64
+	Username       string
+	Avatar         string
+	CompanyName    string
+	CompanyArea    string
+	CompanyAddress string
+	Position       string
+	Telephone      string
+	Email          string
+	Country        int
+	Wechat         string
+	WechatPhone    string
+	IsShowPhone    bool
+	MingpianPhone  string
+	Sign           string
+	Popularity     int
+	Praise         int
+	Forward        int
+	CreatedAt      time.Time
+	Source         int
+}
+
+func (c cardRow) domain() card.Card {
+	return card.Card{UserID: c.ID, CompanyID: c.CompanyID, Username: c.Username, Avatar: c.Avatar, CompanyName: c.CompanyName,
+		CompanyArea: c.CompanyArea, CompanyAddress: c.CompanyAddress, Position: c.Position, Telephone: c.Telephone,
+		Email: c.Email, Country: c.Country, Wechat: c.Wechat, WechatPhone: c.WechatPhone, IsShowPhone: c.IsShowPhone,
+		MingpianPhone: c.MingpianPhone, Sign: c.Sign, Popularity: c.Popularity, Praise: c.Praise, Forward: c.Forward,
+		CreatedAt: c.CreatedAt}
+}
+
+const cardColumns = `u.id, u.company_id, u.username, u.avatar, c.name AS company_name, c.area AS company_area,
+	c.address AS company_address, u.position, u.telephone, u.email, u.country, u.wechat, u.wechat_phone,
+	u.is_show_phone, u.mingpian_phone, u.sign, u.popularity, u.praise, u.forward, u.created_at`
+
+func (r *Cards) cards(ctx context.Context, columns string) *gorm.DB {
+	return r.conn(ctx).Table("users u").Select(columns).
+		Joins("JOIN companies c ON c.id = u.company_id").
+		Joins("LEFT JOIN roles r ON r.id = u.role_id").
+		Where("u.deleted_at IS NULL")
+}
+
+var cardList = listSpec{
+	filters: map[string]filterSpec{
+		"id": {"u.id", integer}, "username": {"u.username", contains}, "role__name": {"r.name", contains},
+		"company__name": {"c.name", contains},
+	},
+	orders:       map[string]string{"create_date": "u.created_at", "id": "u.id", "username": "u.username"},
+	defaultOrder: "-create_date",
+	tieBreaker:   "u.id",
+}
+
+// Card reads the live user's card with its photos, if it matches the filters.
+func (r *Cards) Card(ctx context.Context, userID int64, filters map[string]string) (card.Card, error) {
+	var row cardRow
+	q := r.applyFilters(r.cards(ctx, cardColumns).Where("u.id = ?", userID), cardList, filters)
+	if err := q.Take(&row).Error; err != nil {
+		return card.Card{}, translate(err)
+	}
+	c := row.domain()
+	photos, err := r.Photos(ctx, userID)
+	if err != nil {
+		return card.Card{}, err
+	}
+	c.Photos = photos
+	return c, nil
+}
+
+// Memberships pages through the live cards the customer belongs to.
+func (r *Cards) Memberships(ctx context.Context, customerID int64, q ports.ListQuery) ([]card.Membership, int, error) {
+	base := r.cards(ctx, cardColumns+", b.source").
+		Joins("JOIN customer_belongers b ON b.user_id = u.id AND b.company_id = u.company_id").
+		Where("b.customer_id = ?", customerID)
+	base = r.applyFilters(base, cardList, q.Filters)
+	var rows []cardRow
+	total, err := page(base, cardList, q, &rows)
+	if err != nil {
+		return nil, 0, err
+	}
+	out := make([]card.Membership, len(rows))
+	for i, row := range rows {
+		out[i] = card.Membership{Card: row.domain(), Source: row.Source}
+	}
+	return out, total, nil
+}
+
+// AddCounter changes a card counter (popularity, praise, forward).
+func (r *Cards) AddCounter(ctx context.Context, userID int64, c radar.Counter, delta int) error {
+	var col string
+	switch c {
+	case radar.Popularity, radar.Praises, radar.Forwards:
+		col = string(c)
+	default:
+		return fmt.Errorf("unknown counter %q", c)
+	}
+	return affected(r.conn(ctx).Exec("UPDATE users SET "+col+" = GREATEST("+col+" + ?, 0) WHERE id = ?", delta, userID))
+}
+
+// Praise is the stored praise state of (user, customer).
+func (r *Cards) Praise(ctx context.Context, userID, customerID int64) (*bool, error) {
+	var ups []bool
+	if err := r.conn(ctx).Raw("SELECT up FROM praises WHERE user_id = ? AND customer_id = ?", userID, customerID).
+		Scan(&ups).Error; err != nil {
+		return nil, translate(err)
+	}
+	if len(ups) == 0 {
+		return nil, nil
+	}
+	return &ups[0], nil
+}
+
+// SetPraise stores the praise state.
+func (r *Cards) SetPraise(ctx context.Context, companyID, userID, customerID int64, up bool) error {
+	return translate(r.conn(ctx).Exec(`INSERT INTO praises (company_id, user_id, customer_id, up) VALUES (?, ?, ?, ?)
+		ON CONFLICT (user_id, customer_id) DO UPDATE SET up = EXCLUDED.up, updated_at = now()`,
+		companyID, userID, customerID, up).Error)
+}
+
+// EnsureBelonger creates the belonger row when missing (an existing one keeps its source).
+func (r *Cards) EnsureBelonger(ctx context.Context, companyID, userID, customerID int64, source int) error {
+	return translate(r.conn(ctx).Exec(`INSERT INTO customer_belongers (company_id, user_id, customer_id, source)
+		VALUES (?, ?, ?, ?) ON CONFLICT (user_id, customer_id) DO NOTHING`, companyID, userID, customerID, source).Error)
+}
+
+// SaveContact writes the card phone and/or its visibility.
+func (r *Cards) SaveContact(ctx context.Context, userID int64, phone *string, showPhone *bool) error {
+	cols := map[string]any{}
+	if phone != nil {
+		cols["mingpian_phone"] = *phone
+	}
+	if showPhone != nil {
+		cols["is_show_phone"] = *showPhone
+	}
+	if len(cols) == 0 {
+		return nil
+	}
+	return affected(r.conn(ctx).Table("users").Where("id = ? AND deleted_at IS NULL", userID).Updates(cols))
+}
+
+// SaveInfo writes the card's contact fields.
+func (r *Cards) SaveInfo(ctx context.Context, userID int64, c ports.CardContact) error {
+	return affected(r.conn(ctx).Table("users").Where("id = ? AND deleted_at IS NULL", userID).Updates(map[string]any{
+		"mingpian_phone": c.MingpianPhone, "wechat": c.Wechat, "telephone": c.Telephone, "email": c.Email,
+		"country": c.Country,
+	}))
+}
+
+// SaveCompanyLocation writes the company's area and/or address.
+func (r *Cards) SaveCompanyLocation(ctx context.Context, companyID int64, area, address *string) error {
+	cols := map[string]any{}
+	if area != nil {
+		cols["area"] = *area
+	}
+	if address != nil {
+		cols["address"] = *address
+	}
+	if len(cols) == 0 {
+		return nil
+	}
+	return affected(r.conn(ctx).Table("companies").Where("id = ?", companyID).Updates(cols))
+}
+
+// SaveSign writes the signature.
+func (r *Cards) SaveSign(ctx context.Context, userID int64, sign string) error {
+	return affected(r.conn(ctx).Exec("UPDATE users SET sign = ? WHERE id = ? AND deleted_at IS NULL", sign, userID))
+}
+
+// SetQRCode records the QR code image's URL.
+func (r *Cards) SetQRCode(ctx context.Context, userID int64, url string) error {
+	return affected(r.conn(ctx).Exec("UPDATE users SET qr_code = ? WHERE id = ? AND deleted_at IS NULL", url, userID))
+}
+
+type photoRow struct {
+	ID        int64
+	UserID    int64
+	PhotoURL  string
+	CreatedAt time.Time
+}
+
+func (p photoRow) domain() card.Photo {
+	return card.Photo{ID: p.ID, UserID: p.UserID, URL: p.PhotoURL, CreatedAt: p.CreatedAt}
+}
+
+// Photos lists the user's photos by id.
+func (r *Cards) Photos(ctx context.Context, userID int64) ([]card.Photo, error) {
+	var rows []photoRow
+	if err := r.conn(ctx).Table("user_photos").Where("user_id = ?", userID).Order("id").Find(&rows).Error; err != nil {
+		return nil, translate(err)
+	}
+	out := make([]card.Photo, len(rows))
+	for i, row := range rows {
+		out[i] = row.domain()
+	}
+	return out, nil
+}
+
+// AddPhoto inserts a photo row.
+func (r *Cards) AddPhoto(ctx context.Context, companyID int64, p *card.Photo) error {
+	return r.insert(ctx, "user_photos", map[string]any{"company_id": companyID, "user_id": p.UserID, "photo_url": p.URL},
+		&p.ID, &p.CreatedAt)
+}
+
+// SetPhotoURL records where the photo is stored.
+func (r *Cards) SetPhotoURL(ctx context.Context, photoID int64, url string) error {
+	return affected(r.conn(ctx).Exec("UPDATE user_photos SET photo_url = ? WHERE id = ?", url, photoID))
+}
+
+// DeletePhoto removes the user's photo and returns it.
+func (r *Cards) DeletePhoto(ctx context.Context, userID, photoID int64) (card.Photo, error) {
+	var rows []photoRow
+	err := r.conn(ctx).Raw("DELETE FROM user_photos WHERE id = ? AND user_id = ? RETURNING id, user_id, photo_url, created_at",
+		photoID, userID).Scan(&rows).Error
+	if err != nil {
+		return card.Photo{}, translate(err)
+	}
+	if len(rows) == 0 {
+		return card.Photo{}, ports.ErrNotFound
+	}
+	return rows[0].domain(), nil
+}
+
+type tagRow struct {
+	ID        int64
+	UserID    int64
+	Name      string
+	CreatedAt time.Time
+}
+
+// Tags lists the user's card tags by id.
+func (r *Cards) Tags(ctx context.Context, userID int64) ([]card.Tag, error) {
+	var rows []tagRow
+	if err := r.conn(ctx).Table("user_tags").Where("user_id = ?", userID).Order("id").Find(&rows).Error; err != nil {
+		return nil, translate(err)
+	}
+	out := make([]card.Tag, len(rows))
+	for i, t := range rows {
+		out[i] = card.Tag{ID: t.ID, UserID: t.UserID, Name: t.Name, CreatedAt: t.CreatedAt}
+	}
+	return out, nil
+}
+
+// TagNameTaken reports whether the user already has a tag of that name.
+func (r *Cards) TagNameTaken(ctx context.Context, userID int64, name string) (bool, error) {
+	return exists(r.conn(ctx).Table("user_tags").Where("user_id = ? AND name = ?", userID, name))
+}
+
+// AddTag inserts a card tag (ErrDuplicate when the name exists).
+func (r *Cards) AddTag(ctx context.Context, companyID int64, t *card.Tag) error {
+	err := r.insert(ctx, "user_tags", map[string]any{"company_id": companyID, "user_id": t.UserID, "name": t.Name},
+		&t.ID, &t.CreatedAt)
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) && pe.Code == "23505" { // unique_violation (raw inserts bypass GORM's translation)
+		return ports.ErrDuplicate
+	}
+	return err
+}
+
+// KeepTags deletes the user's tags not in ids.
+func (r *Cards) KeepTags(ctx context.Context, userID int64, ids []int64) (int, error) {
+	var kept int64
+	if err := r.conn(ctx).Table("user_tags").Where("user_id = ? AND id IN ?", userID, ids).
+		Count(&kept).Error; err != nil {
+		return 0, translate(err)
+	}
+	if kept == 0 {
+		return 0, nil
+	}
+	err := r.conn(ctx).Exec("DELETE FROM user_tags WHERE user_id = ? AND id NOT IN ?", userID, ids).Error
+	return int(kept), translate(err)
+}
+
+// DeleteTag removes the user's tag.
+func (r *Cards) DeleteTag(ctx context.Context, userID, id int64) error {
+	return affected(r.conn(ctx).Exec("DELETE FROM user_tags WHERE id = ? AND user_id = ?", id, userID))
+}

@@ -1,0 +1,178 @@
+package postgres
+
+import (
+	"context"
+	"slices"
+	"strconv"
+	"time"
+
+	"leida/domain/chat"
+	"leida/domain/paging"
+	"leida/ports"
+)
+
+// Chats is the chat repository (issue 5).
+type Chats struct{ *DB }
+
+// NewChats makes the repository.
+func NewChats(db *DB) *Chats { return &Chats{db} }
+
+var _ ports.ChatRepository = (*Chats)(nil)
+
+// messageRow is a chat_messages row joined with its customer.
+type messageRow struct {
+	ID             int64
+	CompanyID      int64
+	UserID         int64
+	CustomerID     int64
+	SendType       int
+	Msg            string
+	IsRead         bool
+	CreatedAt      time.Time
+	CustomerName   string
+	CustomerAvatar string
+}
+
+func (r messageRow) domain() chat.Message {
+	return chat.Message{ID: r.ID, CompanyID: r.CompanyID, UserID: r.UserID, CustomerID: r.CustomerID,
+		SendType: chat.SendType(r.SendType), Msg: r.Msg, IsRead: r.IsRead, CreatedAt: r.CreatedAt,
+		CustomerName: r.CustomerName, CustomerAvatar: r.CustomerAvatar}
+}
+
+func messages(rows []messageRow) []chat.Message {
+	out := make([]chat.Message, len(rows))
+	for i, r := range rows {
+		out[i] = r.domain()
+	}
+	return out
+}
+
+// limitOffset renders a page as SQL (length 0: everything).
+func limitOffset(p paging.Page) string {
+	if p.Length == 0 {
+		return ""
+	}
+	return " LIMIT " + strconv.Itoa(p.Limit()) + " OFFSET " + strconv.Itoa(p.Offset())
+}
+
+// RepSeesCustomer: a belonger row of the rep, or of anyone in the company for admins.
+func (r *Chats) RepSeesCustomer(ctx context.Context, companyID, userID int64, admin bool, customerID int64) (bool, error) {
+	var ok bool
+	err := r.conn(ctx).Raw(`SELECT EXISTS (SELECT 1 FROM customer_belongers
+		WHERE company_id = ? AND customer_id = ? AND (user_id = ? OR ?))`, companyID, customerID, userID, admin).Scan(&ok).Error
+	return ok, translate(err)
+}
+
+// RepOfCustomer is the company of the live rep the customer belongs to.
+func (r *Chats) RepOfCustomer(ctx context.Context, customerID, userID int64) (int64, error) {
+	var ids []int64
+	err := r.conn(ctx).Raw(`SELECT b.company_id FROM customer_belongers b
+		JOIN users u ON u.id = b.user_id AND u.company_id = b.company_id AND u.deleted_at IS NULL
+		WHERE b.customer_id = ? AND b.user_id = ?`, customerID, userID).Scan(&ids).Error
+	if err != nil {
+		return 0, translate(err)
+	}
+	if len(ids) == 0 {
+		return 0, ports.ErrNotFound
+	}
+	return ids[0], nil
+}
+
+// Contacts derives the latest message per customer (no per-row flag).
+func (r *Chats) Contacts(ctx context.Context, companyID, userID int64, p paging.Page) ([]chat.Contact, int, error) {
+	var total int64
+	if err := r.conn(ctx).Raw(`SELECT count(DISTINCT customer_id) FROM chat_messages WHERE company_id = ? AND user_id = ?`,
+		companyID, userID).Scan(&total).Error; err != nil {
+		return nil, 0, translate(err)
+	}
+	var rows []struct {
+		CustomerID     int64
+		CustomerName   string
+		CustomerAvatar string
+		Msg            string
+		At             time.Time
+	}
+	err := r.conn(ctx).Raw(`WITH latest AS (
+			SELECT DISTINCT ON (customer_id) id, customer_id, msg, created_at
+			FROM chat_messages WHERE company_id = ? AND user_id = ?
+			ORDER BY customer_id, created_at DESC, id DESC)
+		SELECT l.customer_id, c.username AS customer_name, c.headimgurl AS customer_avatar, l.msg, l.created_at AS at
+		FROM latest l JOIN customers c ON c.id = l.customer_id
+		ORDER BY l.created_at DESC, l.id DESC`+limitOffset(p), companyID, userID).Scan(&rows).Error
+	if err != nil {
+		return nil, 0, translate(err)
+	}
+	out := make([]chat.Contact, len(rows))
+	for i, row := range rows {
+		out[i] = chat.Contact{CustomerID: row.CustomerID, CustomerName: row.CustomerName, CustomerAvatar: row.CustomerAvatar,
+			Msg: row.Msg, At: row.At}
+	}
+	return out, int(total), nil
+}
+
+const messageSelect = `SELECT m.id, m.company_id, m.user_id, m.customer_id, m.send_type, m.msg, m.is_read, m.created_at,
+	c.username AS customer_name, c.headimgurl AS customer_avatar `
+
+// History reads one page of the conversation and returns it oldest first.
+func (r *Chats) History(ctx context.Context, c chat.Conversation, newestFirst bool, p paging.Page) ([]chat.Message, error) {
+	dir := " ASC"
+	if newestFirst {
+		dir = " DESC"
+	}
+	var rows []messageRow
+	err := r.conn(ctx).Raw(messageSelect+`FROM chat_messages m JOIN customers c ON c.id = m.customer_id
+		WHERE m.company_id = ? AND m.user_id = ? AND m.customer_id = ?
+		ORDER BY m.created_at`+dir+`, m.id`+dir+limitOffset(p), c.CompanyID, c.UserID, c.CustomerID).Scan(&rows).Error
+	if err != nil {
+		return nil, translate(err)
+	}
+	if newestFirst {
+		slices.Reverse(rows)
+	}
+	return messages(rows), nil
+}
+
+// MarkRead marks every unread message of the direction read.
+func (r *Chats) MarkRead(ctx context.Context, c chat.Conversation, t chat.SendType) error {
+	err := r.conn(ctx).Exec(`UPDATE chat_messages SET is_read = true
+		WHERE company_id = ? AND user_id = ? AND customer_id = ? AND send_type = ? AND NOT is_read`,
+		c.CompanyID, c.UserID, c.CustomerID, int(t)).Error
+	return translate(err)
+}
+
+// TakeUnread flips and returns the unread messages in one statement: a
+// concurrent taker blocks on the same rows and then skips them (they are no
+// longer unread), and a message committed meanwhile stays for the next call.
+func (r *Chats) TakeUnread(ctx context.Context, c chat.Conversation, t chat.SendType) ([]chat.Message, error) {
+	var rows []messageRow
+	err := r.conn(ctx).Raw(`WITH m AS (
+			UPDATE chat_messages SET is_read = true
+			WHERE company_id = ? AND user_id = ? AND customer_id = ? AND send_type = ? AND NOT is_read
+			RETURNING id, company_id, user_id, customer_id, send_type, msg, is_read, created_at)
+		`+messageSelect+`FROM m JOIN customers c ON c.id = m.customer_id
+		ORDER BY m.created_at, m.id`, c.CompanyID, c.UserID, c.CustomerID, int(t)).Scan(&rows).Error
+	if err != nil {
+		return nil, translate(err)
+	}
+	return messages(rows), nil
+}
+
+// Insert stores m (unread) and reads back its id and time.
+func (r *Chats) Insert(ctx context.Context, m *chat.Message) error {
+	return r.insert(ctx, "chat_messages", map[string]any{
+		"company_id": m.CompanyID, "user_id": m.UserID, "customer_id": m.CustomerID,
+		"send_type": int(m.SendType), "msg": m.Msg, "is_read": false,
+	}, &m.ID, &m.CreatedAt)
+}
+
+// TouchFollowUp upserts the (rep, customer) relation's timestamp.
+func (r *Chats) TouchFollowUp(ctx context.Context, c chat.Conversation, t chat.SendType, at time.Time) error {
+	col := "last_follow_time"
+	if t == chat.CustomerToRep {
+		col = "last_activity_time"
+	}
+	err := r.conn(ctx).Exec(`INSERT INTO follow_ups (company_id, user_id, customer_id, `+col+`) VALUES (?, ?, ?, ?)
+		ON CONFLICT (user_id, customer_id) DO UPDATE SET `+col+` = EXCLUDED.`+col,
+		c.CompanyID, c.UserID, c.CustomerID, at).Error
+	return translate(err)
+}

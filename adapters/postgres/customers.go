@@ -1,0 +1,224 @@
+package postgres
+
+import (
+	"context"
+	"time"
+
+	"gorm.io/gorm"
+
+	"leida/domain/customer"
+	"leida/ports"
+)
+
+// companyCustomerTables are the company-owned tables holding a company's
+// knowledge of a customer (company_id, customer_id): Forget deletes from each.
+// Follow-up notes go with their follow-up relation. Tables added later by
+// other areas (access logs, chat messages) must be listed here too.
+var companyCustomerTables = []string{
+	"customer_tags",
+	"customer_information",
+	"customer_profiles",
+	"follow_ups",
+	"customer_belongers",
+}
+
+// visible restricts customers aliased c to those the viewer sees.
+func visible(q *gorm.DB, v customer.Viewer) *gorm.DB {
+	if v.WholeCompany {
+		return q.Where("EXISTS (SELECT 1 FROM customer_belongers vb WHERE vb.customer_id = c.id AND vb.company_id = ?)", v.CompanyID)
+	}
+	return q.Where("EXISTS (SELECT 1 FROM customer_belongers vb WHERE vb.customer_id = c.id AND vb.company_id = ? AND vb.user_id = ?)",
+		v.CompanyID, v.UserID)
+}
+
+// Customers is the repository of what companies know about customers.
+type Customers struct{ *DB }
+
+// NewCustomers makes the repository.
+func NewCustomers(db *DB) *Customers { return &Customers{db} }
+
+var _ ports.CustomerRepository = (*Customers)(nil)
+
+// Visible finds the customer if the viewer sees it.
+func (r *Customers) Visible(ctx context.Context, v customer.Viewer, id int64) (customer.Customer, error) {
+	var row customerRow
+	if err := visible(r.conn(ctx).Table("customers c"), v).Where("c.id = ?", id).Take(&row).Error; err != nil {
+		return customer.Customer{}, translate(err)
+	}
+	return row.domain(), nil
+}
+
+type detailRow struct {
+	ID           int64
+	Openid       string
+	UserType     int
+	Username     string
+	Headimgurl   string
+	Sex          int
+	Token        string
+	CreatedAt    time.Time
+	MemoName     *string
+	ExpectedTime *time.Time
+	ExpedtedPr   *string
+	SuperiorID   *int64
+	SuperiorName *string
+	Source       *int
+	InfoID       *int64
+	Phone        *string
+	Email        *string
+	InfoCompany  *string
+	Position     *string
+	Address      *string
+	Birthday     *time.Time
+	Mem          *string
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+// Detail is the customer as the viewer's company knows it.
+func (r *Customers) Detail(ctx context.Context, v customer.Viewer, id int64) (customer.Detail, error) {
+	var row detailRow
+	q := r.conn(ctx).Table("customers c").
+		Select(`c.id, c.openid, c.user_type, c.username, c.headimgurl, c.sex, c.token, c.created_at,
+			p.memo_name, p.expected_time, p.expedted_pr, p.superior_id, s.username AS superior_name,
+			(SELECT b.source FROM customer_belongers b WHERE b.customer_id = c.id AND b.company_id = ?
+				ORDER BY (b.user_id = ?) DESC, b.id LIMIT 1) AS source,
+			i.id AS info_id, i.phone, i.email, i.company AS info_company, i.position, i.address, i.birthday, i.mem`,
+			v.CompanyID, v.UserID).
+		Joins("LEFT JOIN customer_profiles p ON p.customer_id = c.id AND p.company_id = ?", v.CompanyID).
+		Joins("LEFT JOIN customers s ON s.id = p.superior_id").
+		Joins("LEFT JOIN customer_information i ON i.customer_id = c.id AND i.company_id = ?", v.CompanyID).
+		Where("c.id = ?", id)
+	if err := visible(q, v).Take(&row).Error; err != nil {
+		return customer.Detail{}, translate(err)
+	}
+	identity := customerRow{ID: row.ID, Openid: row.Openid, UserType: row.UserType, Username: row.Username,
+		Headimgurl: row.Headimgurl, Sex: row.Sex, Token: row.Token, CreatedAt: row.CreatedAt}
+	d := customer.Detail{Customer: identity.domain(), SuperiorName: deref(row.SuperiorName), Source: customer.SourceScan,
+		Profile: customer.Profile{MemoName: row.MemoName, ExpectedTime: row.ExpectedTime, ExpedtedPr: row.ExpedtedPr, SuperiorID: row.SuperiorID}}
+	if row.Source != nil {
+		d.Source = customer.Source(*row.Source)
+	}
+	if row.InfoID != nil {
+		d.Information = &customer.Information{Phone: deref(row.Phone), Email: deref(row.Email), Company: deref(row.InfoCompany),
+			Position: deref(row.Position), Address: deref(row.Address), Birthday: row.Birthday, Mem: deref(row.Mem)}
+	}
+	d.Tags = []string{}
+	err := r.conn(ctx).Table("customer_tags ct").Joins("JOIN tags t ON t.id = ct.tag_id").
+		Where("ct.company_id = ? AND ct.customer_id = ?", v.CompanyID, id).Order("t.id").Pluck("t.name", &d.Tags).Error
+	return d, translate(err)
+}
+
+var customerSearch = listSpec{
+	filters:      map[string]filterSpec{"id": {"c.id", integer}, "username": {"c.username", contains}},
+	orders:       map[string]string{"create_date": "c.created_at", "id": "c.id", "username": "c.username"},
+	defaultOrder: "create_date", tieBreaker: "c.id",
+}
+
+// Search lists the visible customers matching the filters.
+func (r *Customers) Search(ctx context.Context, v customer.Viewer, q ports.ListQuery) ([]customer.Customer, int, error) {
+	base := r.applyFilters(visible(r.conn(ctx).Table("customers c"), v), customerSearch, q.Filters)
+	var rows []customerRow
+	total, err := page(base, customerSearch, q, &rows)
+	out := make([]customer.Customer, len(rows))
+	for i, row := range rows {
+		out[i] = row.domain()
+	}
+	return out, total, err
+}
+
+func dateArg(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return t.Format("2006-01-02")
+}
+
+// SaveInformation overwrites (or creates) the company's information row.
+func (r *Customers) SaveInformation(ctx context.Context, companyID, customerID int64, in customer.Information) error {
+	return translate(r.conn(ctx).Exec(`INSERT INTO customer_information
+			(company_id, customer_id, phone, email, company, position, address, birthday, mem)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (company_id, customer_id) DO UPDATE SET phone = EXCLUDED.phone, email = EXCLUDED.email,
+			company = EXCLUDED.company, position = EXCLUDED.position, address = EXCLUDED.address,
+			birthday = EXCLUDED.birthday, mem = EXCLUDED.mem`,
+		companyID, customerID, in.Phone, in.Email, in.Company, in.Position, in.Address, dateArg(in.Birthday), in.Mem).Error)
+}
+
+type profileRow struct {
+	MemoName     *string
+	ExpectedTime *time.Time
+	ExpedtedPr   *string
+	SuperiorID   *int64
+}
+
+// UpdateProfile applies fn to the company's profile of the customer, creating it when missing.
+func (r *Customers) UpdateProfile(ctx context.Context, companyID, customerID int64, fn func(*customer.Profile)) error {
+	return r.Run(ctx, func(ctx context.Context) error {
+		db := r.conn(ctx)
+		if err := db.Exec(`INSERT INTO customer_profiles (company_id, customer_id) VALUES (?, ?)
+			ON CONFLICT (company_id, customer_id) DO NOTHING`, companyID, customerID).Error; err != nil {
+			return translate(err)
+		}
+		var row profileRow
+		if err := db.Raw(`SELECT memo_name, expected_time, expedted_pr, superior_id FROM customer_profiles
+			WHERE company_id = ? AND customer_id = ? FOR UPDATE`, companyID, customerID).Scan(&row).Error; err != nil {
+			return translate(err)
+		}
+		p := customer.Profile{MemoName: row.MemoName, ExpectedTime: row.ExpectedTime, ExpedtedPr: row.ExpedtedPr, SuperiorID: row.SuperiorID}
+		fn(&p)
+		return affected(db.Exec(`UPDATE customer_profiles SET memo_name = ?, expected_time = ?, expedted_pr = ?, superior_id = ?,
+			updated_at = now() WHERE company_id = ? AND customer_id = ?`,
+			p.MemoName, dateArg(p.ExpectedTime), p.ExpedtedPr, p.SuperiorID, companyID, customerID))
+	})
+}
+
+// Unbind removes the user's belonger row and follow-up relation.
+func (r *Customers) Unbind(ctx context.Context, companyID, userID, customerID int64) (int, error) {
+	var n int64
+	err := r.Run(ctx, func(ctx context.Context) error {
+		db := r.conn(ctx)
+		for _, table := range []string{"follow_ups", "customer_belongers"} {
+			if err := db.Exec("DELETE FROM "+table+" WHERE company_id = ? AND user_id = ? AND customer_id = ?",
+				companyID, userID, customerID).Error; err != nil {
+				return translate(err)
+			}
+		}
+		return translate(db.Table("customer_belongers").Where("company_id = ? AND customer_id = ?", companyID, customerID).Count(&n).Error)
+	})
+	return int(n), err
+}
+
+// Forget removes the company's knowledge of the customer.
+func (r *Customers) Forget(ctx context.Context, companyID, customerID int64) error {
+	return r.Run(ctx, func(ctx context.Context) error {
+		db := r.conn(ctx)
+		if err := db.Exec("UPDATE customer_profiles SET superior_id = NULL WHERE company_id = ? AND superior_id = ?",
+			companyID, customerID).Error; err != nil {
+			return translate(err)
+		}
+		for _, table := range companyCustomerTables {
+			if err := db.Exec("DELETE FROM "+table+" WHERE company_id = ? AND customer_id = ?", companyID, customerID).Error; err != nil {
+				return translate(err)
+			}
+		}
+		return nil
+	})
+}
+
+// CreateIdentity inserts a customer identity.
+func (r *Customers) CreateIdentity(ctx context.Context, c *customer.Customer) error {
+	return r.insert(ctx, "customers", map[string]any{"openid": c.OpenID, "user_type": int(c.UserType), "username": c.Username,
+		"headimgurl": c.Headimgurl, "sex": c.Sex, "token": c.Token}, &c.ID, &c.CreatedAt)
+}
+
+// Bind creates the belonger row if missing.
+func (r *Customers) Bind(ctx context.Context, companyID, userID, customerID int64, source customer.Source) error {
+	return translate(r.conn(ctx).Exec(`INSERT INTO customer_belongers (company_id, user_id, customer_id, source)
+		VALUES (?, ?, ?, ?) ON CONFLICT (user_id, customer_id) DO NOTHING`, companyID, userID, customerID, int(source)).Error)
+}

@@ -1,0 +1,122 @@
+package postgres
+
+import (
+	"context"
+	"time"
+
+	"leida/domain/followup"
+	"leida/domain/paging"
+	"leida/ports"
+)
+
+// FollowUps is the repository of follow-up relations and notes.
+type FollowUps struct{ *DB }
+
+// NewFollowUps makes the repository.
+func NewFollowUps(db *DB) *FollowUps { return &FollowUps{db} }
+
+var _ ports.FollowUpRepository = (*FollowUps)(nil)
+
+// Follow creates or updates the relation with last_follow_time = at.
+func (r *FollowUps) Follow(ctx context.Context, companyID, userID, customerID int64, at time.Time) (int64, error) {
+	var id int64
+	err := r.conn(ctx).Raw(`INSERT INTO follow_ups (company_id, user_id, customer_id, last_follow_time) VALUES (?, ?, ?, ?)
+		ON CONFLICT (user_id, customer_id) DO UPDATE SET last_follow_time = EXCLUDED.last_follow_time RETURNING id`,
+		companyID, userID, customerID, at).Scan(&id).Error
+	return id, translate(err)
+}
+
+// SetActivity sets last_activity_time of the relation, creating it.
+func (r *FollowUps) SetActivity(ctx context.Context, companyID, userID, customerID int64, at time.Time) error {
+	return translate(r.conn(ctx).Exec(`INSERT INTO follow_ups (company_id, user_id, customer_id, last_activity_time) VALUES (?, ?, ?, ?)
+		ON CONFLICT (user_id, customer_id) DO UPDATE SET last_activity_time = EXCLUDED.last_activity_time`,
+		companyID, userID, customerID, at).Error)
+}
+
+// AddNote inserts a note on the relation.
+func (r *FollowUps) AddNote(ctx context.Context, companyID, followUpID int64, text string, at time.Time) error {
+	return translate(r.conn(ctx).Exec(`INSERT INTO follow_notes (company_id, follow_up_id, note, created_at) VALUES (?, ?, ?, ?)`,
+		companyID, followUpID, text, at).Error)
+}
+
+var noteList = listSpec{orders: map[string]string{"id": "n.id"}, defaultOrder: "id"}
+
+// Notes pages through the notes of the relation, oldest first.
+func (r *FollowUps) Notes(ctx context.Context, companyID, userID, customerID int64, p paging.Page) ([]followup.Note, int, error) {
+	q := r.conn(ctx).Table("follow_notes n").
+		Select("n.id, n.note AS text, n.created_at, c.headimgurl AS customer_headimgurl, u.avatar AS user_avatar, u.username").
+		Joins("JOIN follow_ups f ON f.id = n.follow_up_id").
+		Joins("JOIN customers c ON c.id = f.customer_id").
+		Joins("JOIN users u ON u.id = f.user_id").
+		Where("f.company_id = ? AND n.company_id = ? AND f.user_id = ? AND f.customer_id = ?", companyID, companyID, userID, customerID)
+	var out []followup.Note
+	total, err := page(q, noteList, ports.ListQuery{Page: p}, &out)
+	return out, total, err
+}
+
+var addressBook = listSpec{
+	filters: map[string]filterSpec{"customer_id": {"f.customer_id", integer}, "create_date": {"f.created_at", instant}},
+	orders: map[string]string{"customer__expedted_pr": "p.expedted_pr", "last_follow_time": "f.last_follow_time",
+		"last_activity_time": "f.last_activity_time"},
+	defaultOrder: "-customer__expedted_pr", tieBreaker: "f.id",
+}
+
+// AddressBook lists the user's relations with customers bound to them.
+func (r *FollowUps) AddressBook(ctx context.Context, companyID, userID int64, source int, q ports.ListQuery) ([]followup.Entry, int, error) {
+	base := r.conn(ctx).Table("follow_ups f").
+		Select(`f.customer_id, c.username AS customer_name, c.headimgurl, p.expected_time, p.expedted_pr, b.source,
+			f.last_follow_time, f.last_activity_time`).
+		Joins("JOIN customer_belongers b ON b.company_id = f.company_id AND b.user_id = f.user_id AND b.customer_id = f.customer_id").
+		Joins("JOIN customers c ON c.id = f.customer_id").
+		Joins("LEFT JOIN customer_profiles p ON p.company_id = f.company_id AND p.customer_id = f.customer_id").
+		Where("f.company_id = ? AND f.user_id = ?", companyID, userID)
+	if source != 0 {
+		base = base.Where("b.source = ?", source)
+	}
+	base = r.applyFilters(base, addressBook, q.Filters)
+	var out []followup.Entry
+	total, err := page(base, addressBook, q, &out)
+	return out, total, err
+}
+
+// Phrases is the repository of canned phrases.
+type Phrases struct{ *DB }
+
+// NewPhrases makes the repository.
+func NewPhrases(db *DB) *Phrases { return &Phrases{db} }
+
+var _ ports.PhraseRepository = (*Phrases)(nil)
+
+var phraseList = listSpec{
+	orders:       map[string]string{"create_date": "created_at", "id": "id"},
+	defaultOrder: "-create_date", tieBreaker: "id",
+}
+
+// Own pages through the user's phrases.
+func (r *Phrases) Own(ctx context.Context, userID int64, q ports.ListQuery) ([]followup.Phrase, int, error) {
+	var out []followup.Phrase
+	total, err := page(r.conn(ctx).Table("phrases").Where("user_id = ?", userID), phraseList, q, &out)
+	return out, total, err
+}
+
+// Globals lists the global phrases, newest first.
+func (r *Phrases) Globals(ctx context.Context) ([]followup.Phrase, error) {
+	var out []followup.Phrase
+	err := r.conn(ctx).Table("phrases").Where("user_id IS NULL").Order("created_at DESC, id DESC").Find(&out).Error
+	return out, translate(err)
+}
+
+// Taken reports whether the user or the global list has the text.
+func (r *Phrases) Taken(ctx context.Context, userID int64, text string) (bool, error) {
+	return exists(r.conn(ctx).Table("phrases").Where("text = ? AND (user_id = ? OR user_id IS NULL)", text, userID))
+}
+
+// Create inserts a phrase.
+func (r *Phrases) Create(ctx context.Context, p *followup.Phrase) error {
+	return r.insert(ctx, "phrases", map[string]any{"company_id": p.CompanyID, "user_id": p.UserID, "text": p.Text}, &p.ID, &p.CreatedAt)
+}
+
+// DeleteOwn deletes the user's phrase.
+func (r *Phrases) DeleteOwn(ctx context.Context, userID, id int64) error {
+	return affected(r.conn(ctx).Exec("DELETE FROM phrases WHERE id = ? AND user_id = ?", id, userID))
+}

@@ -1,0 +1,103 @@
+package card
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/golang/mock/gomock"
+
+	"leida/domain/org"
+	"leida/ports"
+	"leida/ports/mocks"
+)
+
+type editorDeps struct {
+	cards *mocks.MockCardRepository
+	files *mocks.MockFileStore
+	mp    *mocks.MockMiniProgramGateway
+	qr    *mocks.MockQRMaker
+}
+
+func newEditor(t *testing.T) (*Editor, editorDeps) {
+	ctrl := gomock.NewController(t)
+	tx := mocks.NewMockTxRunner(ctrl)
+	tx.EXPECT().Run(gomock.Any(), gomock.Any()).AnyTimes().
+		DoAndReturn(func(ctx context.Context, fn func(context.Context) error) error { return fn(ctx) })
+	d := editorDeps{mocks.NewMockCardRepository(ctrl), mocks.NewMockFileStore(ctrl), mocks.NewMockMiniProgramGateway(ctrl),
+		mocks.NewMockQRMaker(ctrl)}
+	return NewEditor(Config{CardURL: "http://front/card?uid={uid}"}, tx, d.cards, d.files, d.mp, d.qr), d
+}
+
+var rep = org.Actor{UserID: 7, CompanyID: 2, Level: org.LevelMember}
+
+func TestQRCodeFromWeChatWhenConfigured(t *testing.T) {
+	s, d := newEditor(t)
+	img := []byte("\xFF\xD8\xFFjpeg")
+	gomock.InOrder(
+		d.mp.EXPECT().Configured().Return(true),
+		d.mp.EXPECT().WxaCode(gomock.Any(), "pages/mingpian/index?uid=7&source=1", 430).Return(img, nil),
+		d.files.EXPECT().Save(gomock.Any(), "zhugeleida/imgs/xiaochengxu/qr_code/7_qrcode.jpg", img).Return(nil),
+		d.cards.EXPECT().SetQRCode(gomock.Any(), int64(7), "statics/zhugeleida/imgs/xiaochengxu/qr_code/7_qrcode.jpg").Return(nil),
+	)
+	if err := s.GenerateQRCode(ctx, rep); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestQRCodeMadeLocallyWithoutWeChat(t *testing.T) {
+	s, d := newEditor(t)
+	gomock.InOrder(
+		d.mp.EXPECT().Configured().Return(false),
+		d.qr.EXPECT().PNG("http://front/card?uid=7", 430).Return([]byte("png"), nil),
+		d.files.EXPECT().Save(gomock.Any(), "zhugeleida/imgs/xiaochengxu/qr_code/7_qrcode.png", []byte("png")).Return(nil),
+		d.cards.EXPECT().SetQRCode(gomock.Any(), int64(7), "statics/zhugeleida/imgs/xiaochengxu/qr_code/7_qrcode.png").Return(nil),
+	)
+	if err := s.GenerateQRCode(ctx, rep); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestQRCodeGatewayErrorStoresNothing(t *testing.T) {
+	s, d := newEditor(t)
+	d.mp.EXPECT().Configured().Return(true)
+	d.mp.EXPECT().WxaCode(gomock.Any(), gomock.Any(), gomock.Any()).
+		Return(nil, &ports.GatewayError{Op: "wechat getwxacode", Code: -1, Msg: "answer is not an image"})
+	if err := s.GenerateQRCode(ctx, rep); code(err) != 301 {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestUploadPhotoRemovesTheFileWhenTheTransactionFails(t *testing.T) {
+	s, d := newEditor(t)
+	boom := errors.New("disk full")
+	d.cards.EXPECT().AddPhoto(gomock.Any(), int64(2), gomock.Any()).Return(nil)
+	d.cards.EXPECT().SetPhotoURL(gomock.Any(), gomock.Any(), gomock.Any()).Return(nil)
+	d.files.EXPECT().Save(gomock.Any(), gomock.Any(), gomock.Any()).Return(boom)
+	d.files.EXPECT().Delete(gomock.Any(), "zhugeleida/imgs/xiaochengxu/user_photo/0_7_photo.jpg").Return(nil)
+	if _, err := s.UploadPhoto(ctx, rep, ports.Upload{Present: true, Data: []byte("\x89PNG\r\n\x1a\nx")}); !errors.Is(err, boom) {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestSaveInfoChangesTheCompanyOnlyForAdmins(t *testing.T) {
+	in := ports.CardInfoInput{Country: "1", MingpianPhone: "13800138000", Area: "北京", AreaSet: true}
+	s, d := newEditor(t)
+	d.cards.EXPECT().SaveInfo(gomock.Any(), int64(7), gomock.Any()).Return(nil)
+	if err := s.SaveInfo(ctx, rep, in); err != nil {
+		t.Fatal(err)
+	}
+	s, d = newEditor(t)
+	admin := org.Actor{UserID: 8, CompanyID: 2, Level: org.LevelCompanyAdmin}
+	d.cards.EXPECT().SaveInfo(gomock.Any(), int64(8), gomock.Any()).Return(nil)
+	d.cards.EXPECT().SaveCompanyLocation(gomock.Any(), int64(2), gomock.Any(), nil).
+		DoAndReturn(func(_ context.Context, _ int64, area, address *string) error {
+			if *area != "北京" {
+				t.Fatalf("area %q", *area)
+			}
+			return nil
+		})
+	if err := s.SaveInfo(ctx, admin, in); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,0 +1,198 @@
+// Package card implements the business card: as customers see it (visits,
+// events) and as its owner edits it.
+package card
+
+import (
+	"context"
+	"errors"
+
+	"leida/domain/card"
+	"leida/domain/customer"
+	"leida/domain/errs"
+	"leida/domain/radar"
+	"leida/domain/validate"
+	"leida/ports"
+)
+
+// Visits implements ports.CardVisits (E42–E46, A8, A9, action/record).
+type Visits struct {
+	tx    ports.TxRunner
+	cards ports.CardRepository
+	logs  ports.AccessLogRepository
+}
+
+// NewVisits wires the customer-side card use cases.
+func NewVisits(tx ports.TxRunner, cards ports.CardRepository, logs ports.AccessLogRepository) *Visits {
+	return &Visits{tx: tx, cards: cards, logs: logs}
+}
+
+var _ ports.CardVisits = (*Visits)(nil)
+
+// errNoCard ends a card view of an unknown owner without writing anything.
+var errNoCard = errors.New("no such card")
+
+// parseUID reads the card owner id: required integer, 402 with the errors in data.
+func parseUID(uid string) (int64, error) {
+	f := validate.New()
+	id := f.Int("uid", uid, "用户id不能为空", "")
+	if err := f.ErrInData(402, "请求异常"); err != nil {
+		return 0, err
+	}
+	return id, nil
+}
+
+func ownerMissing() error { return errs.NotFound(302, "用户ID不存在") }
+
+// record writes the log, touches the follow-up relation and changes the
+// counter; the caller runs it inside one transaction.
+func (s *Visits) record(ctx context.Context, l *radar.Log, counter radar.Counter, delta int) error {
+	if err := s.logs.Insert(ctx, l); err != nil {
+		return err
+	}
+	if err := s.logs.TouchFollowUp(ctx, l); err != nil {
+		return err
+	}
+	if delta != 0 {
+		return s.cards.AddCounter(ctx, l.UserID, counter, delta)
+	}
+	return nil
+}
+
+// ViewCard is E42: logs the view (n-th view remark), counts popularity,
+// makes the customer belong to the rep (source 扫码) on the first view, then
+// reads the card. An unknown owner answers an empty card and writes nothing.
+func (s *Visits) ViewCard(ctx context.Context, v customer.Visitor, uid string, q ports.ListQuery) (ports.CardView, error) {
+	id, err := parseUID(uid)
+	if err != nil {
+		return ports.CardView{}, err
+	}
+	err = s.tx.Run(ctx, func(ctx context.Context) error {
+		owner, err := s.cards.Owner(ctx, id, true)
+		if errors.Is(err, ports.ErrNotFound) {
+			return errNoCard
+		}
+		if err != nil {
+			return err
+		}
+		n, err := s.logs.CountViews(ctx, owner.CompanyID, owner.UserID, v.CustomerID)
+		if err != nil {
+			return err
+		}
+		l := radar.Log{CompanyID: owner.CompanyID, UserID: owner.UserID, CustomerID: v.CustomerID,
+			Action: radar.ViewCard, Remark: radar.CardViewRemark(n + 1)}
+		if err := s.record(ctx, &l, radar.Popularity, 1); err != nil {
+			return err
+		}
+		return s.cards.EnsureBelonger(ctx, owner.CompanyID, owner.UserID, v.CustomerID, card.SourceScan)
+	})
+	if errors.Is(err, errNoCard) {
+		return ports.CardView{}, nil
+	}
+	if err != nil {
+		return ports.CardView{}, err
+	}
+	c, err := s.cards.Card(ctx, id, q.Filters)
+	if errors.Is(err, ports.ErrNotFound) {
+		return ports.CardView{}, nil
+	}
+	if err != nil {
+		return ports.CardView{}, err
+	}
+	up, err := s.cards.Praise(ctx, id, v.CustomerID)
+	if err != nil {
+		return ports.CardView{}, err
+	}
+	return ports.CardView{Card: &c, IsUpDown: up != nil && *up}, nil
+}
+
+// MyCards is E43: the cards the customer belongs to.
+func (s *Visits) MyCards(ctx context.Context, v customer.Visitor, q ports.ListQuery) ([]card.Membership, int, error) {
+	return s.cards.Memberships(ctx, v.CustomerID, q)
+}
+
+// eventLog is the action, remark and counter change of an event.
+type eventLog struct {
+	action  radar.Action
+	remark  string
+	counter radar.Counter
+	delta   int
+}
+
+var events = map[ports.CardEvent]eventLog{
+	ports.EventCall:           {radar.CallPhone, radar.RemarkCall, "", 0},
+	ports.EventForward:        {radar.ForwardCard, radar.RemarkForward, radar.Forwards, 1},
+	ports.EventSavePhone:      {radar.SavePhone, radar.RemarkSavePhone, "", 0},
+	ports.EventProduct:        {radar.ViewProduct, radar.RemarkProduct, "", 0},
+	ports.EventProductForward: {radar.ViewProduct, radar.RemarkProductForward, "", 0},
+	ports.EventPraise:         {radar.Praise, "", radar.Praises, 0}, // remark and change from the toggle
+}
+
+// Record is E44–E46, A8 and A9: one event on the rep's card.
+func (s *Visits) Record(ctx context.Context, v customer.Visitor, uid string, ev ports.CardEvent) error {
+	id, err := parseUID(uid)
+	if err != nil {
+		return err
+	}
+	e, known := events[ev]
+	if !known {
+		return errs.Internal(errors.New("unknown card event"))
+	}
+	return s.tx.Run(ctx, func(ctx context.Context) error {
+		owner, err := s.cards.Owner(ctx, id, true)
+		if errors.Is(err, ports.ErrNotFound) {
+			return ownerMissing()
+		}
+		if err != nil {
+			return err
+		}
+		if ev == ports.EventPraise {
+			had, err := s.cards.Praise(ctx, owner.UserID, v.CustomerID)
+			if err != nil {
+				return err
+			}
+			var up bool
+			up, e.delta, e.remark = card.PraiseToggle(had)
+			if err := s.cards.SetPraise(ctx, owner.CompanyID, owner.UserID, v.CustomerID, up); err != nil {
+				return err
+			}
+		}
+		l := radar.Log{CompanyID: owner.CompanyID, UserID: owner.UserID, CustomerID: v.CustomerID, Action: e.action, Remark: e.remark}
+		return s.record(ctx, &l, e.counter, e.delta)
+	})
+}
+
+// RecordAction is `action/record`: any of the 12 actions with its fixed
+// remark (D7); counters belong to the dedicated endpoints.
+func (s *Visits) RecordAction(ctx context.Context, v customer.Visitor, uid, action string) error {
+	id, err := parseUID(uid)
+	if err != nil {
+		return err
+	}
+	f := validate.New()
+	a := radar.Action(f.Int("action", action, "", ""))
+	if f.OK() && !a.Valid() {
+		f.AddCode("action", "Select a valid choice. "+action+" is not one of the available choices.", "invalid_choice")
+	}
+	if err := f.Err(301); err != nil {
+		return err
+	}
+	return s.tx.Run(ctx, func(ctx context.Context) error {
+		owner, err := s.cards.Owner(ctx, id, true)
+		if errors.Is(err, ports.ErrNotFound) {
+			return ownerMissing()
+		}
+		if err != nil {
+			return err
+		}
+		remark := radar.FixedRemark(a)
+		if a == radar.ViewCard {
+			n, err := s.logs.CountViews(ctx, owner.CompanyID, owner.UserID, v.CustomerID)
+			if err != nil {
+				return err
+			}
+			remark = radar.CardViewRemark(n + 1)
+		}
+		l := radar.Log{CompanyID: owner.CompanyID, UserID: owner.UserID, CustomerID: v.CustomerID, Action: a, Remark: remark}
+		return s.record(ctx, &l, "", 0)
+	})
+}

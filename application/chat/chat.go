@@ -1,0 +1,223 @@
+// Package chat is the chat between reps and customers: E25–E28 on the
+// enterprise side, A10 on the customer side (D8).
+package chat
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"leida/domain/chat"
+	"leida/domain/customer"
+	"leida/domain/errs"
+	"leida/domain/org"
+	"leida/domain/paging"
+	"leida/domain/validate"
+	"leida/ports"
+)
+
+// DefaultLength is the page length of the contact list and histories.
+const DefaultLength = 20
+
+// Service implements ports.ChatDesk and ports.VisitorChat.
+type Service struct {
+	tx    ports.TxRunner
+	chats ports.ChatRepository
+}
+
+// New wires the chat use cases.
+func New(tx ports.TxRunner, chats ports.ChatRepository) *Service {
+	return &Service{tx: tx, chats: chats}
+}
+
+// Desk is the enterprise side of s.
+func (s *Service) Desk() ports.ChatDesk { return desk{s} }
+
+// Visitor is the customer side of s.
+func (s *Service) Visitor() ports.VisitorChat { return visitor{s} }
+
+type desk struct{ *Service }
+
+type visitor struct{ *Service }
+
+var (
+	_ ports.ChatDesk    = desk{}
+	_ ports.VisitorChat = visitor{}
+)
+
+// ---- enterprise side
+
+// Contacts is E25: the caller's latest message per customer.
+func (s desk) Contacts(ctx context.Context, a org.Actor, p paging.Page) ([]chat.Contact, int, error) {
+	return s.chats.Contacts(ctx, a.CompanyID, a.UserID, p)
+}
+
+// conversation validates customer_id (recording errors on f) and checks the
+// caller may see the customer.
+func (s desk) conversation(ctx context.Context, a org.Actor, f *validate.Form, raw string) (chat.Conversation, error) {
+	id := f.Int("customer_id", raw, chat.MsgCustomerRequired, chat.MsgCustomerRequired)
+	if f.Failed("customer_id") {
+		return chat.Conversation{}, nil
+	}
+	ok, err := s.chats.RepSeesCustomer(ctx, a.CompanyID, a.UserID, a.IsCompanyAdmin(), id)
+	if err != nil {
+		return chat.Conversation{}, err
+	}
+	if !ok {
+		f.Add("customer_id", chat.MsgCustomerMissing)
+	}
+	return chat.Conversation{CompanyID: a.CompanyID, UserID: a.UserID, CustomerID: id}, nil
+}
+
+// History is E26: marks the customer's messages read for the rep, then
+// returns page p of the conversation (page 1 = newest), oldest first.
+func (s desk) History(ctx context.Context, a org.Actor, in ports.ChatHistoryInput) ([]chat.Message, error) {
+	f := validate.New()
+	conv, err := s.conversation(ctx, a, f, in.CustomerID)
+	if err != nil {
+		return nil, err
+	}
+	p := paging.Parse(f, in.CurrentPage, in.Length, DefaultLength)
+	if err := f.ErrInData(402, "请求异常"); err != nil {
+		return nil, err
+	}
+	var out []chat.Message
+	err = s.tx.Run(ctx, func(ctx context.Context) error {
+		if err := s.chats.MarkRead(ctx, conv, chat.RepSide.Incoming()); err != nil {
+			return err
+		}
+		out, err = s.chats.History(ctx, conv, true, p)
+		return err
+	})
+	return out, err
+}
+
+// Poll is E28: the customer's unread messages, each returned once.
+func (s desk) Poll(ctx context.Context, a org.Actor, customerID string) ([]chat.Message, error) {
+	f := validate.New()
+	conv, err := s.conversation(ctx, a, f, customerID)
+	if err != nil {
+		return nil, err
+	}
+	if err := f.ErrInData(402, "请求异常"); err != nil {
+		return nil, err
+	}
+	return s.chats.TakeUnread(ctx, conv, chat.RepSide.Incoming())
+}
+
+// Send is E27: the caller sends to a customer it may see.
+func (s desk) Send(ctx context.Context, a org.Actor, in ports.ChatSendInput) error {
+	f := validate.New()
+	userID := f.Int("user_id", in.UserID, "", "")
+	customerID := f.Int("customer_id", in.CustomerID, chat.MsgCustomerRequired, chat.MsgCustomerRequired)
+	sendType := chat.SendType(f.Int("send_type", in.SendType, "", ""))
+	if !f.Failed("send_type") && sendType != chat.RepSide.Outgoing() {
+		// A rep writes as itself: 1 (用户发送给客户) only.
+		f.AddCode("send_type", "Select a valid choice. "+strings.TrimSpace(in.SendType)+" is not one of the available choices.", "invalid_choice")
+	}
+	if !f.Failed("user_id") && userID != a.UserID {
+		f.Add("user_id", chat.MsgNotYourself)
+	}
+	if err := f.Err(301); err != nil {
+		return err
+	}
+	ok, err := s.chats.RepSeesCustomer(ctx, a.CompanyID, a.UserID, a.IsCompanyAdmin(), customerID)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return errs.NotFound(302, chat.MsgCustomerMissing)
+	}
+	conv := chat.Conversation{CompanyID: a.CompanyID, UserID: a.UserID, CustomerID: customerID}
+	return s.send(ctx, conv, chat.RepToCustomer, in.Msg)
+}
+
+// send stores the message and touches the follow-up relation in one transaction.
+func (s *Service) send(ctx context.Context, conv chat.Conversation, t chat.SendType, msg string) error {
+	return s.tx.Run(ctx, func(ctx context.Context) error {
+		m := chat.Message{CompanyID: conv.CompanyID, UserID: conv.UserID, CustomerID: conv.CustomerID, SendType: t, Msg: msg}
+		if err := s.chats.Insert(ctx, &m); err != nil {
+			return err
+		}
+		return s.chats.TouchFollowUp(ctx, conv, t, m.CreatedAt)
+	})
+}
+
+// ---- customer side
+
+// conversation validates uid (recording errors on f) and finds the rep the
+// customer belongs to.
+func (s visitor) conversation(ctx context.Context, v customer.Visitor, f *validate.Form, raw string) (conv chat.Conversation, found bool, err error) {
+	uid := f.Int("uid", raw, chat.MsgRepRequired, chat.MsgRepRequired)
+	if f.Failed("uid") {
+		return chat.Conversation{}, false, nil
+	}
+	companyID, err := s.chats.RepOfCustomer(ctx, v.CustomerID, uid)
+	if errors.Is(err, ports.ErrNotFound) {
+		return chat.Conversation{}, false, nil
+	}
+	if err != nil {
+		return chat.Conversation{}, false, err
+	}
+	return chat.Conversation{CompanyID: companyID, UserID: uid, CustomerID: v.CustomerID}, true, nil
+}
+
+func repMissing() error { return errs.NotFound(302, chat.MsgRepMissing) }
+
+// History is A10 history: marks the rep's messages read for the customer,
+// then returns page p (page 1 = oldest, as the legacy A10), oldest first.
+func (s visitor) History(ctx context.Context, v customer.Visitor, in ports.VisitorChatInput) ([]chat.Message, error) {
+	f := validate.New()
+	conv, found, err := s.conversation(ctx, v, f, in.UID)
+	if err != nil {
+		return nil, err
+	}
+	p := paging.Parse(f, in.CurrentPage, in.Length, DefaultLength)
+	if err := f.ErrInData(402, "请求异常"); err != nil {
+		return nil, err
+	}
+	if !found {
+		return nil, repMissing()
+	}
+	var out []chat.Message
+	err = s.tx.Run(ctx, func(ctx context.Context) error {
+		if err := s.chats.MarkRead(ctx, conv, chat.CustomerSide.Incoming()); err != nil {
+			return err
+		}
+		out, err = s.chats.History(ctx, conv, false, p)
+		return err
+	})
+	return out, err
+}
+
+// Poll is A10 getmsg: the rep's unread messages, each returned once.
+func (s visitor) Poll(ctx context.Context, v customer.Visitor, uid string) ([]chat.Message, error) {
+	f := validate.New()
+	conv, found, err := s.conversation(ctx, v, f, uid)
+	if err != nil {
+		return nil, err
+	}
+	if err := f.ErrInData(402, "请求异常"); err != nil {
+		return nil, err
+	}
+	if !found {
+		return nil, repMissing()
+	}
+	return s.chats.TakeUnread(ctx, conv, chat.CustomerSide.Incoming())
+}
+
+// Send is A10 send_msg: the customer writes to a rep it belongs to.
+func (s visitor) Send(ctx context.Context, v customer.Visitor, uid, msg string) error {
+	f := validate.New()
+	conv, found, err := s.conversation(ctx, v, f, uid)
+	if err != nil {
+		return err
+	}
+	if err := f.Err(301); err != nil {
+		return err
+	}
+	if !found {
+		return repMissing()
+	}
+	return s.send(ctx, conv, chat.CustomerToRep, msg)
+}

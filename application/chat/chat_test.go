@@ -1,0 +1,214 @@
+package chat
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/golang/mock/gomock"
+
+	"leida/domain/chat"
+	"leida/domain/customer"
+	"leida/domain/errs"
+	"leida/domain/org"
+	"leida/domain/paging"
+	"leida/ports"
+	"leida/ports/mocks"
+)
+
+type deps struct {
+	tx    *mocks.MockTxRunner
+	chats *mocks.MockChatRepository
+}
+
+func newService(t *testing.T) (*Service, deps) {
+	ctrl := gomock.NewController(t)
+	d := deps{mocks.NewMockTxRunner(ctrl), mocks.NewMockChatRepository(ctrl)}
+	return New(d.tx, d.chats), d
+}
+
+// inTx runs the function like a transaction runner, once.
+func (d deps) inTx() {
+	d.tx.EXPECT().Run(gomock.Any(), gomock.Any()).DoAndReturn(func(ctx context.Context, fn func(context.Context) error) error {
+		return fn(ctx)
+	})
+}
+
+var (
+	member = org.Actor{UserID: 3, CompanyID: 5, Level: org.LevelMember}
+	admin  = org.Actor{UserID: 2, CompanyID: 5, Level: org.LevelCompanyAdmin}
+	guest  = customer.Visitor{CustomerID: 40}
+	conv   = chat.Conversation{CompanyID: 5, UserID: 3, CustomerID: 40}
+)
+
+func code(err error) int {
+	if e, ok := errs.As(err); ok {
+		return e.Code
+	}
+	return -1
+}
+
+func fields(t *testing.T, err error) string {
+	t.Helper()
+	e, ok := errs.As(err)
+	if !ok || e.Fields == nil {
+		t.Fatalf("want a validation error, got %v", err)
+	}
+	b, _ := json.Marshal(e.Fields)
+	return string(b)
+}
+
+func TestE27SendValidation(t *testing.T) {
+	tests := []struct {
+		name string
+		in   ports.ChatSendInput
+		want string
+	}{
+		{"all missing", ports.ChatSendInput{},
+			`{"user_id":[{"message":"This field is required.","code":"required"}],"customer_id":[{"message":"客户ID不能为空","code":"required"}],"send_type":[{"message":"This field is required.","code":"required"}]}`},
+		{"not integers", ports.ChatSendInput{UserID: "a", CustomerID: "b", SendType: "c"},
+			`{"user_id":[{"message":"Enter a whole number.","code":"invalid"}],"customer_id":[{"message":"客户ID不能为空","code":"invalid"}],"send_type":[{"message":"Enter a whole number.","code":"invalid"}]}`},
+		{"as another user", ports.ChatSendInput{UserID: "4", CustomerID: "40", SendType: "1"},
+			`{"user_id":[{"message":"只能以自己的身份发送消息","code":""}]}`},
+		{"as the customer", ports.ChatSendInput{UserID: "3", CustomerID: "40", SendType: "2"},
+			`{"send_type":[{"message":"Select a valid choice. 2 is not one of the available choices.","code":"invalid_choice"}]}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, _ := newService(t) // nothing read or written
+			err := s.Desk().Send(context.Background(), member, tt.in)
+			if code(err) != 301 || fields(t, err) != tt.want {
+				t.Fatalf("got %v", err)
+			}
+		})
+	}
+}
+
+func TestE27SendToInvisibleCustomerIs302(t *testing.T) {
+	s, d := newService(t)
+	d.chats.EXPECT().RepSeesCustomer(gomock.Any(), int64(5), int64(3), false, int64(40)).Return(false, nil)
+	err := s.Desk().Send(context.Background(), member, ports.ChatSendInput{UserID: "3", CustomerID: "40", SendType: "1", Msg: "hi"})
+	if code(err) != 302 {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestE27SendWritesMessageAndFollowUpInOneTransaction(t *testing.T) {
+	s, d := newService(t)
+	at := time.Date(2024, 6, 1, 10, 0, 0, 0, time.UTC)
+	d.chats.EXPECT().RepSeesCustomer(gomock.Any(), int64(5), int64(2), true, int64(40)).Return(true, nil)
+	d.inTx()
+	gomock.InOrder(
+		d.chats.EXPECT().Insert(gomock.Any(), gomock.Any()).DoAndReturn(func(_ context.Context, m *chat.Message) error {
+			want := chat.Message{CompanyID: 5, UserID: 2, CustomerID: 40, SendType: chat.RepToCustomer, Msg: "hi"}
+			if *m != want {
+				t.Errorf("inserted %+v", *m)
+			}
+			m.ID, m.CreatedAt = 9, at
+			return nil
+		}),
+		d.chats.EXPECT().TouchFollowUp(gomock.Any(), chat.Conversation{CompanyID: 5, UserID: 2, CustomerID: 40}, chat.RepToCustomer, at).Return(nil),
+	)
+	if err := s.Desk().Send(context.Background(), admin, ports.ChatSendInput{UserID: " 2", CustomerID: "40", SendType: "1", Msg: "hi"}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestE26HistoryValidation(t *testing.T) {
+	s, d := newService(t)
+	_, err := s.Desk().History(context.Background(), member, ports.ChatHistoryInput{CurrentPage: "x", Length: "-1"})
+	if code(err) != 402 || fields(t, err) != `{"customer_id":[{"message":"客户ID不能为空","code":"required"}],"current_page":[{"message":"页码数据类型错误","code":"invalid"}],"length":[{"message":"页显示数量类型错误","code":"invalid"}]}` {
+		t.Fatalf("got %v", err)
+	}
+	d.chats.EXPECT().RepSeesCustomer(gomock.Any(), int64(5), int64(3), false, int64(41)).Return(false, nil)
+	_, err = s.Desk().History(context.Background(), member, ports.ChatHistoryInput{CustomerID: "41"})
+	if code(err) != 402 || fields(t, err) != `{"customer_id":[{"message":"客户不存在","code":""}]}` {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestE26HistoryMarksIncomingReadThenReadsNewestPage(t *testing.T) {
+	s, d := newService(t)
+	d.chats.EXPECT().RepSeesCustomer(gomock.Any(), int64(5), int64(3), false, int64(40)).Return(true, nil)
+	d.inTx()
+	gomock.InOrder(
+		d.chats.EXPECT().MarkRead(gomock.Any(), conv, chat.CustomerToRep).Return(nil),
+		d.chats.EXPECT().History(gomock.Any(), conv, true, paging.Page{Number: 2, Length: 20}).Return([]chat.Message{{ID: 1}}, nil),
+	)
+	got, err := s.Desk().History(context.Background(), member, ports.ChatHistoryInput{CustomerID: "40", CurrentPage: "2"})
+	if err != nil || len(got) != 1 {
+		t.Fatal(got, err)
+	}
+}
+
+func TestE28PollTakesOnlyIncoming(t *testing.T) {
+	s, d := newService(t)
+	d.chats.EXPECT().RepSeesCustomer(gomock.Any(), int64(5), int64(3), false, int64(40)).Return(true, nil)
+	d.chats.EXPECT().TakeUnread(gomock.Any(), conv, chat.CustomerToRep).Return(nil, nil)
+	if _, err := s.Desk().Poll(context.Background(), member, "40"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestA10VisitorSide(t *testing.T) {
+	t.Run("uid required", func(t *testing.T) {
+		s, _ := newService(t)
+		err := s.Visitor().Send(context.Background(), guest, "", "hi")
+		if code(err) != 301 || fields(t, err) != `{"uid":[{"message":"用户id不能为空","code":"required"}]}` {
+			t.Fatalf("got %v", err)
+		}
+		_, err = s.Visitor().Poll(context.Background(), guest, "x")
+		if code(err) != 402 || fields(t, err) != `{"uid":[{"message":"用户id不能为空","code":"invalid"}]}` {
+			t.Fatalf("got %v", err)
+		}
+	})
+	t.Run("rep the customer does not belong to", func(t *testing.T) {
+		s, d := newService(t)
+		d.chats.EXPECT().RepOfCustomer(gomock.Any(), int64(40), int64(9)).Return(int64(0), ports.ErrNotFound).Times(3)
+		if err := s.Visitor().Send(context.Background(), guest, "9", "hi"); code(err) != 302 {
+			t.Fatalf("send: %v", err)
+		}
+		if _, err := s.Visitor().Poll(context.Background(), guest, "9"); code(err) != 302 {
+			t.Fatalf("poll: %v", err)
+		}
+		if _, err := s.Visitor().History(context.Background(), guest, ports.VisitorChatInput{UID: "9"}); code(err) != 302 {
+			t.Fatalf("history: %v", err)
+		}
+	})
+	t.Run("send as the customer, activity time", func(t *testing.T) {
+		s, d := newService(t)
+		at := time.Date(2024, 6, 1, 10, 0, 0, 0, time.UTC)
+		d.chats.EXPECT().RepOfCustomer(gomock.Any(), int64(40), int64(3)).Return(int64(5), nil)
+		d.inTx()
+		d.chats.EXPECT().Insert(gomock.Any(), gomock.Any()).DoAndReturn(func(_ context.Context, m *chat.Message) error {
+			if m.SendType != chat.CustomerToRep || m.CompanyID != 5 || m.UserID != 3 || m.CustomerID != 40 {
+				t.Errorf("inserted %+v", *m)
+			}
+			m.CreatedAt = at
+			return nil
+		})
+		d.chats.EXPECT().TouchFollowUp(gomock.Any(), conv, chat.CustomerToRep, at).Return(nil)
+		if err := s.Visitor().Send(context.Background(), guest, "3", "hi"); err != nil {
+			t.Fatal(err)
+		}
+	})
+	t.Run("history oldest first, marks the rep's messages", func(t *testing.T) {
+		s, d := newService(t)
+		d.chats.EXPECT().RepOfCustomer(gomock.Any(), int64(40), int64(3)).Return(int64(5), nil)
+		d.inTx()
+		d.chats.EXPECT().MarkRead(gomock.Any(), conv, chat.RepToCustomer).Return(nil)
+		d.chats.EXPECT().History(gomock.Any(), conv, false, paging.Page{Number: 1, Length: 20}).Return(nil, nil)
+		if _, err := s.Visitor().History(context.Background(), guest, ports.VisitorChatInput{UID: "3"}); err != nil {
+			t.Fatal(err)
+		}
+	})
+	t.Run("poll takes the rep's messages", func(t *testing.T) {
+		s, d := newService(t)
+		d.chats.EXPECT().RepOfCustomer(gomock.Any(), int64(40), int64(3)).Return(int64(5), nil)
+		d.chats.EXPECT().TakeUnread(gomock.Any(), conv, chat.RepToCustomer).Return(nil, nil)
+		if _, err := s.Visitor().Poll(context.Background(), guest, "3"); err != nil {
+			t.Fatal(err)
+		}
+	})
+}

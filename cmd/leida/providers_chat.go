@@ -1,0 +1,44 @@
+package main
+
+import (
+	"log/slog"
+
+	"github.com/google/wire"
+
+	"leida/adapters/config"
+	leidahttp "leida/adapters/http"
+	"leida/adapters/postgres"
+	appchat "leida/application/chat"
+	"leida/application/stream"
+	"leida/ports"
+)
+
+func provideChatDesk(s *appchat.Service) ports.ChatDesk { return s.Desk() }
+
+func provideVisitorChat(s *appchat.Service) ports.VisitorChat { return s.Visitor() }
+
+func provideStreamListener(cfg config.Config, log *slog.Logger) *postgres.Listener {
+	return postgres.NewListener(cfg.DatabaseURL, log)
+}
+
+// provideStreamHub starts the fan-out of push events (LISTEN, pruning); the
+// cleanup ends open streams and stops it.
+func provideStreamHub(events ports.StreamEventRepository, listener ports.StreamListener, clock ports.Clock, log *slog.Logger) (*stream.Hub, func()) {
+	h := stream.NewHub(events, listener, clock, log, stream.Options{})
+	h.Start()
+	return h, h.Stop
+}
+
+func provideStreamOptions(cfg config.Config) leidahttp.StreamOptions {
+	return leidahttp.StreamOptions{Heartbeat: cfg.StreamHeartbeat}
+}
+
+// chatSet provides issue 5: chat and push streams.
+var chatSet = wire.NewSet(
+	postgres.NewChats, wire.Bind(new(ports.ChatRepository), new(*postgres.Chats)),
+	postgres.NewStreamEvents, wire.Bind(new(ports.StreamEventRepository), new(*postgres.StreamEvents)),
+	provideStreamListener, wire.Bind(new(ports.StreamListener), new(*postgres.Listener)),
+	appchat.New, provideChatDesk, provideVisitorChat,
+	provideStreamHub, wire.Bind(new(ports.EventStreams), new(*stream.Hub)),
+	provideStreamOptions,
+)

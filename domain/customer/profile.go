@@ -1,0 +1,69 @@
+package customer
+
+import "time"
+
+// Source is how a customer came to a rep (the belonger row).
+type Source int
+
+const (
+	SourceScan    Source = 1 // 扫码
+	SourceForward Source = 2 // 转发
+)
+
+// Valid reports whether s is one of the two sources.
+func (s Source) Valid() bool { return s == SourceScan || s == SourceForward }
+
+// Label is the wire text of a source.
+func (s Source) Label() string {
+	if s == SourceForward {
+		return "转发"
+	}
+	return "扫码"
+}
+
+// Viewer is who looks at customers: a rep sees the customers bound to them
+// (belonger rows); a company admin sees every customer bound to anyone of
+// the company. Nobody sees another company's knowledge of a customer.
+type Viewer struct {
+	CompanyID    int64
+	UserID       int64
+	WholeCompany bool
+}
+
+// Profile is what one company knows about a customer (D6).
+type Profile struct {
+	MemoName     *string
+	ExpectedTime *time.Time // a date (midnight UTC)
+	ExpedtedPr   *string
+	SuperiorID   *int64
+}
+
+// Information is the customer's details as one company recorded them (E06).
+type Information struct {
+	Phone    string
+	Email    string
+	Company  string
+	Position string
+	Address  string
+	Birthday *time.Time // a date (midnight UTC)
+	Mem      string
+}
+
+// Detail is one customer as a company's rep sees it (E05).
+type Detail struct {
+	Customer
+	Profile
+	SuperiorName string
+	Source       Source
+	// Information is nil when the company recorded none.
+	Information *Information
+	Tags        []string // tag names, in tag id order
+}
+
+// AIPr is the placeholder AI probability: the expected one, "" when unset.
+func (d Detail) AIPr() string {
+	if d.ExpedtedPr == nil {
+		return ""
+	}
+	return *d.ExpedtedPr
+}
