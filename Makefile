@@ -1,7 +1,7 @@
 SHELL := /bin/bash
 export PATH := /usr/local/go/bin:$(PATH)
 
-.PHONY: run test generate build db bench fmt
+.PHONY: run test generate build db bench load fmt
 
 ## run: set everything up (database, migrations, bootstrap, demo data) and serve on :8000
 run: build db
@@ -25,6 +25,10 @@ db:
 ## bench: radar/HTTP benchmarks in test/ (not part of make test)
 bench: db
 	go test -run '^$$' -bench . -benchtime 1x ./test/...
+
+## load: chat load script (200 conversations, 30 s, two instances on loopback; not part of make test)
+load: db
+	go run ./test/load
 
 fmt:
 	gofmt -w $$(git ls-files '*.go')

@@ -14,8 +14,10 @@ CREATE TABLE access_logs (
     created_at   timestamptz NOT NULL DEFAULT now()
 );
 -- Radar reads by rep (E31–E33); customer_id and action ride along so the
--- per-customer and per-action counts are index-only scans.
-CREATE INDEX access_logs_user_idx ON access_logs (company_id, user_id, created_at DESC) INCLUDE (customer_id, action);
+-- counts are index-only scans. NULLS LAST matches the list ordering
+-- (MySQL's NULL placement, applyOrder), so the newest page is read straight
+-- from the index (created_at is never NULL).
+CREATE INDEX access_logs_user_idx ON access_logs (company_id, user_id, created_at DESC NULLS LAST) INCLUDE (customer_id, action);
 -- A customer's history (A5, card-view counts, customer deletion).
 CREATE INDEX access_logs_customer_idx ON access_logs (company_id, customer_id, created_at DESC);
 -- The unread feed (E47).

@@ -249,7 +249,7 @@ func TestE08DeleteCustomerByMembers(t *testing.T) {
 	}
 	// The last rep of the company lets go: the company's data goes; the GET form works too.
 	lt.Expect(t, srv.Get(t, co.rep2, qyPath+"customer/delete/"+crmID(cu.ID), nil), 200, "删除成功")
-	for _, table := range []string{"customer_profiles", "customer_information", "customer_tags", "follow_ups", "customer_belongers"} {
+	for _, table := range []string{"customer_profiles", "customer_information", "customer_tags", "follow_ups", "customer_belongers", "access_logs", "chat_messages"} {
 		if n := count(`SELECT count(*) FROM `+table+` WHERE company_id = $1 AND customer_id = $2`, co.id, cu.ID); n != 0 {
 			t.Fatalf("%s: %d rows of the company left", table, n)
 		}
@@ -273,14 +273,19 @@ func TestE08DeleteCustomerByAdmin(t *testing.T) {
 	lt.Expect(t, srv.Post(t, co.rep, qyPath+"customer/update_tag/"+crmID(cu.ID), url.Values{"tag_list": {"[" + crmID(tagID(t, co.id, "已婚")) + "]"}}), 200, "添加成功")
 	lt.Expect(t, srv.Post(t, co.rep, qyPath+"customer/update_information/"+crmID(cu.ID), url.Values{"source": {"1"}, "mem": {"m"}}), 200, "添加成功")
 	lt.Expect(t, srv.Post(t, other.rep, qyPath+"customer/update_information/"+crmID(cu.ID), url.Values{"source": {"1"}, "mem": {"m"}}), 200, "添加成功")
+	// Radar and chat history of both companies.
+	for _, c := range []struct{ company, rep int64 }{{co.id, co.rep.ID}, {other.id, other.rep.ID}} {
+		srv.Exec(t, `INSERT INTO access_logs (company_id, user_id, customer_id, action, remark) VALUES ($1, $2, $3, 1, '首次查看你的名片,沟通从此刻开始')`, c.company, c.rep, cu.ID)
+		srv.Exec(t, `INSERT INTO chat_messages (company_id, user_id, customer_id, send_type, msg) VALUES ($1, $2, $3, 2, '你好')`, c.company, c.rep, cu.ID)
+	}
 	// The other company's admin cannot reach company A's customer data.
 	lt.Expect(t, srv.Post(t, other.admin, qyPath+"customer/delete/"+crmID(newBoundCustomer(t, co.id, co.rep, 1).ID), nil), 302, "用户ID不存在")
 	lt.Expect(t, srv.Post(t, co.admin, qyPath+"customer/delete/"+crmID(cu.ID), nil), 200, "删除成功")
-	for _, table := range []string{"customer_profiles", "customer_information", "customer_tags", "follow_ups", "customer_belongers"} {
+	for _, table := range []string{"customer_profiles", "customer_information", "customer_tags", "follow_ups", "customer_belongers", "access_logs", "chat_messages"} {
 		if n := srv.Count(t, `SELECT count(*) FROM `+table+` WHERE company_id = $1 AND customer_id = $2`, co.id, cu.ID); n != 0 {
 			t.Fatalf("%s: %d rows left", table, n)
 		}
-		if table == "customer_information" || table == "customer_belongers" {
+		if table == "customer_information" || table == "customer_belongers" || table == "access_logs" || table == "chat_messages" {
 			if n := srv.Count(t, `SELECT count(*) FROM `+table+` WHERE company_id = $1 AND customer_id = $2`, other.id, cu.ID); n == 0 {
 				t.Fatalf("%s: the other company's rows went too", table)
 			}

@@ -12,9 +12,11 @@ import (
 
 // companyCustomerTables are the company-owned tables holding a company's
 // knowledge of a customer (company_id, customer_id): Forget deletes from each.
-// Follow-up notes go with their follow-up relation. Tables added later by
-// other areas (access logs, chat messages) must be listed here too.
+// Follow-up notes go with their follow-up relation. Praise rows stay: they
+// are the customer's opinion of the card and back the card's praise counter.
 var companyCustomerTables = []string{
+	"access_logs",
+	"chat_messages",
 	"customer_tags",
 	"customer_information",
 	"customer_profiles",
