@@ -186,7 +186,8 @@ type RadarFilter struct {
 // AccessLogRepository stores the radar's access log and the follow-up
 // relation's activity time it drives.
 type AccessLogRepository interface {
-	// Insert writes l and sets its id and creation time.
+	// Insert writes l (unread) and sets its id and creation time (now, unless
+	// l.CreatedAt is set: back-dated history such as demo data).
 	Insert(ctx context.Context, l *radar.Log) error
 	// TouchFollowUp sets the (rep, customer) relation's last_activity_time to
 	// the log's time, creating the relation when missing, and links the log to it.

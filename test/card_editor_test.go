@@ -297,3 +297,30 @@ func TestE48QRCodeGeneratedLocallyWithoutWeChat(t *testing.T) {
 		t.Fatalf("not a PNG: %v", err)
 	}
 }
+
+// Every enterprise endpoint of the card and the radar: bad signature, stale
+// timestamp, disabled user and wrong method.
+func TestE31E53CardAndRadarEnterpriseAuthAndMethods(t *testing.T) {
+	w := newCardWorld(t)
+	disabled := srv.NewUser(t, w.company, lt.Member, lt.Unique("disabled"))
+	srv.Exec(t, `UPDATE users SET status = 2 WHERE id = $1`, disabled.ID)
+	for _, e := range []struct {
+		method, wrong, path string
+	}{
+		{"GET", "POST", "/mingpian"}, {"POST", "GET", "/mingpian/save_phone"}, {"POST", "GET", "/mingpian/save_info"},
+		{"POST", "GET", "/mingpian/save_sign"}, {"POST", "GET", "/mingpian/upload_photo"}, {"POST", "GET", "/mingpian/delete_photo"},
+		{"GET", "POST", "/mingpian/show_photo"}, {"GET", "POST", "/tag_user"}, {"POST", "GET", "/tag_user/add"},
+		{"POST", "GET", "/tag_user/save"}, {"POST", "GET", "/tag_user/delete"}, {"POST", "GET", "/tag_user/save_phone"},
+		{"GET", "", "/qr_code_auth"}, {"GET", "POST", "/action/time"}, {"GET", "POST", "/action/customer"},
+		{"GET", "POST", "/action/count"}, {"GET", "POST", "/action/get_new_log"}, {"GET", "POST", "/action/customer_detail"},
+	} {
+		path := cardQY + e.path
+		lt.Expect(t, srv.Do(t, lt.Request{Method: e.method, Path: path,
+			RawQuery: "user_id=" + cardID(w.rep.ID) + "&timestamp=1&rand_str=0123456789abcdef0123456789abcdef"}), 400, "token异常")
+		lt.Expect(t, srv.Do(t, lt.Request{Method: e.method, Path: path, As: &w.rep, At: time.Now().Add(-time.Hour)}), 400, "token异常")
+		lt.Expect(t, srv.Do(t, lt.Request{Method: e.method, Path: path, As: &disabled}), 306, "账户未启用")
+		if e.wrong != "" {
+			lt.Expect(t, srv.Do(t, lt.Request{Method: e.wrong, Path: path, As: &w.rep}), 402, "请求异常")
+		}
+	}
+}

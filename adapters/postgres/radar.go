@@ -51,11 +51,16 @@ func logs(rows []logRow) []radar.Log {
 	return out
 }
 
-// Insert writes a log (unread) and sets its id and time.
+// Insert writes a log (unread) and sets its id and time (the database's
+// clock, unless l.CreatedAt is set).
 func (r *AccessLogs) Insert(ctx context.Context, l *radar.Log) error {
 	l.IsNew = true
-	return r.insert(ctx, "access_logs", map[string]any{"company_id": l.CompanyID, "user_id": l.UserID,
-		"customer_id": l.CustomerID, "action": int(l.Action), "remark": l.Remark, "is_new": true}, &l.ID, &l.CreatedAt)
+	cols := map[string]any{"company_id": l.CompanyID, "user_id": l.UserID, "customer_id": l.CustomerID,
+		"action": int(l.Action), "remark": l.Remark, "is_new": true}
+	if !l.CreatedAt.IsZero() {
+		cols["created_at"] = l.CreatedAt
+	}
+	return r.insert(ctx, "access_logs", cols, &l.ID, &l.CreatedAt)
 }
 
 // TouchFollowUp upserts the (rep, customer) relation's last_activity_time and

@@ -20,13 +20,15 @@ type Seeder struct {
 	hasher    ports.PasswordHasher
 	tokens    ports.TokenSource
 	customers CustomerStores // customers.go
+	radar     RadarStores    // radar.go
 }
 
 // NewSeeder wires the seeder.
 func NewSeeder(tx ports.TxRunner, roles ports.RoleRepository, companies ports.CompanyRepository, users ports.UserRepository,
-	perms ports.PermissionRepository, hasher ports.PasswordHasher, tokens ports.TokenSource, customers CustomerStores) *Seeder {
+	perms ports.PermissionRepository, hasher ports.PasswordHasher, tokens ports.TokenSource, customers CustomerStores,
+	radar RadarStores) *Seeder {
 	return &Seeder{tx: tx, roles: roles, companies: companies, users: users, perms: perms, hasher: hasher, tokens: tokens,
-		customers: customers}
+		customers: customers, radar: radar}
 }
 
 // Marker is the company whose presence means the demo is loaded.
@@ -95,6 +97,9 @@ func (s *Seeder) Seed(ctx context.Context) (bool, error) {
 		}
 		if err := s.seedCustomers(ctx); err != nil {
 			return fmt.Errorf("customers: %w", err)
+		}
+		if err := s.seedRadar(ctx); err != nil {
+			return fmt.Errorf("radar: %w", err)
 		}
 		return s.seedMenu(ctx)
 	})

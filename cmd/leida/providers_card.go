@@ -9,6 +9,7 @@ import (
 	"leida/adapters/storage"
 	"leida/adapters/wechat"
 	appcard "leida/application/card"
+	"leida/application/demo"
 	"leida/application/logins"
 	appradar "leida/application/radar"
 	"leida/domain/card"
@@ -55,4 +56,5 @@ var cardSet = wire.NewSet(
 	appcard.NewEditor, wire.Bind(new(ports.CardEditor), new(*appcard.Editor)),
 	provideRadar, wire.Bind(new(ports.Radar), new(*appradar.Service)),
 	logins.NewService, wire.Bind(new(ports.WeChatLogins), new(*logins.Service)),
+	wire.Struct(new(demo.RadarStores), "*"),
 )

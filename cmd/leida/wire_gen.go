@@ -107,7 +107,14 @@ func initApp(cfg config.Config, log *slog.Logger) (*App, func(), error) {
 		Phrases:   phrases,
 		Clock:     clock,
 	}
-	seeder := demo.NewSeeder(db, roles, companies, users, permissions, passwordHasher, tokenSource, customerStores)
+	radarStores := demo.RadarStores{
+		Logins: postgresLogins,
+		Cards:  cards,
+		Logs:   accessLogs,
+		Files:  local,
+		Clock:  clock,
+	}
+	seeder := demo.NewSeeder(db, roles, companies, users, permissions, passwordHasher, tokenSource, customerStores, radarStores)
 	app := &App{
 		DB:        db,
 		Server:    echo,
