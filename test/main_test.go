@@ -3,8 +3,10 @@
 package test
 
 import (
+	"bufio"
 	"fmt"
 	"os"
+	"strings"
 	"testing"
 
 	"leida/test/leidatest"
@@ -21,6 +23,9 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	code := m.Run()
+	if code == 0 {
+		code = checkNoUnexpected500(srv.Logs())
+	}
 	if code != 0 {
 		fmt.Fprintln(os.Stderr, "---- server log (tail) ----")
 		logs := srv.Logs()
@@ -31,4 +36,27 @@ func TestMain(m *testing.M) {
 	}
 	srv.Stop()
 	os.Exit(code)
+}
+
+// injectedFailure marks the errors tests provoke on purpose (a trigger that
+// makes a write fail, to prove the transaction leaves nothing behind).
+const injectedFailure = "refused by test"
+
+// checkNoUnexpected500 fails the run when any request of the suite ended in
+// an internal error other than an injected one: bad input must never be a 500.
+func checkNoUnexpected500(logs string) int {
+	bad := 0
+	sc := bufio.NewScanner(strings.NewReader(logs))
+	sc.Buffer(make([]byte, 1<<20), 1<<24)
+	for sc.Scan() {
+		line := sc.Text()
+		if strings.Contains(line, `"msg":"internal error"`) && !strings.Contains(line, injectedFailure) {
+			fmt.Fprintln(os.Stderr, "unexpected internal error:", line)
+			bad++
+		}
+	}
+	if bad > 0 {
+		return 1
+	}
+	return 0
 }
