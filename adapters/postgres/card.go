@@ -161,8 +161,7 @@ func (r *Cards) SetPraise(ctx context.Context, companyID, userID, customerID int
 
 // EnsureBelonger creates the belonger row when missing (an existing one keeps its source).
 func (r *Cards) EnsureBelonger(ctx context.Context, companyID, userID, customerID int64, source int) error {
-	return translate(r.conn(ctx).Exec(`INSERT INTO customer_belongers (company_id, user_id, customer_id, source)
-		VALUES (?, ?, ?, ?) ON CONFLICT (user_id, customer_id) DO NOTHING`, companyID, userID, customerID, source).Error)
+	return r.bindCustomer(ctx, companyID, userID, customerID, source)
 }
 
 // SaveContact writes the card phone and/or its visibility.

@@ -167,12 +167,10 @@ func (r *Chats) Insert(ctx context.Context, m *chat.Message) error {
 
 // TouchFollowUp upserts the (rep, customer) relation's timestamp.
 func (r *Chats) TouchFollowUp(ctx context.Context, c chat.Conversation, t chat.SendType, at time.Time) error {
-	col := "last_follow_time"
+	col := lastFollowTime
 	if t == chat.CustomerToRep {
-		col = "last_activity_time"
+		col = lastActivityTime
 	}
-	err := r.conn(ctx).Exec(`INSERT INTO follow_ups (company_id, user_id, customer_id, `+col+`) VALUES (?, ?, ?, ?)
-		ON CONFLICT (user_id, customer_id) DO UPDATE SET `+col+` = EXCLUDED.`+col,
-		c.CompanyID, c.UserID, c.CustomerID, at).Error
-	return translate(err)
+	_, err := r.touchFollowUp(ctx, c.CompanyID, c.UserID, c.CustomerID, col, at)
+	return err
 }

@@ -221,6 +221,5 @@ func (r *Customers) CreateIdentity(ctx context.Context, c *customer.Customer) er
 
 // Bind creates the belonger row if missing.
 func (r *Customers) Bind(ctx context.Context, companyID, userID, customerID int64, source customer.Source) error {
-	return translate(r.conn(ctx).Exec(`INSERT INTO customer_belongers (company_id, user_id, customer_id, source)
-		VALUES (?, ?, ?, ?) ON CONFLICT (user_id, customer_id) DO NOTHING`, companyID, userID, customerID, int(source)).Error)
+	return r.bindCustomer(ctx, companyID, userID, customerID, int(source))
 }

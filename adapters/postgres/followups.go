@@ -19,18 +19,13 @@ var _ ports.FollowUpRepository = (*FollowUps)(nil)
 
 // Follow creates or updates the relation with last_follow_time = at.
 func (r *FollowUps) Follow(ctx context.Context, companyID, userID, customerID int64, at time.Time) (int64, error) {
-	var id int64
-	err := r.conn(ctx).Raw(`INSERT INTO follow_ups (company_id, user_id, customer_id, last_follow_time) VALUES (?, ?, ?, ?)
-		ON CONFLICT (user_id, customer_id) DO UPDATE SET last_follow_time = EXCLUDED.last_follow_time RETURNING id`,
-		companyID, userID, customerID, at).Scan(&id).Error
-	return id, translate(err)
+	return r.touchFollowUp(ctx, companyID, userID, customerID, lastFollowTime, at)
 }
 
 // SetActivity sets last_activity_time of the relation, creating it.
 func (r *FollowUps) SetActivity(ctx context.Context, companyID, userID, customerID int64, at time.Time) error {
-	return translate(r.conn(ctx).Exec(`INSERT INTO follow_ups (company_id, user_id, customer_id, last_activity_time) VALUES (?, ?, ?, ?)
-		ON CONFLICT (user_id, customer_id) DO UPDATE SET last_activity_time = EXCLUDED.last_activity_time`,
-		companyID, userID, customerID, at).Error)
+	_, err := r.touchFollowUp(ctx, companyID, userID, customerID, lastActivityTime, at)
+	return err
 }
 
 // AddNote inserts a note on the relation.

@@ -66,21 +66,14 @@ func (r *AccessLogs) Insert(ctx context.Context, l *radar.Log) error {
 // TouchFollowUp upserts the (rep, customer) relation's last_activity_time and
 // links the log to it, in one statement.
 func (r *AccessLogs) TouchFollowUp(ctx context.Context, l *radar.Log) error {
-	var ids []int64
-	err := r.conn(ctx).Raw(`WITH f AS (
-			INSERT INTO follow_ups (company_id, user_id, customer_id, last_activity_time) VALUES (?, ?, ?, ?)
-			ON CONFLICT (user_id, customer_id) DO UPDATE
-				SET last_activity_time = GREATEST(follow_ups.last_activity_time, EXCLUDED.last_activity_time)
-			RETURNING id)
-		UPDATE access_logs SET follow_up_id = f.id FROM f WHERE access_logs.id = ? RETURNING f.id`,
-		l.CompanyID, l.UserID, l.CustomerID, l.CreatedAt, l.ID).Scan(&ids).Error
+	id, err := r.touchFollowUp(ctx, l.CompanyID, l.UserID, l.CustomerID, lastActivityTime, l.CreatedAt)
 	if err != nil {
-		return translate(err)
+		return err
 	}
-	if len(ids) == 0 {
-		return ports.ErrNotFound
+	if err := affected(r.conn(ctx).Exec(`UPDATE access_logs SET follow_up_id = ? WHERE id = ?`, id, l.ID)); err != nil {
+		return err
 	}
-	l.FollowUpID = ids[0]
+	l.FollowUpID = id
 	return nil
 }
 
