@@ -2,11 +2,9 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgconn"
 	"gorm.io/gorm"
 
 	"leida/domain/card"
@@ -288,13 +286,8 @@ func (r *Cards) TagNameTaken(ctx context.Context, userID int64, name string) (bo
 
 // AddTag inserts a card tag (ErrDuplicate when the name exists).
 func (r *Cards) AddTag(ctx context.Context, companyID int64, t *card.Tag) error {
-	err := r.insert(ctx, "user_tags", map[string]any{"company_id": companyID, "user_id": t.UserID, "name": t.Name},
+	return r.insert(ctx, "user_tags", map[string]any{"company_id": companyID, "user_id": t.UserID, "name": t.Name},
 		&t.ID, &t.CreatedAt)
-	var pe *pgconn.PgError
-	if errors.As(err, &pe) && pe.Code == "23505" { // unique_violation (raw inserts bypass GORM's translation)
-		return ports.ErrDuplicate
-	}
-	return err
 }
 
 // KeepTags deletes the user's tags not in ids.
