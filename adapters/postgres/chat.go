@@ -157,12 +157,17 @@ func (r *Chats) TakeUnread(ctx context.Context, c chat.Conversation, t chat.Send
 	return messages(rows), nil
 }
 
-// Insert stores m (unread) and reads back its id and time.
+// Insert stores m and reads back its id and time (the database's clock,
+// unless m.CreatedAt is set, as for back-dated demo history).
 func (r *Chats) Insert(ctx context.Context, m *chat.Message) error {
-	return r.insert(ctx, "chat_messages", map[string]any{
+	cols := map[string]any{
 		"company_id": m.CompanyID, "user_id": m.UserID, "customer_id": m.CustomerID,
-		"send_type": int(m.SendType), "msg": m.Msg, "is_read": false,
-	}, &m.ID, &m.CreatedAt)
+		"send_type": int(m.SendType), "msg": m.Msg, "is_read": m.IsRead,
+	}
+	if !m.CreatedAt.IsZero() {
+		cols["created_at"] = m.CreatedAt
+	}
+	return r.insert(ctx, "chat_messages", cols, &m.ID, &m.CreatedAt)
 }
 
 // TouchFollowUp upserts the (rep, customer) relation's timestamp.

@@ -21,14 +21,15 @@ type Seeder struct {
 	tokens    ports.TokenSource
 	customers CustomerStores // customers.go
 	radar     RadarStores    // radar.go
+	chats     ChatStores     // chats.go
 }
 
 // NewSeeder wires the seeder.
 func NewSeeder(tx ports.TxRunner, roles ports.RoleRepository, companies ports.CompanyRepository, users ports.UserRepository,
 	perms ports.PermissionRepository, hasher ports.PasswordHasher, tokens ports.TokenSource, customers CustomerStores,
-	radar RadarStores) *Seeder {
+	radar RadarStores, chats ChatStores) *Seeder {
 	return &Seeder{tx: tx, roles: roles, companies: companies, users: users, perms: perms, hasher: hasher, tokens: tokens,
-		customers: customers, radar: radar}
+		customers: customers, radar: radar, chats: chats}
 }
 
 // Marker is the company whose presence means the demo is loaded.
@@ -100,6 +101,9 @@ func (s *Seeder) Seed(ctx context.Context) (bool, error) {
 		}
 		if err := s.seedRadar(ctx); err != nil {
 			return fmt.Errorf("radar: %w", err)
+		}
+		if err := s.seedChats(ctx); err != nil {
+			return fmt.Errorf("chats: %w", err)
 		}
 		return s.seedMenu(ctx)
 	})

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"leida/application/demo"
 	"log/slog"
 
 	"github.com/google/wire"
@@ -41,4 +42,5 @@ var chatSet = wire.NewSet(
 	appchat.New, provideChatDesk, provideVisitorChat,
 	provideStreamHub, wire.Bind(new(ports.EventStreams), new(*stream.Hub)),
 	provideStreamOptions,
+	wire.Struct(new(demo.ChatStores), "*"),
 )

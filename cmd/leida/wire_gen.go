@@ -114,7 +114,10 @@ func initApp(cfg config.Config, log *slog.Logger) (*App, func(), error) {
 		Files:  local,
 		Clock:  clock,
 	}
-	seeder := demo.NewSeeder(db, roles, companies, users, permissions, passwordHasher, tokenSource, customerStores, radarStores)
+	chatStores := demo.ChatStores{
+		Chats: chats,
+	}
+	seeder := demo.NewSeeder(db, roles, companies, users, permissions, passwordHasher, tokenSource, customerStores, radarStores, chatStores)
 	app := &App{
 		DB:        db,
 		Server:    echo,
