@@ -16,7 +16,7 @@ import (
 	"leida/ports"
 )
 
-// StreamChannel is the NOTIFY channel the stream triggers use (migration 00005).
+// StreamChannel is the NOTIFY channel the stream triggers use (migration 00004).
 const StreamChannel = "leida_stream"
 
 // StreamEvents reads the push streams' events (filled by triggers).
