@@ -25,13 +25,23 @@ const ctxEnvelopeCode = "leida.envelope_code"
 
 // writeJSON renders v as UTF-8 JSON without HTML escaping.
 func writeJSON(c echo.Context, status int, v any) error {
+	b, err := marshalNoEscape(v)
+	if err != nil {
+		return err
+	}
+	return c.Blob(status, echo.MIMEApplicationJSON, b)
+}
+
+// marshalNoEscape is json.Marshal without HTML escaping (the legacy's JSON
+// leaves <, > and & alone).
+func marshalNoEscape(v any) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(v); err != nil {
-		return err
+		return nil, err
 	}
-	return c.Blob(status, echo.MIMEApplicationJSON, bytes.TrimRight(buf.Bytes(), "\n"))
+	return bytes.TrimRight(buf.Bytes(), "\n"), nil
 }
 
 // respond writes an envelope with HTTP status.
