@@ -1,8 +1,6 @@
 package http
 
 import (
-	"time"
-
 	"github.com/labstack/echo/v4"
 
 	"leida/application/chat"
@@ -98,11 +96,10 @@ func (h *Handlers) ChatContacts(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	now := time.Now()
 	items := make([]contactItem, len(contacts))
 	for i, ct := range contacts {
 		items[i] = contactItem{CustomerID: ct.CustomerID, Src: dchat.AbsoluteSrc(ct.CustomerAvatar, h.Options.PublicBaseURL),
-			Name: ct.CustomerName, DateTime: dchat.ContactTime(ct.At, now, h.Options.Location), Msg: ct.Msg}
+			Name: ct.CustomerName, DateTime: ct.When, Msg: ct.Msg}
 	}
 	return ok(c, "", newPage(items, total))
 }

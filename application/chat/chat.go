@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"time"
 
 	"leida/domain/chat"
 	"leida/domain/customer"
@@ -19,15 +20,22 @@ import (
 // DefaultLength is the page length of the contact list and histories.
 const DefaultLength = 20
 
+// Settings are the use cases' configuration.
+type Settings struct {
+	Location *time.Location // TIME_ZONE: the calendar of the contact list's relative times
+}
+
 // Service implements ports.ChatDesk and ports.VisitorChat.
 type Service struct {
-	tx    ports.TxRunner
-	chats ports.ChatRepository
+	tx       ports.TxRunner
+	chats    ports.ChatRepository
+	clock    ports.Clock
+	settings Settings
 }
 
 // New wires the chat use cases.
-func New(tx ports.TxRunner, chats ports.ChatRepository) *Service {
-	return &Service{tx: tx, chats: chats}
+func New(tx ports.TxRunner, chats ports.ChatRepository, clock ports.Clock, settings Settings) *Service {
+	return &Service{tx: tx, chats: chats, clock: clock, settings: settings}
 }
 
 // Desk is the enterprise side of s.
@@ -47,9 +55,18 @@ var (
 
 // ---- enterprise side
 
-// Contacts is E25: the caller's latest message per customer.
+// Contacts is E25: the caller's latest message per customer, with its
+// relative time as of now.
 func (s desk) Contacts(ctx context.Context, a org.Actor, p paging.Page) ([]chat.Contact, int, error) {
-	return s.chats.Contacts(ctx, a.CompanyID, a.UserID, p)
+	contacts, total, err := s.chats.Contacts(ctx, a.CompanyID, a.UserID, p)
+	if err != nil {
+		return nil, 0, err
+	}
+	now := s.clock.Now()
+	for i := range contacts {
+		contacts[i].When = chat.ContactTime(contacts[i].At, now, s.settings.Location)
+	}
+	return contacts, total, nil
 }
 
 // conversation validates customer_id (recording errors on f) and checks the

@@ -8,6 +8,7 @@ import (
 
 	"github.com/golang/mock/gomock"
 
+	"leida/adapters/clock"
 	"leida/domain/chat"
 	"leida/domain/customer"
 	"leida/domain/errs"
@@ -25,7 +26,7 @@ type deps struct {
 func newService(t *testing.T) (*Service, deps) {
 	ctrl := gomock.NewController(t)
 	d := deps{mocks.NewMockTxRunner(ctrl), mocks.NewMockChatRepository(ctrl)}
-	return New(d.tx, d.chats), d
+	return New(d.tx, d.chats, clock.NewFixed(time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)), Settings{Location: time.UTC}), d
 }
 
 // inTx runs the function like a transaction runner, once.
@@ -211,4 +212,31 @@ func TestA10VisitorSide(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
+}
+
+// E25: the contact list's relative times are computed with the injected
+// clock, in the configured zone.
+func TestContactsCarryRelativeTimes(t *testing.T) {
+	ctrl := gomock.NewController(t)
+	chats := mocks.NewMockChatRepository(ctrl)
+	sh, _ := time.LoadLocation("Asia/Shanghai")
+	now := time.Date(2026, 11, 27, 9, 0, 0, 0, sh)
+	s := New(nil, chats, clock.NewFixed(now), Settings{Location: sh})
+	a := org.Actor{UserID: 3, CompanyID: 1, Level: org.LevelMember}
+	chats.EXPECT().Contacts(gomock.Any(), int64(1), int64(3), paging.Page{Number: 1, Length: 20}).Return([]chat.Contact{
+		{CustomerID: 1, At: now.Add(-time.Hour)},
+		{CustomerID: 2, At: time.Date(2026, 11, 26, 23, 30, 0, 0, sh)},
+		{CustomerID: 3, At: time.Date(2026, 3, 2, 8, 0, 0, 0, sh)},
+		{CustomerID: 4, At: time.Date(2025, 12, 31, 8, 0, 0, 0, sh)},
+	}, 4, nil)
+	got, total, err := s.Desk().Contacts(context.Background(), a, paging.Page{Number: 1, Length: 20})
+	if err != nil || total != 4 {
+		t.Fatal(err, total)
+	}
+	want := []string{"08:00", "昨天", "03-02", "2025"}
+	for i, c := range got {
+		if c.When != want[i] {
+			t.Errorf("contact %d: %q, want %q", c.CustomerID, c.When, want[i])
+		}
+	}
 }

@@ -14,6 +14,10 @@ import (
 	"leida/ports"
 )
 
+func provideChatSettings(cfg config.Config) appchat.Settings {
+	return appchat.Settings{Location: cfg.TimeZone}
+}
+
 func provideChatDesk(s *appchat.Service) ports.ChatDesk { return s.Desk() }
 
 func provideVisitorChat(s *appchat.Service) ports.VisitorChat { return s.Visitor() }
@@ -39,7 +43,7 @@ var chatSet = wire.NewSet(
 	postgres.NewChats, wire.Bind(new(ports.ChatRepository), new(*postgres.Chats)),
 	postgres.NewStreamEvents, wire.Bind(new(ports.StreamEventRepository), new(*postgres.StreamEvents)),
 	provideStreamListener, wire.Bind(new(ports.StreamListener), new(*postgres.Listener)),
-	appchat.New, provideChatDesk, provideVisitorChat,
+	appchat.New, provideChatSettings, provideChatDesk, provideVisitorChat,
 	provideStreamHub, wire.Bind(new(ports.EventStreams), new(*stream.Hub)),
 	provideStreamOptions,
 	wire.Struct(new(demo.ChatStores), "*"),

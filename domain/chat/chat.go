@@ -72,6 +72,7 @@ type Contact struct {
 	CustomerAvatar string
 	Msg            string
 	At             time.Time
+	When           string // At as the contact list shows it (ContactTime)
 }
 
 // Messages of the endpoints.
