@@ -170,6 +170,21 @@ func TestE16toE19Companies(t *testing.T) {
 			t.Fatalf("HTML escaping on: %s", raw)
 		}
 		lt.Expect(t, srv.Post(t, w.root, "/zhugeleida/qiyeweixin/company", url.Values{"name": {lt.Unique("文档别名")}}), 200, "添加成功")
+		// The document sends name among the query parameters (D1: serve both); the body wins.
+		inQuery := lt.Unique("查询参数公司")
+		r = srv.Do(t, lt.Request{Method: "POST", Path: "/zhugeleida/qiyeweixin/company/add/0", As: &w.root,
+			Query: url.Values{"name": {inQuery}}, Form: url.Values{}})
+		lt.Expect(t, r, 200, "添加成功")
+		if items, _ := listCompanies(t, w.root, url.Values{"name": {inQuery}}); len(items) != 1 || items[0].Name != inQuery {
+			t.Fatalf("company named in the query string: %+v", items)
+		}
+		inBody := lt.Unique("正文公司")
+		r = srv.Do(t, lt.Request{Method: "POST", Path: "/zhugeleida/admin/company/add/0", As: &w.root,
+			Query: url.Values{"name": {lt.Unique("被忽略")}}, Form: url.Values{"name": {inBody}}})
+		lt.Expect(t, r, 200, "添加成功")
+		if items, _ := listCompanies(t, w.root, url.Values{"name": {inBody}}); len(items) != 1 {
+			t.Fatalf("body name not used: %+v", items)
+		}
 		lt.ExpectFields(t, srv.Post(t, w.root, "/zhugeleida/admin/company/add/0", url.Values{}), 301, false, map[string]string{"name": "公司名不能为空"})
 		lt.ExpectFields(t, srv.Post(t, w.root, "/zhugeleida/admin/company/add/0", url.Values{"name": {name}}), 301, false, map[string]string{"name": "公司名已存在"})
 		lt.Expect(t, srv.Post(t, w.adminA, "/zhugeleida/admin/company/add/0", url.Values{"name": {lt.Unique("x")}}), 404, "非法请求")
@@ -282,6 +297,26 @@ func TestA1E13E14E15Permissions(t *testing.T) {
 		lt.ExpectFields(t, add(w.root, url.Values{"path": {lt.Unique("/q")}, "title": {lt.Unique("t")}, "order_num": {"1"}, "pid_id": {"987654321"}}), 301, false,
 			map[string]string{"pid_id": "父级ID不存在"})
 		lt.Expect(t, add(w.adminA, url.Values{"path": {lt.Unique("/q")}, "title": {lt.Unique("t")}, "order_num": {"1"}}), 404, "非法请求")
+	})
+	t.Run("E13 order (the document's parameter table) is an alias of order_num", func(t *testing.T) {
+		path := lt.Unique("/doc")
+		lt.Expect(t, add(w.root, url.Values{"path": {path}, "title": {lt.Unique("文档")}, "order": {"7"}}), 200, "添加成功")
+		if srv.Count(t, `SELECT count(*) FROM permissions WHERE path = $1 AND order_num = 7`, path) != 1 {
+			t.Fatal("order not stored as order_num")
+		}
+		lt.ExpectFields(t, add(w.root, url.Values{"path": {lt.Unique("/doc")}, "title": {lt.Unique("文档")}, "order": {"x"}}), 301, false,
+			map[string]string{"order_num": "排序值只能为数组类型"})
+		// order_num wins when both are sent.
+		path = lt.Unique("/doc")
+		lt.Expect(t, add(w.root, url.Values{"path": {path}, "title": {lt.Unique("文档")}, "order_num": {"3"}, "order": {"8"}}), 200, "添加成功")
+		if srv.Count(t, `SELECT count(*) FROM permissions WHERE path = $1 AND order_num = 3`, path) != 1 {
+			t.Fatal("order_num not preferred")
+		}
+		lt.Expect(t, srv.Post(t, w.root, "/zhugeleida/qiyeweixin/quanxian/update/"+id(rootID),
+			url.Values{"path": {root}, "title": {root + "标题"}, "order": {"9001"}, "icon": {"ios-x"}}), 200, "修改成功")
+		if srv.Count(t, `SELECT count(*) FROM permissions WHERE id = $1 AND order_num = 9001`, rootID) != 1 {
+			t.Fatal("E15 ignored order")
+		}
 	})
 	t.Run("E15 update", func(t *testing.T) {
 		upd := "/zhugeleida/qiyeweixin/quanxian/update/"

@@ -131,6 +131,11 @@ func TestE01ListUsers(t *testing.T) {
 		lt.ExpectFields(t, r, 402, true, map[string]string{"current_page": "页码数据类型错误", "length": "页显示数量类型错误"})
 		r = srv.Get(t, w.adminA, usersPath, url.Values{"current_page": {"0"}})
 		lt.ExpectFields(t, r, 402, true, map[string]string{"current_page": "页码数据类型错误"})
+		// Sent but empty is invalid too (legacy-api 1.4, 1.7); only an absent parameter takes the default.
+		r = srv.Get(t, w.adminA, usersPath, url.Values{"current_page": {""}, "length": {" "}})
+		lt.ExpectFields(t, r, 402, true, map[string]string{"current_page": "页码数据类型错误", "length": "页显示数量类型错误"})
+		r = srv.Get(t, w.adminA, usersPath, url.Values{"length": {""}})
+		lt.ExpectFields(t, r, 402, true, map[string]string{"length": "页显示数量类型错误"})
 	})
 	t.Run("alias under xiaochengxu", func(t *testing.T) {
 		lt.Expect(t, srv.Get(t, w.adminA, "/zhugeleida/xiaochengxu/user", nil), 200, "查询成功")

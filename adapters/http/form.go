@@ -71,11 +71,23 @@ func pathID(c echo.Context) int64 {
 	return n
 }
 
+// querySent returns the last value of a query parameter and whether it was sent.
+func querySent(c echo.Context, key string) (string, bool) {
+	vs := c.QueryParams()[key]
+	if len(vs) == 0 {
+		return "", false
+	}
+	return vs[len(vs)-1], true
+}
+
 // listQuery reads paging, order and the named filters from the query string.
-// Bad paging answers 402 请求异常 with the error object in data.
+// Bad paging (a paging parameter sent empty included) answers 402 请求异常
+// with the error object in data.
 func listQuery(c echo.Context, defLength int, filters ...string) (ports.ListQuery, error) {
 	f := validate.New()
-	p := paging.Parse(f, query(c, "current_page"), query(c, "length"), defLength)
+	page, pageSent := querySent(c, "current_page")
+	length, lengthSent := querySent(c, "length")
+	p := paging.ParseSent(f, page, pageSent, length, lengthSent, defLength)
 	if err := f.ErrInData(402, "请求异常"); err != nil {
 		return ports.ListQuery{}, err
 	}

@@ -204,9 +204,11 @@ func (h *Handlers) PermissionTree(c echo.Context) error {
 	return ok(c, "查询成功", out)
 }
 
+// permissionInput reads E13/E15's form; the document's parameter table
+// names the sort key order, the implementation order_num (D1: serve both).
 func permissionInput(c echo.Context) ports.PermissionInput {
 	return ports.PermissionInput{Path: formValue(c, "path"), Icon: formValue(c, "icon"), Title: formValue(c, "title"),
-		ParentID: formValue(c, "pid_id"), OrderNum: formValue(c, "order_num"), Component: formValue(c, "component")}
+		ParentID: formValue(c, "pid_id"), OrderNum: firstForm(c, "order_num", "order"), Component: formValue(c, "component")}
 }
 
 // AddPermission is E13.
@@ -274,9 +276,14 @@ func companyInput(c echo.Context) ports.CompanyInput {
 	return in
 }
 
-// AddCompany is E17.
+// AddCompany is E17. The document passes name among the query parameters,
+// the implementation in the body (D1: serve both; the body wins).
 func (h *Handlers) AddCompany(c echo.Context) error {
-	if _, err := h.Companies.AddCompany(c.Request().Context(), actor(c), companyInput(c)); err != nil {
+	in := companyInput(c)
+	if _, sent := form(c, "name"); !sent {
+		in.Name = query(c, "name")
+	}
+	if _, err := h.Companies.AddCompany(c.Request().Context(), actor(c), in); err != nil {
 		return err
 	}
 	return ok(c, "添加成功", nil)

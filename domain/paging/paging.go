@@ -49,8 +49,15 @@ func (p Page) Slice(n int) (from, to int) {
 // Parse reads current_page and length (absent or empty → 1 and defLength).
 // Bad values (not integers, page < 1, length < 0) are recorded on the form with the legacy messages.
 func Parse(f *validate.Form, currentPage, length string, defLength int) Page {
+	return ParseSent(f, currentPage, strings.TrimSpace(currentPage) != "", length, strings.TrimSpace(length) != "", defLength)
+}
+
+// ParseSent is Parse when the caller knows which parameters were sent: an
+// absent one takes its default, a sent one must be valid, so an empty value
+// is an error (legacy-api 1.7).
+func ParseSent(f *validate.Form, currentPage string, pageSent bool, length string, lengthSent bool, defLength int) Page {
 	p := Page{Number: 1, Length: defLength}
-	if strings.TrimSpace(currentPage) != "" {
+	if pageSent {
 		n, valid := validate.ParseInt(currentPage)
 		if !valid || n <= 0 || n > 1<<31 {
 			f.AddCode("current_page", MsgPage, validate.CodeInvalid)
@@ -58,7 +65,7 @@ func Parse(f *validate.Form, currentPage, length string, defLength int) Page {
 			p.Number = int(n)
 		}
 	}
-	if strings.TrimSpace(length) != "" {
+	if lengthSent {
 		n, valid := validate.ParseInt(length)
 		if !valid || n < 0 || n > 1<<31 {
 			f.AddCode("length", MsgLength, validate.CodeInvalid)

@@ -36,6 +36,20 @@ func TestParse(t *testing.T) {
 	}
 }
 
+func TestParseSentEmptyIsInvalid(t *testing.T) {
+	f := validate.New()
+	if got := ParseSent(f, "", true, " ", true, 10); got != (Page{1, 10}) {
+		t.Errorf("got %+v", got)
+	}
+	if !f.Failed("current_page") || !f.Failed("length") {
+		t.Errorf("empty values not reported: %v", f.Fields())
+	}
+	f = validate.New()
+	if got := ParseSent(f, "", false, "", false, 20); got != (Page{1, 20}) || !f.OK() {
+		t.Errorf("absent values: %+v %v", got, f.Fields())
+	}
+}
+
 func TestSlice(t *testing.T) {
 	if from, to := (Page{2, 3}).Slice(7); from != 3 || to != 6 {
 		t.Fatal(from, to)
