@@ -191,12 +191,7 @@ func TestE41UpdateTags(t *testing.T) {
 	expectEqual(t, "tags", tagNamesOf(t, co.id, cu.ID), []string{"90后", "重要客户"})
 	lt.Expect(t, srv.Post(t, co.rep, path, url.Values{"tag_list": {"[" + crmID(tagID(t, co.id, "已婚")) + "]"}}), 200, "添加成功")
 	expectEqual(t, "tags replaced", tagNamesOf(t, co.id, cu.ID), []string{"已婚"})
-	// E41 is not a follow-up (legacy-api 5.9: last_follow_time is written by
-	// E27, E39, E40 and A4 only): no note, no follow-up relation.
-	expectEqual(t, "notes", notesOf(t, co.rep, cu.ID), []string{})
-	if n := srv.Count(t, `SELECT count(*) FROM follow_ups WHERE company_id = $1 AND customer_id = $2`, co.id, cu.ID); n != 0 {
-		t.Fatalf("E41 wrote %d follow-up relation(s)", n)
-	}
+	expectEqual(t, "notes", notesOf(t, co.rep, cu.ID), []string{"更新客户标签为: 重要客户,90后", "更新客户标签为: 已婚"})
 }
 
 func TestE07UpdateCustomerAllInOne(t *testing.T) {
@@ -219,8 +214,8 @@ func TestE07UpdateCustomerAllInOne(t *testing.T) {
 	lt.Expect(t, r, 200, "添加成功")
 	lt.ExpectEmptyData(t, r)
 	expectEqual(t, "tags", tagNamesOf(t, co.id, cu.ID), []string{"在意质量"})
-	expectEqual(t, "notes of E40 then E39 (E41 writes none)", notesOf(t, co.rep, cu.ID),
-		[]string{"更新预计成交率为: 80%", "更新预计成交日期: 2018-06-14"})
+	expectEqual(t, "notes in E41, E40, E39 order", notesOf(t, co.rep, cu.ID),
+		[]string{"更新客户标签为: 在意质量", "更新预计成交率为: 80%", "更新预计成交日期: 2018-06-14"})
 	// Invisible customer.
 	lt.ExpectFields(t, srv.Post(t, co.rep2, path, url.Values{"expected_time": {"2018-06-14"}}), 303, false,
 		map[string]string{"customer_id": "客户不存在"})

@@ -166,8 +166,7 @@ func tagListForm(field string, values []string, lenient bool) ([]int64, error) {
 	return ids, nil
 }
 
-// setTags is E41 inside the caller's transaction: the customer's tags
-// become the existing ones among the ids.
+// setTags is E41 inside the caller's transaction.
 func (s *Customers) setTags(ctx context.Context, a org.Actor, id int64, values []string) error {
 	ids, err := tagListForm("tag_list", values, false)
 	if err != nil {
@@ -186,12 +185,14 @@ func (s *Customers) setTags(ctx context.Context, a org.Actor, id int64, values [
 		return errs.InvalidMsg(301, "用户标签不存在")
 	}
 	keep := make([]int64, len(found))
+	names := make([]string, len(found))
 	for i, t := range found {
-		keep[i] = t.ID
+		keep[i], names[i] = t.ID, t.Name
 	}
-	// Not a follow-up: unlike E39/E40, E41 writes no note and leaves
-	// last_follow_time alone (legacy-api 5.9).
-	return s.tags.ReplaceCustomerTags(ctx, a.CompanyID, id, keep)
+	if err := s.tags.ReplaceCustomerTags(ctx, a.CompanyID, id, keep); err != nil {
+		return err
+	}
+	return follow(ctx, s.followUps, a, id, followup.TagsNote(names), s.clock.Now())
 }
 
 // UpdateExpectedTime is E39.

@@ -124,6 +124,8 @@ func TestUpdateCustomerRunsE41E40E39InOrder(t *testing.T) {
 	gomock.InOrder(
 		w.tags.EXPECT().Existing(gomock.Any(), int64(3), []int64{11, 12}).Return([]tag.Tag{{ID: 12, ParentID: &parent, Name: "已婚"}}, nil),
 		w.tags.EXPECT().ReplaceCustomerTags(gomock.Any(), int64(3), int64(5), []int64{12}).Return(nil),
+		w.followUps.EXPECT().Follow(gomock.Any(), int64(3), int64(7), int64(5), now).Return(int64(40), nil),
+		w.followUps.EXPECT().AddNote(gomock.Any(), int64(3), int64(40), "更新客户标签为: 已婚", now).Return(nil),
 		w.customers.EXPECT().UpdateProfile(gomock.Any(), int64(3), int64(5), gomock.Any()).DoAndReturn(
 			func(_ context.Context, _, _ int64, fn func(*customer.Profile)) error {
 				var p customer.Profile

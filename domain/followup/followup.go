@@ -5,6 +5,7 @@ package followup
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -31,6 +32,20 @@ func ExpectedTimeNote(date time.Time) string {
 
 // ExpectedPrNote is the note E40 writes (the raw value, e.g. 80%).
 func ExpectedPrNote(pr string) string { return "更新预计成交率为: " + pr }
+
+// TagsNote is the note E41 writes: the new tag names, cut to NoteMaxLen.
+func TagsNote(names []string) string {
+	return Truncate("更新客户标签为: "+strings.Join(names, ","), NoteMaxLen)
+}
+
+// Truncate cuts s to at most n characters.
+func Truncate(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n])
+}
 
 // Phrase is a canned follow-up phrase: global when UserID is nil.
 type Phrase struct {

@@ -92,10 +92,18 @@ func TestNoteTexts(t *testing.T) {
 		{ExpectedTimeNote(time.Date(2018, 6, 14, 0, 0, 0, 0, time.UTC)), "更新预计成交日期: 2018-06-14"},
 		{ExpectedTimeNote(time.Date(2018, 6, 5, 0, 0, 0, 0, time.UTC)), "更新预计成交日期: 2018-06-05"},
 		{ExpectedPrNote("80%"), "更新预计成交率为: 80%"},
+		{TagsNote([]string{"已婚", "重要客户"}), "更新客户标签为: 已婚,重要客户"},
 	}
 	for _, tc := range tests {
 		if tc.got != tc.want {
 			t.Errorf("got %q, want %q", tc.got, tc.want)
 		}
+	}
+	long := make([]string, 100)
+	for i := range long {
+		long[i] = "很长的标签"
+	}
+	if n := len([]rune(TagsNote(long))); n != NoteMaxLen {
+		t.Errorf("long note has %d characters, want %d", n, NoteMaxLen)
 	}
 }
