@@ -2,7 +2,7 @@
 // (repositories, clock, tokens, ...) and the use cases the HTTP adapter calls.
 package ports
 
-//go:generate go tool mockgen -destination=mocks/mocks.go -package=mocks leida/ports Clock,TxRunner,TokenSource,PasswordHasher,LoginThrottle,HealthChecker,UserRepository,RoleRepository,PermissionRepository,CompanyRepository,CustomerIdentityRepository,Authenticator,UserAdmin,RoleAdmin,PermissionAdmin,CompanyAdmin,Bootstrapper
+//go:generate go tool mockgen -destination=mocks/mocks.go -package=mocks leida/ports Clock,TxRunner,TokenSource,PasswordHasher,LoginFailures,HealthChecker,UserRepository,RoleRepository,PermissionRepository,CompanyRepository,CustomerIdentityRepository,Authenticator,UserAdmin,RoleAdmin,PermissionAdmin,CompanyAdmin,Bootstrapper
 
 import (
 	"context"
@@ -40,12 +40,14 @@ type PasswordHasher interface {
 	Verify(hash, password string) (ok, rehash bool)
 }
 
-// LoginThrottle counts failed password logins.
-type LoginThrottle interface {
-	// Blocked reports whether the username or client address has failed too often.
-	Blocked(username, clientIP string) bool
-	// Failed records one failure.
-	Failed(username, clientIP string)
+// LoginFailures records failed password logins, shared by every instance.
+type LoginFailures interface {
+	// Count returns the failures since the given time for the username and
+	// for the client address.
+	Count(ctx context.Context, username, clientIP string, since time.Time) (byUsername, byIP int, err error)
+	// Record stores one failure at the given time (and may forget failures
+	// older than forgetBefore).
+	Record(ctx context.Context, username, clientIP string, at, forgetBefore time.Time) error
 }
 
 // HealthChecker tells whether the database answers.

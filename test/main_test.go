@@ -17,7 +17,9 @@ var srv *leidatest.Server
 
 func TestMain(m *testing.M) {
 	var err error
-	srv, err = leidatest.Start(leidatest.Options{Prefix: "bb"})
+	// The tests act as a load balancer (X-Forwarded-For) to give each login
+	// test its own client address for the rate limit.
+	srv, err = leidatest.Start(leidatest.Options{Prefix: "bb", Env: map[string]string{"TRUSTED_PROXIES": "127.0.0.1"}})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "starting leida:", err)
 		os.Exit(1)

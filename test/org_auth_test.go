@@ -1,8 +1,10 @@
 package test
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -143,8 +145,9 @@ func TestA12AdminLogin(t *testing.T) {
 	srv.Scalar(t, &uid, `SELECT id FROM users WHERE username = $1`, name)
 	srv.Scalar(t, &token, `SELECT token FROM users WHERE id = $1`, uid)
 
+	client := http.Header{"X-Forwarded-For": {clientAddress()}}
 	login := func(path, user, pw string) *lt.Resp {
-		return srv.Do(t, lt.Request{Method: "POST", Path: path, Form: url.Values{"username": {user}, "password": {pw}}})
+		return srv.Do(t, lt.Request{Method: "POST", Path: path, Form: url.Values{"username": {user}, "password": {pw}}, Header: client})
 	}
 	for _, path := range []string{"/zhugeleida/admin/login", "/zhugeleida/gongzhonghao/login"} {
 		r = login(path, name, "pa<ss>&1")
@@ -195,6 +198,47 @@ func TestA12AdminLogin(t *testing.T) {
 		// Another username from the same address still gets through.
 		lt.Expect(t, login("/zhugeleida/admin/login", name, "pa<ss>&1"), 200, "登录成功")
 	})
+	t.Run("the limit holds across instances on one database", func(t *testing.T) {
+		second, err := lt.Start(lt.Options{DBURL: srv.DBURL, Env: map[string]string{"TRUSTED_PROXIES": "127.0.0.1"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer second.Stop()
+		victim := lt.Unique("victim")
+		srv.NewUser(t, w.companyA, lt.Member, victim)
+		for i := 0; i < 10; i++ {
+			lt.Expect(t, login("/zhugeleida/admin/login", victim, "guess"), 401, "账号或密码错误")
+		}
+		r := second.Do(t, lt.Request{Method: "POST", Path: "/zhugeleida/admin/login", Form: url.Values{"username": {victim}, "password": {"guess"}},
+			Header: http.Header{"X-Forwarded-For": {clientAddress()}}})
+		lt.ExpectStatus(t, r, 429, 429, "请求过于频繁")
+	})
+}
+
+// clientAddress is a documentation address (RFC 5737) unique in this run: the
+// client a test's logins come from, behind the trusted proxy.
+func clientAddress() string {
+	n := lt.Unique("")
+	v, _ := strconv.Atoi(n)
+	return fmt.Sprintf("198.51.%d.%d", v/250%250, v%250+1)
+}
+
+// D5: from the 31st failure of one client address within 15 minutes, every
+// login from it is refused, whatever the username; other addresses go on.
+func TestD5LoginLimitPerClientAddress(t *testing.T) {
+	w := newOrgWorld(t)
+	name := lt.Unique("ipuser")
+	lt.Expect(t, srv.Post(t, w.root, "/zhugeleida/qiyeweixin/user/add/0", url.Values{"username": {name}, "password": {"right"},
+		"role_id": {id(srv.RoleID(t, lt.Member))}, "company_id": {id(w.companyA)}}), 200, "添加成功")
+	attacker := http.Header{"X-Forwarded-For": {clientAddress()}}
+	login := func(h http.Header, user, pw string) *lt.Resp {
+		return srv.Do(t, lt.Request{Method: "POST", Path: "/zhugeleida/admin/login", Form: url.Values{"username": {user}, "password": {pw}}, Header: h})
+	}
+	for i := 0; i < 30; i++ {
+		lt.Expect(t, login(attacker, lt.Unique("spray"), "guess"), 401, "账号或密码错误")
+	}
+	lt.ExpectStatus(t, login(attacker, name, "right"), 429, 429, "请求过于频繁")
+	lt.Expect(t, login(http.Header{"X-Forwarded-For": {clientAddress()}}, name, "right"), 200, "登录成功")
 }
 
 // graceful shutdown: SIGTERM ends `leida serve` cleanly.

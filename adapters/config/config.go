@@ -5,6 +5,7 @@ package config
 import (
 	"fmt"
 	"log/slog"
+	"net"
 	"net/url"
 	"os"
 	"strings"
@@ -27,8 +28,11 @@ type Config struct {
 	WecomSecret       string
 	FrontendBaseURL   string
 	FrontendErrorPath string
-	LogLevel          slog.Level
-	LogFormat         string
+	// TrustedProxies are the load balancers whose X-Forwarded-For names the
+	// client (for the login rate limit); none by default: the peer is the client.
+	TrustedProxies []*net.IPNet
+	LogLevel       slog.Level
+	LogFormat      string
 	// StreamHeartbeat is the SSE heartbeat interval (STREAM_HEARTBEAT, default 15s).
 	StreamHeartbeat time.Duration
 }
@@ -49,6 +53,7 @@ var defaults = map[string]string{
 	"WECOM_SECRET":        "",
 	"FRONTEND_BASE_URL":   "http://127.0.0.1:8080",
 	"FRONTEND_ERROR_PATH": "/err_page",
+	"TRUSTED_PROXIES":     "",
 	"LOG_LEVEL":           "info",
 	"LOG_FORMAT":          "json",
 	"STREAM_HEARTBEAT":    "15s",
@@ -113,6 +118,9 @@ func LoadFrom(lookup func(string) (string, bool)) (Config, error) {
 	if !strings.HasPrefix(c.FrontendErrorPath, "/") {
 		bad("FRONTEND_ERROR_PATH", "must start with /")
 	}
+	if c.TrustedProxies, err = parseNets(get("TRUSTED_PROXIES")); err != nil {
+		bad("TRUSTED_PROXIES", "must be comma-separated IP addresses or CIDR ranges")
+	}
 	if err := c.LogLevel.UnmarshalText([]byte(get("LOG_LEVEL"))); err != nil {
 		bad("LOG_LEVEL", "must be debug, info, warn or error")
 	}
@@ -127,6 +135,34 @@ func LoadFrom(lookup func(string) (string, bool)) (Config, error) {
 		return Config{}, fmt.Errorf("invalid configuration: %s", strings.Join(problems, "; "))
 	}
 	return c, nil
+}
+
+// parseNets reads "10.0.0.0/8, 192.0.2.7" into networks (a bare address is a /32 or /128).
+func parseNets(s string) ([]*net.IPNet, error) {
+	var out []*net.IPNet
+	for _, part := range strings.Split(s, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		if !strings.Contains(part, "/") {
+			ip := net.ParseIP(part)
+			if ip == nil {
+				return nil, fmt.Errorf("bad address %q", part)
+			}
+			bits := 128
+			if ip.To4() != nil {
+				bits = 32
+			}
+			part = fmt.Sprintf("%s/%d", part, bits)
+		}
+		_, n, err := net.ParseCIDR(part)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, n)
+	}
+	return out, nil
 }
 
 func parseDuration(s string) (time.Duration, error) {

@@ -32,11 +32,21 @@ func TestInvalidValuesNameTheVariable(t *testing.T) {
 	for k, v := range map[string]string{
 		"DATABASE_URL": "mysql://x", "TIME_ZONE": "Mars/Base", "AUTH_MAX_SKEW": "soon",
 		"LOG_LEVEL": "loud", "LOG_FORMAT": "xml", "PUBLIC_BASE_URL": "nope", "HTTP_ADDR": "8000",
-		"WECHAT_API_BASE_URL": "ftp://x", "FRONTEND_ERROR_PATH": "err",
+		"WECHAT_API_BASE_URL": "ftp://x", "FRONTEND_ERROR_PATH": "err", "TRUSTED_PROXIES": "10.0.0.0/33",
 	} {
 		_, err := LoadFrom(env(map[string]string{k: v}))
 		if err == nil || !strings.Contains(err.Error(), k) {
 			t.Errorf("%s=%s: error %v does not name the variable", k, v, err)
 		}
+	}
+}
+
+func TestTrustedProxies(t *testing.T) {
+	c, err := LoadFrom(env(map[string]string{"TRUSTED_PROXIES": " 10.0.0.0/8, 192.0.2.7 ,::1"}))
+	if err != nil || len(c.TrustedProxies) != 3 || c.TrustedProxies[1].String() != "192.0.2.7/32" || c.TrustedProxies[2].String() != "::1/128" {
+		t.Fatalf("%v %v", c.TrustedProxies, err)
+	}
+	if c, _ := LoadFrom(env(nil)); len(c.TrustedProxies) != 0 {
+		t.Fatal("trusts proxies by default")
 	}
 }

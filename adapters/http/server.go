@@ -2,6 +2,7 @@ package http
 
 import (
 	"log/slog"
+	"net"
 	"net/http"
 	"slices"
 	"time"
@@ -19,7 +20,10 @@ type Options struct {
 	PublicBaseURL string
 	MediaRoot     string
 	BodyLimit     string // e.g. "16M"
-	Logger        *slog.Logger
+	// TrustedProxies may name the client in X-Forwarded-For; without them the
+	// peer address is the client.
+	TrustedProxies []*net.IPNet
+	Logger         *slog.Logger
 }
 
 // Handlers holds the use cases the handlers call.
@@ -58,7 +62,7 @@ func NewServer(h *Handlers) *echo.Echo {
 	}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
-	e.IPExtractor = echo.ExtractIPDirect()
+	e.IPExtractor = clientIP(opts.TrustedProxies)
 	e.HTTPErrorHandler = errorHandler(opts.Logger)
 	e.Pre(normalizePath)
 	e.Use(middleware.RequestID())
@@ -98,6 +102,18 @@ func (h *Handlers) endpoint(rt route) echo.HandlerFunc {
 		}
 		return rt.handle(h, c)
 	}
+}
+
+// clientIP reads the peer address, or X-Forwarded-For behind trusted proxies.
+func clientIP(trusted []*net.IPNet) echo.IPExtractor {
+	if len(trusted) == 0 {
+		return echo.ExtractIPDirect()
+	}
+	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+	for _, n := range trusted {
+		opts = append(opts, echo.TrustIPRange(n))
+	}
+	return echo.ExtractIPFromXFFHeader(opts...)
 }
 
 func digits(s string) bool {

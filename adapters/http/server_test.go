@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -119,5 +120,24 @@ func TestWrongMethodAfterAuth(t *testing.T) {
 	rec := serve(h, http.MethodPatch, "/zhugeleida/qiyeweixin/user")
 	if rec.Code != 200 || rec.Body.String() != `{"code":402,"msg":"请求异常","data":{}}` {
 		t.Fatalf("got %d %s", rec.Code, rec.Body)
+	}
+}
+
+func TestClientIPTrustsOnlyConfiguredProxies(t *testing.T) {
+	_, lb, _ := net.ParseCIDR("10.0.0.0/8")
+	req := func(peer string) *http.Request {
+		r := httptest.NewRequest("GET", "/", nil)
+		r.RemoteAddr = peer + ":5555"
+		r.Header.Set("X-Forwarded-For", "203.0.113.9")
+		return r
+	}
+	if got := clientIP(nil)(req("10.1.2.3")); got != "10.1.2.3" {
+		t.Fatalf("without trusted proxies X-Forwarded-For was believed: %s", got)
+	}
+	if got := clientIP([]*net.IPNet{lb})(req("10.1.2.3")); got != "203.0.113.9" {
+		t.Fatalf("behind the trusted balancer: %s", got)
+	}
+	if got := clientIP([]*net.IPNet{lb})(req("192.168.1.1")); got != "192.168.1.1" {
+		t.Fatalf("an untrusted peer forged the client: %s", got)
 	}
 }

@@ -23,10 +23,24 @@ func Sign(timestamp, token string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// Config holds the freshness window; 0 turns the check off.
+// Config holds the freshness window (0 turns the check off) and the
+// password-login limits.
 type Config struct {
 	MaxSkew time.Duration
+	Limits  LoginLimits
 }
+
+// LoginLimits: a username is refused from its (PerUsername+1)-th failure,
+// a client address from its (PerIP+1)-th, within Window (D5).
+type LoginLimits struct {
+	PerUsername int
+	PerIP       int
+	Window      time.Duration
+}
+
+// DefaultLoginLimits are D5's numbers: the 11th failure for a username or the
+// 31st for an address within 15 minutes is refused.
+var DefaultLoginLimits = LoginLimits{PerUsername: 10, PerIP: 30, Window: 15 * time.Minute}
 
 // Service implements ports.Authenticator.
 type Service struct {
@@ -36,13 +50,16 @@ type Service struct {
 	clock     ports.Clock
 	tokens    ports.TokenSource
 	hasher    ports.PasswordHasher
-	throttle  ports.LoginThrottle
+	failures  ports.LoginFailures
 }
 
 // NewService wires the authenticator.
 func NewService(cfg Config, users ports.UserRepository, customers ports.CustomerIdentityRepository, clock ports.Clock,
-	tokens ports.TokenSource, hasher ports.PasswordHasher, throttle ports.LoginThrottle) *Service {
-	return &Service{cfg: cfg, users: users, customers: customers, clock: clock, tokens: tokens, hasher: hasher, throttle: throttle}
+	tokens ports.TokenSource, hasher ports.PasswordHasher, failures ports.LoginFailures) *Service {
+	if cfg.Limits == (LoginLimits{}) {
+		cfg.Limits = DefaultLoginLimits
+	}
+	return &Service{cfg: cfg, users: users, customers: customers, clock: clock, tokens: tokens, hasher: hasher, failures: failures}
 }
 
 var _ ports.Authenticator = (*Service)(nil)
@@ -124,11 +141,19 @@ const dummyHash = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$3M0Y3rj
 
 // Login is the admin password login (A12).
 func (s *Service) Login(ctx context.Context, in ports.LoginInput) (ports.LoginResult, error) {
-	if s.throttle.Blocked(in.Username, in.ClientIP) {
+	now := s.clock.Now()
+	since := now.Add(-s.cfg.Limits.Window)
+	byUser, byIP, err := s.failures.Count(ctx, in.Username, in.ClientIP, since)
+	if err != nil {
+		return ports.LoginResult{}, err
+	}
+	if byUser >= s.cfg.Limits.PerUsername || byIP >= s.cfg.Limits.PerIP {
 		return ports.LoginResult{}, errs.RateLimited()
 	}
 	fail := func() (ports.LoginResult, error) {
-		s.throttle.Failed(in.Username, in.ClientIP)
+		if err := s.failures.Record(ctx, in.Username, in.ClientIP, now, since); err != nil {
+			return ports.LoginResult{}, err
+		}
 		return ports.LoginResult{}, errs.BadCredentials()
 	}
 	if in.Username == "" || in.Password == "" {
@@ -167,7 +192,6 @@ func (s *Service) Login(ctx context.Context, in ports.LoginInput) (ports.LoginRe
 			}
 			u.Token = t
 		}
-		now := s.clock.Now()
 		u.LastLoginAt = &now
 		res = ports.LoginResult{Token: u.Token, UserID: u.ID, Avatar: u.Avatar}
 		return nil

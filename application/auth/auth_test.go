@@ -94,39 +94,60 @@ func TestAuthenticateRejectsMalformedIDsWithoutLookup(t *testing.T) {
 
 func TestLogin(t *testing.T) {
 	now := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
+	since := now.Add(-15 * time.Minute)
 	type deps struct {
 		users    *mocks.MockUserRepository
 		hasher   *mocks.MockPasswordHasher
-		throttle *mocks.MockLoginThrottle
+		failures *mocks.MockLoginFailures
 		tokens   *mocks.MockTokenSource
 	}
 	setup := func(t *testing.T) (*Service, deps) {
 		ctrl := gomock.NewController(t)
-		d := deps{mocks.NewMockUserRepository(ctrl), mocks.NewMockPasswordHasher(ctrl), mocks.NewMockLoginThrottle(ctrl), mocks.NewMockTokenSource(ctrl)}
-		return NewService(Config{}, d.users, nil, clock.NewFixed(now), d.tokens, d.hasher, d.throttle), d
+		d := deps{mocks.NewMockUserRepository(ctrl), mocks.NewMockPasswordHasher(ctrl), mocks.NewMockLoginFailures(ctrl), mocks.NewMockTokenSource(ctrl)}
+		return NewService(Config{}, d.users, nil, clock.NewFixed(now), d.tokens, d.hasher, d.failures), d
 	}
 	in := ports.LoginInput{Username: "amy", Password: "pw", ClientIP: "1.2.3.4"}
 
-	t.Run("blocked before any lookup", func(t *testing.T) {
+	for _, c := range []struct {
+		name         string
+		byUser, byIP int
+		blocked      bool
+	}{
+		{"10th attempt of a username passes", 9, 0, false},
+		{"11th attempt of a username is refused", 10, 0, true},
+		{"30th attempt of an address passes", 0, 29, false},
+		{"31st attempt of an address is refused", 3, 30, true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s, d := setup(t)
+			d.failures.EXPECT().Count(gomock.Any(), "amy", "1.2.3.4", since).Return(c.byUser, c.byIP, nil)
+			if !c.blocked {
+				d.users.EXPECT().ByUsername(gomock.Any(), "amy").Return(org.User{}, ports.ErrNotFound)
+				d.hasher.EXPECT().Verify(gomock.Any(), "pw").Return(false, false)
+				d.failures.EXPECT().Record(gomock.Any(), "amy", "1.2.3.4", now, since).Return(nil)
+			}
+			_, err := s.Login(context.Background(), in)
+			if c.blocked != errs.IsKind(err, errs.KindRateLimited) {
+				t.Fatalf("got %v", err)
+			}
+			if !c.blocked && !errs.IsKind(err, errs.KindUnauthorized) {
+				t.Fatalf("got %v", err)
+			}
+		})
+	}
+	t.Run("wrong password records a failure", func(t *testing.T) {
 		s, d := setup(t)
-		d.throttle.EXPECT().Blocked("amy", "1.2.3.4").Return(true)
-		if _, err := s.Login(context.Background(), in); !errs.IsKind(err, errs.KindRateLimited) {
-			t.Fatal(err)
-		}
-	})
-	t.Run("wrong password counts a failure", func(t *testing.T) {
-		s, d := setup(t)
-		d.throttle.EXPECT().Blocked("amy", "1.2.3.4").Return(false)
+		d.failures.EXPECT().Count(gomock.Any(), "amy", "1.2.3.4", since).Return(0, 0, nil)
 		d.users.EXPECT().ByUsername(gomock.Any(), "amy").Return(org.User{ID: 1, PasswordHash: "h", Status: org.StatusEnabled}, nil)
 		d.hasher.EXPECT().Verify("h", "pw").Return(false, false)
-		d.throttle.EXPECT().Failed("amy", "1.2.3.4")
+		d.failures.EXPECT().Record(gomock.Any(), "amy", "1.2.3.4", now, since).Return(nil)
 		if _, err := s.Login(context.Background(), in); !errs.IsKind(err, errs.KindUnauthorized) {
 			t.Fatal(err)
 		}
 	})
 	t.Run("legacy hash is replaced and a missing token made", func(t *testing.T) {
 		s, d := setup(t)
-		d.throttle.EXPECT().Blocked("amy", "1.2.3.4").Return(false)
+		d.failures.EXPECT().Count(gomock.Any(), "amy", "1.2.3.4", since).Return(0, 0, nil)
 		u := org.User{ID: 1, PasswordHash: "legacy", Status: org.StatusEnabled, Avatar: "a.jpg"}
 		d.users.EXPECT().ByUsername(gomock.Any(), "amy").Return(u, nil)
 		d.hasher.EXPECT().Verify("legacy", "pw").Return(true, true)
@@ -146,9 +167,9 @@ func TestLogin(t *testing.T) {
 			t.Fatalf("saved %+v", saved)
 		}
 	})
-	t.Run("disabled user with the right password", func(t *testing.T) {
+	t.Run("disabled user with the right password is not a failure", func(t *testing.T) {
 		s, d := setup(t)
-		d.throttle.EXPECT().Blocked("amy", "1.2.3.4").Return(false)
+		d.failures.EXPECT().Count(gomock.Any(), "amy", "1.2.3.4", since).Return(0, 0, nil)
 		d.users.EXPECT().ByUsername(gomock.Any(), "amy").Return(org.User{ID: 1, PasswordHash: "h", Status: org.StatusDisabled}, nil)
 		d.hasher.EXPECT().Verify("h", "pw").Return(true, false)
 		if _, err := s.Login(context.Background(), in); !errs.IsKind(err, errs.KindDisabled) {

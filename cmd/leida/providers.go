@@ -10,7 +10,6 @@ import (
 	"leida/adapters/config"
 	leidahttp "leida/adapters/http"
 	"leida/adapters/postgres"
-	"leida/adapters/ratelimit"
 	"leida/adapters/security"
 	"leida/application/auth"
 	"leida/application/demo"
@@ -41,21 +40,19 @@ var postgresSet = wire.NewSet(
 	postgres.NewPermissions, wire.Bind(new(ports.PermissionRepository), new(*postgres.Permissions)),
 	postgres.NewCompanies, wire.Bind(new(ports.CompanyRepository), new(*postgres.Companies)),
 	postgres.NewCustomerIdentities, wire.Bind(new(ports.CustomerIdentityRepository), new(*postgres.CustomerIdentities)),
+	postgres.NewLoginFailures, wire.Bind(new(ports.LoginFailures), new(*postgres.LoginFailures)),
 	wire.Bind(new(ports.TxRunner), new(*postgres.DB)),
 	wire.Bind(new(ports.HealthChecker), new(*postgres.DB)),
 )
 
-func provideAuthConfig(cfg config.Config) auth.Config { return auth.Config{MaxSkew: cfg.AuthMaxSkew} }
-
-func provideLoginThrottle(c ports.Clock) *ratelimit.Logins {
-	return ratelimit.NewLogins(ratelimit.DefaultLoginLimits, c)
+func provideAuthConfig(cfg config.Config) auth.Config {
+	return auth.Config{MaxSkew: cfg.AuthMaxSkew, Limits: auth.DefaultLoginLimits}
 }
 
 var adapterSet = wire.NewSet(
 	wire.InterfaceValue(new(ports.Clock), clock.System{}),
 	wire.InterfaceValue(new(ports.TokenSource), security.Tokens{}),
 	wire.InterfaceValue(new(ports.PasswordHasher), security.Argon2{}),
-	provideLoginThrottle, wire.Bind(new(ports.LoginThrottle), new(*ratelimit.Logins)),
 )
 
 var applicationSet = wire.NewSet(
@@ -70,7 +67,8 @@ var applicationSet = wire.NewSet(
 )
 
 func provideHTTPOptions(cfg config.Config, log *slog.Logger) leidahttp.Options {
-	return leidahttp.Options{Location: cfg.TimeZone, PublicBaseURL: cfg.PublicBaseURL, MediaRoot: cfg.MediaRoot, Logger: log}
+	return leidahttp.Options{Location: cfg.TimeZone, PublicBaseURL: cfg.PublicBaseURL, MediaRoot: cfg.MediaRoot, Logger: log,
+		TrustedProxies: cfg.TrustedProxies}
 }
 
 var httpSet = wire.NewSet(

@@ -38,8 +38,8 @@ func initApp(cfg config.Config, log *slog.Logger) (*App, func(), error) {
 	clock := _wireSystemValue
 	tokenSource := _wireTokensValue
 	passwordHasher := _wireArgon2Value
-	ratelimitLogins := provideLoginThrottle(clock)
-	service := auth.NewService(authConfig, users, customerIdentities, clock, tokenSource, passwordHasher, ratelimitLogins)
+	loginFailures := postgres.NewLoginFailures(db)
+	service := auth.NewService(authConfig, users, customerIdentities, clock, tokenSource, passwordHasher, loginFailures)
 	roles := postgres.NewRoles(db)
 	companies := postgres.NewCompanies(db)
 	orgUsers := org.NewUsers(users, roles, companies, passwordHasher, tokenSource, clock)
