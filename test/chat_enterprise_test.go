@@ -300,6 +300,14 @@ func TestE28PollRace(t *testing.T) {
 		go func() {
 			defer pw.Done()
 			for {
+				// Only an empty poll that started after every send proves
+				// nothing is left (an earlier one may predate a commit).
+				finished := false
+				select {
+				case <-stop:
+					finished = true
+				default:
+				}
 				r, err := srv.Send(lt.Request{Path: chatQY + "/chat/getmsg/0", As: &w.rep, Query: q})
 				if err != nil || r.Code != 200 {
 					t.Errorf("poll: %v %v", err, r)
@@ -312,12 +320,8 @@ func TestE28PollRace(t *testing.T) {
 					got[it.Msg]++
 				}
 				mu.Unlock()
-				select {
-				case <-stop:
-					if len(items) == 0 {
-						return
-					}
-				default:
+				if finished && len(items) == 0 {
+					return
 				}
 			}
 		}()

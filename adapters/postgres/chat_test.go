@@ -185,6 +185,14 @@ func TestChatTakeUnreadRace(t *testing.T) {
 		go func() {
 			defer pollers.Done()
 			for {
+				// Only an empty take that started after every send committed
+				// proves nothing is left (an earlier one may predate a commit).
+				finished := false
+				select {
+				case <-done:
+					finished = true
+				default:
+				}
 				got, err := r.TakeUnread(ctx, c1, chat.CustomerToRep)
 				if err != nil {
 					t.Error(err)
@@ -195,12 +203,8 @@ func TestChatTakeUnreadRace(t *testing.T) {
 					seen[m.ID]++
 				}
 				mu.Unlock()
-				select {
-				case <-done:
-					if len(got) == 0 {
-						return
-					}
-				default:
+				if finished && len(got) == 0 {
+					return
 				}
 			}
 		}()
