@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"regexp"
+	"strconv"
 	"testing"
 	"time"
 
@@ -44,13 +46,14 @@ func Create(prefix string) (string, func(), error) {
 	}
 	b := make([]byte, 6)
 	_, _ = rand.Read(b)
-	name := fmt.Sprintf("leida_test_%s_%s", prefix, hex.EncodeToString(b))
+	name := fmt.Sprintf("leida_test_%s_%d_%s", prefix, time.Now().Unix(), hex.EncodeToString(b))
 	adm, err := sql.Open("pgx", admin)
 	if err != nil {
 		return "", nil, err
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
+	dropStale(ctx, adm)
 	if _, err := adm.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
 		adm.Close()
 		return "", nil, fmt.Errorf("create test database (is PostgreSQL running? see README): %w", err)
@@ -89,4 +92,34 @@ func New(t testing.TB, loc *time.Location) (*postgres.DB, string) {
 	}
 	t.Cleanup(func() { db.Close() })
 	return db, dbURL
+}
+
+// staleName matches the throw-away databases and captures their creation time.
+var staleName = regexp.MustCompile(`^leida_test_[a-z0-9]+_([0-9]{10})_[0-9a-f]+$`)
+
+// dropStale removes throw-away databases left by runs that were killed
+// before they could clean up (older than two hours: no test runs that long).
+func dropStale(ctx context.Context, adm *sql.DB) {
+	rows, err := adm.QueryContext(ctx, `SELECT datname FROM pg_database WHERE datname LIKE 'leida\_test\_%'`)
+	if err != nil {
+		return
+	}
+	var stale []string
+	for rows.Next() {
+		var name string
+		if rows.Scan(&name) != nil {
+			continue
+		}
+		m := staleName.FindStringSubmatch(name)
+		if m == nil {
+			continue
+		}
+		if ts, err := strconv.ParseInt(m[1], 10, 64); err == nil && time.Since(time.Unix(ts, 0)) > 2*time.Hour {
+			stale = append(stale, name)
+		}
+	}
+	rows.Close()
+	for _, name := range stale {
+		_, _ = adm.ExecContext(ctx, `DROP DATABASE IF EXISTS "`+name+`" WITH (FORCE)`)
+	}
 }
