@@ -176,7 +176,8 @@ type CardRepository interface {
 	DeleteTag(ctx context.Context, userID, id int64) error
 }
 
-// RadarFilter narrows radar reads.
+// RadarFilter narrows radar reads. Window bounds are midnights in the
+// configured zone: radar windows are calendar days.
 type RadarFilter struct {
 	Window radar.Window
 	Action radar.Action // 0: any
@@ -186,12 +187,12 @@ type RadarFilter struct {
 // AccessLogRepository stores the radar's access log and the follow-up
 // relation's activity time it drives.
 type AccessLogRepository interface {
-	// Insert writes l (unread) and sets its id and creation time (now, unless
-	// l.CreatedAt is set: back-dated history such as demo data).
-	Insert(ctx context.Context, l *radar.Log) error
-	// TouchFollowUp sets the (rep, customer) relation's last_activity_time to
-	// the log's time, creating the relation when missing, and links the log to it.
-	TouchFollowUp(ctx context.Context, l *radar.Log) error
+	// Record writes l (unread), linked to the (rep, customer) follow-up
+	// relation whose last_activity_time moves forward to the log's time (the
+	// relation is created when missing), and sets l's id, time and relation.
+	// The time is now, unless l.CreatedAt is set (back-dated history such as
+	// demo data). The radar's rollups count the log in the same transaction.
+	Record(ctx context.Context, l *radar.Log) error
 	// CountViews counts the customer's card views of the rep.
 	CountViews(ctx context.Context, companyID, userID, customerID int64) (int, error)
 

@@ -51,7 +51,7 @@ func TestE25ContactList(t *testing.T) {
 		RetData []json.RawMessage `json:"ret_data"`
 	}
 	r.Decode(t, &rawPage)
-	expectSame(t, "item keys", lt.KeysOf(rawPage.RetData[0]), []string{"customer_id", "src", "name", "dateTime", "msg"})
+	expectSame(t, "item keys", lt.KeysOf(rawPage.RetData[0]), []string{"customer_id", "src", "name", "dateTime", "msg", "unread_count"})
 
 	// Relative days: yesterday, earlier this year, another year (calendar days in Asia/Shanghai).
 	now := time.Now().In(chatZone)

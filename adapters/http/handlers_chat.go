@@ -16,6 +16,8 @@ type contactItem struct {
 	Name       string `json:"name"`
 	DateTime   string `json:"dateTime"`
 	Msg        string `json:"msg"`
+	// Beyond the legacy (additive): the customer's messages the rep has not read.
+	UnreadCount int `json:"unread_count"`
 }
 
 // historyItem is an E26 item (document key order).
@@ -99,7 +101,7 @@ func (h *Handlers) ChatContacts(c echo.Context) error {
 	items := make([]contactItem, len(contacts))
 	for i, ct := range contacts {
 		items[i] = contactItem{CustomerID: ct.CustomerID, Src: dchat.AbsoluteSrc(ct.CustomerAvatar, h.Options.PublicBaseURL),
-			Name: ct.CustomerName, DateTime: ct.When, Msg: ct.Msg}
+			Name: ct.CustomerName, DateTime: ct.When, Msg: ct.Msg, UnreadCount: ct.Unread}
 	}
 	return ok(c, "", newPage(items, total))
 }

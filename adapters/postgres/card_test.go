@@ -70,10 +70,7 @@ func (f cardFixture) event(ctx context.Context, rep, cust int64, action radar.Ac
 			return err
 		}
 		l := radar.Log{CompanyID: o.CompanyID, UserID: rep, CustomerID: cust, Action: action, Remark: "r"}
-		if err := f.logs.Insert(ctx, &l); err != nil {
-			return err
-		}
-		if err := f.logs.TouchFollowUp(ctx, &l); err != nil {
+		if err := f.logs.Record(ctx, &l); err != nil {
 			return err
 		}
 		return f.cards.AddCounter(ctx, rep, radar.Popularity, 1)
@@ -229,9 +226,14 @@ func TestRadarRepositoryScopesGroupsAndClaims(t *testing.T) {
 	if err != nil || len(sums) != 2 || sums[0].CustomerID != f.cust || sums[0].Total != 2 || len(sums[0].ByAction) != 2 || sums[1].Total != 1 {
 		t.Fatalf("by customer %+v %v", sums, err)
 	}
-	counts, err := f.logs.ByAction(ctx, f.company, f.rep, ports.RadarFilter{Window: radar.Window{From: base.Add(time.Second)}})
-	if err != nil || len(counts) != 1 || counts[0] != (radar.ActionCount{Action: 2, Count: 2}) {
+	// Windows are calendar days (this database's zone is UTC).
+	day := base.Truncate(24 * time.Hour)
+	counts, err := f.logs.ByAction(ctx, f.company, f.rep, ports.RadarFilter{Window: radar.Window{From: day, To: day.AddDate(0, 0, 1)}})
+	if err != nil || len(counts) != 2 || counts[0] != (radar.ActionCount{Action: 1, Count: 1}) || counts[1] != (radar.ActionCount{Action: 2, Count: 2}) {
 		t.Fatalf("by action %+v %v", counts, err)
+	}
+	if counts, err := f.logs.ByAction(ctx, f.company, f.rep, ports.RadarFilter{Window: radar.Window{From: day.AddDate(0, 0, 1)}}); err != nil || len(counts) != 0 {
+		t.Fatalf("by action after the day %+v %v", counts, err)
 	}
 	detail, err := f.logs.CustomerDetail(ctx, f.company, f.rep, f.cust)
 	if err != nil || len(detail) != 1 || detail[0].Total != 2 {

@@ -78,12 +78,16 @@ func (r *Chats) RepOfCustomer(ctx context.Context, customerID, userID int64) (in
 	return ids[0], nil
 }
 
-// Contacts derives the latest message per customer (no per-row flag).
+// Contacts reads the rep's conversations, latest message first, from the
+// conversation rows the message triggers maintain.
 func (r *Chats) Contacts(ctx context.Context, companyID, userID int64, p paging.Page) ([]chat.Contact, int, error) {
 	var total int64
-	if err := r.conn(ctx).Raw(`SELECT count(DISTINCT customer_id) FROM chat_messages WHERE company_id = ? AND user_id = ?`,
-		companyID, userID).Scan(&total).Error; err != nil {
+	if err := r.conn(ctx).Table("chat_conversations").Where("company_id = ? AND user_id = ?", companyID, userID).
+		Count(&total).Error; err != nil {
 		return nil, 0, translate(err)
+	}
+	if total == 0 {
+		return nil, 0, nil
 	}
 	var rows []struct {
 		CustomerID     int64
@@ -91,21 +95,24 @@ func (r *Chats) Contacts(ctx context.Context, companyID, userID int64, p paging.
 		CustomerAvatar string
 		Msg            string
 		At             time.Time
+		Unread         int
 	}
-	err := r.conn(ctx).Raw(`WITH latest AS (
-			SELECT DISTINCT ON (customer_id) id, customer_id, msg, created_at
-			FROM chat_messages WHERE company_id = ? AND user_id = ?
-			ORDER BY customer_id, created_at DESC, id DESC)
-		SELECT l.customer_id, c.username AS customer_name, c.headimgurl AS customer_avatar, l.msg, l.created_at AS at
-		FROM latest l JOIN customers c ON c.id = l.customer_id
-		ORDER BY l.created_at DESC, l.id DESC`+limitOffset(p), companyID, userID).Scan(&rows).Error
-	if err != nil {
+	q := r.conn(ctx).Table("chat_conversations cv").
+		Select("cv.customer_id, c.username AS customer_name, c.headimgurl AS customer_avatar, m.msg, cv.last_at AS at, cv.rep_unread AS unread").
+		Joins("JOIN customers c ON c.id = cv.customer_id").
+		Joins("JOIN chat_messages m ON m.id = cv.last_message_id").
+		Where("cv.company_id = ? AND cv.user_id = ?", companyID, userID).
+		Order("cv.last_at DESC, cv.last_message_id DESC")
+	if p.Length > 0 {
+		q = q.Offset(p.Offset()).Limit(p.Limit())
+	}
+	if err := q.Find(&rows).Error; err != nil {
 		return nil, 0, translate(err)
 	}
 	out := make([]chat.Contact, len(rows))
 	for i, row := range rows {
 		out[i] = chat.Contact{CustomerID: row.CustomerID, CustomerName: row.CustomerName, CustomerAvatar: row.CustomerAvatar,
-			Msg: row.Msg, At: row.At}
+			Msg: row.Msg, At: row.At, Unread: row.Unread}
 	}
 	return out, int(total), nil
 }

@@ -24,7 +24,8 @@ func (d *DB) provider() (*goose.Provider, error) {
 	return goose.NewProvider(goose.DialectPostgres, sqlDB, migrations.FS)
 }
 
-// MigrateUp applies every pending migration and returns how many ran.
+// MigrateUp applies every pending migration, then makes the radar rollups
+// cut days in the configured zone; it returns how many migrations ran.
 func (d *DB) MigrateUp(ctx context.Context) (int, error) {
 	p, err := d.provider()
 	if err != nil {
@@ -34,7 +35,38 @@ func (d *DB) MigrateUp(ctx context.Context) (int, error) {
 	if err != nil {
 		return len(res), translate(fmt.Errorf("migrate up: %w", err))
 	}
+	if _, err := d.SyncRollupZone(ctx); err != nil {
+		return len(res), err
+	}
 	return len(res), nil
+}
+
+// SyncRollupZone makes the radar's per-day rollups cut days in the
+// configured zone (TIME_ZONE), in which radar windows are calendar days:
+// when the zone changed, it rebuilds them from the raw logs (writes of logs
+// wait meanwhile) and reports true.
+func (d *DB) SyncRollupZone(ctx context.Context) (rebuilt bool, err error) {
+	zone := d.loc.String()
+	if zone == "Local" {
+		return false, fmt.Errorf("TIME_ZONE: name a zone (e.g. Asia/Shanghai) for the radar's daily rollups")
+	}
+	err = d.Run(ctx, func(ctx context.Context) error {
+		var stored string
+		db := d.conn(ctx)
+		// Raw SQL: a one-row settings table read under lock, then a SQL function.
+		if err := db.Raw(`SELECT zone FROM radar_rollup_zone FOR UPDATE`).Scan(&stored).Error; err != nil {
+			return err
+		}
+		if stored == zone {
+			return nil
+		}
+		if err := db.Exec(`UPDATE radar_rollup_zone SET zone = ?`, zone).Error; err != nil {
+			return err
+		}
+		rebuilt = true
+		return db.Exec(`SELECT leida_radar_rebuild()`).Error
+	})
+	return rebuilt, translate(err)
 }
 
 // MigrateDown rolls back the latest migration.

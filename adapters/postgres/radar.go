@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -51,41 +52,35 @@ func logs(rows []logRow) []radar.Log {
 	return out
 }
 
-// Insert writes a log (unread) and sets its id and time (the database's
-// clock, unless l.CreatedAt is set).
-func (r *AccessLogs) Insert(ctx context.Context, l *radar.Log) error {
-	l.IsNew = true
+// Record writes the log, unread, linked to the (rep, customer) follow-up
+// relation whose last_activity_time moves forward to the log's time (the
+// relation is created when missing). The time is the transaction's clock,
+// unless l.CreatedAt is set (back-dated history such as demo data).
+func (r *AccessLogs) Record(ctx context.Context, l *radar.Log) error {
+	followUpID, err := r.touchFollowUp(ctx, l.CompanyID, l.UserID, l.CustomerID, lastActivityTime, l.CreatedAt)
+	if err != nil {
+		return err
+	}
+	l.IsNew, l.FollowUpID = true, followUpID
 	cols := map[string]any{"company_id": l.CompanyID, "user_id": l.UserID, "customer_id": l.CustomerID,
-		"action": int(l.Action), "remark": l.Remark, "is_new": true}
+		"action": int(l.Action), "remark": l.Remark, "is_new": true, "follow_up_id": followUpID}
 	if !l.CreatedAt.IsZero() {
 		cols["created_at"] = l.CreatedAt
 	}
 	return r.insert(ctx, "access_logs", cols, &l.ID, &l.CreatedAt)
 }
 
-// TouchFollowUp upserts the (rep, customer) relation's last_activity_time and
-// links the log to it, in one statement.
-func (r *AccessLogs) TouchFollowUp(ctx context.Context, l *radar.Log) error {
-	id, err := r.touchFollowUp(ctx, l.CompanyID, l.UserID, l.CustomerID, lastActivityTime, l.CreatedAt)
-	if err != nil {
-		return err
-	}
-	if err := affected(r.conn(ctx).Exec(`UPDATE access_logs SET follow_up_id = ? WHERE id = ?`, id, l.ID)); err != nil {
-		return err
-	}
-	l.FollowUpID = id
-	return nil
-}
-
-// CountViews counts the customer's card views (action 1) of the rep.
+// CountViews is the customer's card views (action 1) of the rep, from the
+// all-time rollup.
 func (r *AccessLogs) CountViews(ctx context.Context, companyID, userID, customerID int64) (int, error) {
 	var n int64
-	err := r.conn(ctx).Table("access_logs").Where("company_id = ? AND customer_id = ? AND user_id = ? AND action = ?",
-		companyID, customerID, userID, int(radar.ViewCard)).Count(&n).Error
+	err := r.conn(ctx).Raw(`SELECT COALESCE(sum(n), 0) FROM radar_customer_actions
+		WHERE company_id = ? AND user_id = ? AND customer_id = ? AND action = ?`,
+		companyID, userID, customerID, int(radar.ViewCard)).Scan(&n).Error
 	return int(n), translate(err)
 }
 
-// rep is the rep's logs narrowed by f.
+// rep is the rep's raw logs narrowed by f.
 func (r *AccessLogs) rep(ctx context.Context, companyID, userID int64, f ports.RadarFilter) *gorm.DB {
 	q := r.conn(ctx).Table("access_logs l").Where("l.company_id = ? AND l.user_id = ?", companyID, userID)
 	if !f.Window.From.IsZero() {
@@ -103,6 +98,21 @@ func (r *AccessLogs) rep(ctx context.Context, companyID, userID int64, f ports.R
 	return q
 }
 
+// days narrows a rollup of the rep to the window's calendar days (windows
+// are whole days in the configured zone, the rollups' zone).
+func (r *AccessLogs) days(q *gorm.DB, w radar.Window) *gorm.DB {
+	if !w.From.IsZero() {
+		q = q.Where("day >= ?", r.day(w.From))
+	}
+	if !w.To.IsZero() {
+		q = q.Where("day < ?", r.day(w.To))
+	}
+	return q
+}
+
+// day is t's calendar date in the configured zone.
+func (d *DB) day(t time.Time) string { return t.In(d.loc).Format("2006-01-02") }
+
 var timelineList = listSpec{
 	orders:       map[string]string{"create_date": "l.created_at", "id": "l.id", "action": "l.action"},
 	defaultOrder: "-create_date",
@@ -111,11 +121,23 @@ var timelineList = listSpec{
 
 const logColumns = "l.id, l.company_id, l.user_id, l.customer_id, l.action, l.remark, l.is_new, l.follow_up_id, l.created_at"
 
-// Timeline counts the rep's matching logs and reads one page, with the
-// customers' names and avatars.
+// Timeline counts the rep's matching logs (from the daily rollup; one log's
+// id is looked up) and reads one page of them by index, with the customers'
+// names and avatars.
 func (r *AccessLogs) Timeline(ctx context.Context, companyID, userID int64, f ports.RadarFilter, q ports.ListQuery) ([]radar.Log, int, error) {
 	var total int64
-	if err := r.rep(ctx, companyID, userID, f).Count(&total).Error; err != nil {
+	var err error
+	if f.LogID != 0 {
+		err = r.rep(ctx, companyID, userID, f).Count(&total).Error
+	} else {
+		counts := r.conn(ctx).Table("radar_action_days").Select("COALESCE(sum(n), 0)").
+			Where("company_id = ? AND user_id = ?", companyID, userID)
+		if f.Action != 0 {
+			counts = counts.Where("action = ?", int(f.Action))
+		}
+		err = r.days(counts, f.Window).Scan(&total).Error
+	}
+	if err != nil {
 		return nil, 0, translate(err)
 	}
 	if total == 0 {
@@ -144,6 +166,16 @@ func (r *AccessLogs) MarkRead(ctx context.Context, companyID, userID int64, ids 
 		companyID, userID, ids).Error)
 }
 
+// oneLog is the rep's log f.LogID within the filter, as a summary source
+// (E32/E33 with an id filter: at most one log, read by primary key).
+func (r *AccessLogs) oneLog(ctx context.Context, companyID, userID int64, f ports.RadarFilter) ([]radar.Log, error) {
+	var rows []logRow
+	err := r.rep(ctx, companyID, userID, f).
+		Select(logColumns + ", c.username AS customer_username, c.headimgurl").
+		Joins("JOIN customers c ON c.id = l.customer_id").Find(&rows).Error
+	return logs(rows), translate(err)
+}
+
 type customerCount struct {
 	CustomerID int64
 	Action     int
@@ -152,11 +184,22 @@ type customerCount struct {
 	Headimgurl string
 }
 
-// ByCustomer groups the rep's logs by customer, most active first (ties:
-// customer id), then pages; each summary carries its per-action counts.
+// ByCustomer ranks the rep's customers by their logs in the window (most
+// active first, ties by customer id) from the per-day customer rollup, then
+// pages; each summary carries its per-action counts.
 func (r *AccessLogs) ByCustomer(ctx context.Context, companyID, userID int64, f ports.RadarFilter, p paging.Page) ([]radar.CustomerSummary, error) {
-	grouped := r.rep(ctx, companyID, userID, f).Select("l.customer_id, count(*) AS total").
-		Group("l.customer_id").Order("total DESC, l.customer_id")
+	if f.LogID != 0 {
+		l, err := r.oneLog(ctx, companyID, userID, f)
+		if err != nil {
+			return nil, err
+		}
+		sums := radar.Summarise(l)
+		from, to := p.Slice(len(sums))
+		return sums[from:to], nil
+	}
+	grouped := r.days(r.conn(ctx).Table("radar_customer_days").Select("customer_id, sum(n) AS total").
+		Where("company_id = ? AND user_id = ?", companyID, userID), f.Window).
+		Group("customer_id").Order("total DESC, customer_id")
 	if p.Length > 0 {
 		grouped = grouped.Offset(p.Offset()).Limit(p.Length)
 	}
@@ -174,8 +217,10 @@ func (r *AccessLogs) ByCustomer(ctx context.Context, companyID, userID int64, f 
 		ids[i] = h.CustomerID
 	}
 	var details []customerCount
-	err = r.rep(ctx, companyID, userID, f).Select("l.customer_id, l.action, count(*) AS total").
-		Where("l.customer_id IN ?", ids).Group("l.customer_id, l.action").Order("l.customer_id, l.action").Find(&details).Error
+	detail := r.days(r.conn(ctx).Table("radar_customer_days d, unnest(d.counts) WITH ORDINALITY AS a(n, action)").
+		Select("d.customer_id, a.action, sum(a.n) AS total").
+		Where("d.company_id = ? AND d.user_id = ? AND d.customer_id IN ?", companyID, userID, ids), f.Window)
+	err = detail.Group("d.customer_id, a.action").Having("sum(a.n) > 0").Order("d.customer_id, a.action").Find(&details).Error
 	if err != nil {
 		return nil, translate(err)
 	}
@@ -191,12 +236,23 @@ func (r *AccessLogs) ByCustomer(ctx context.Context, companyID, userID int64, f 
 	return out, nil
 }
 
-// ByAction counts the rep's logs per action, in action order.
+// ByAction counts the rep's logs per action in the window, in action order,
+// from the daily rollup.
 func (r *AccessLogs) ByAction(ctx context.Context, companyID, userID int64, f ports.RadarFilter) ([]radar.ActionCount, error) {
+	if f.LogID != 0 {
+		l, err := r.oneLog(ctx, companyID, userID, f)
+		if err != nil {
+			return nil, err
+		}
+		return radar.CountByAction(l), nil
+	}
 	var rows []customerCount
-	err := r.rep(ctx, companyID, userID, f).Select("l.action, count(*) AS total").Group("l.action").Order("l.action").
-		Find(&rows).Error
-	if err != nil {
+	q := r.days(r.conn(ctx).Table("radar_action_days").Select("action, sum(n) AS total").
+		Where("company_id = ? AND user_id = ?", companyID, userID), f.Window)
+	if f.Action != 0 {
+		q = q.Where("action = ?", int(f.Action))
+	}
+	if err := q.Group("action").Having("sum(n) > 0").Order("action").Find(&rows).Error; err != nil {
 		return nil, translate(err)
 	}
 	out := make([]radar.ActionCount, len(rows))
@@ -207,12 +263,13 @@ func (r *AccessLogs) ByAction(ctx context.Context, companyID, userID int64, f po
 }
 
 // ClaimNew marks at most limit unread logs of the rep read and returns
-// exactly those. Rows another poll is claiming are skipped, so concurrent
-// polls never return the same event twice.
+// exactly those. It reads the newest (or oldest) unread rows straight from
+// the unread index, and rows another poll is claiming are skipped, so
+// concurrent polls never return the same event twice.
 func (r *AccessLogs) ClaimNew(ctx context.Context, companyID, userID int64, action radar.Action, newestFirst bool, limit int) ([]radar.Log, error) {
-	dir := "DESC"
+	order := "created_at DESC NULLS LAST, id DESC"
 	if !newestFirst {
-		dir = "ASC"
+		order = "created_at ASC NULLS FIRST, id ASC"
 	}
 	filter := ""
 	args := []any{companyID, userID}
@@ -222,32 +279,35 @@ func (r *AccessLogs) ClaimNew(ctx context.Context, companyID, userID int64, acti
 	}
 	args = append(args, limit)
 	var rows []logRow
-	err := r.conn(ctx).Raw(`WITH claimed AS (
-			UPDATE access_logs SET is_new = false
-			WHERE id IN (
-				SELECT id FROM access_logs
-				WHERE company_id = ? AND user_id = ? AND is_new`+filter+`
-				ORDER BY created_at `+dir+`, id `+dir+`
-				LIMIT ? FOR UPDATE SKIP LOCKED)
-			AND is_new
-			RETURNING id, company_id, user_id, customer_id, action, remark, is_new, follow_up_id, created_at)
+	// Raw SQL: the claim is one statement (lock, flip, read back), which GORM cannot express.
+	err := r.conn(ctx).Raw(`WITH picked AS (
+			SELECT id FROM access_logs
+			WHERE company_id = ? AND user_id = ? AND is_new`+filter+`
+			ORDER BY `+order+`
+			LIMIT ? FOR UPDATE SKIP LOCKED),
+		claimed AS (
+			UPDATE access_logs a SET is_new = false FROM picked
+			WHERE a.id = picked.id AND a.is_new
+			RETURNING a.id, a.company_id, a.user_id, a.customer_id, a.action, a.remark, a.is_new, a.follow_up_id, a.created_at)
 		SELECT l.*, c.username AS customer_username, c.headimgurl
 		FROM claimed l JOIN customers c ON c.id = l.customer_id
-		ORDER BY l.created_at `+dir+`, l.id `+dir, args...).Scan(&rows).Error
+		ORDER BY l.`+strings.ReplaceAll(order, ", id", ", l.id"), args...).Scan(&rows).Error
 	if err != nil {
 		return nil, translate(err)
 	}
 	return logs(rows), nil
 }
 
-// CustomerDetail counts the rep's logs per customer and action.
+// CustomerDetail counts the rep's logs per customer and action, all time,
+// from the per-customer rollup.
 func (r *AccessLogs) CustomerDetail(ctx context.Context, companyID, userID, customerID int64) ([]radar.CustomerSummary, error) {
-	q := r.rep(ctx, companyID, userID, ports.RadarFilter{}).Select("l.customer_id, l.action, count(*) AS total")
+	q := r.conn(ctx).Table("radar_customer_actions").Select("customer_id, action, n AS total").
+		Where("company_id = ? AND user_id = ?", companyID, userID)
 	if customerID != 0 {
-		q = q.Where("l.customer_id = ?", customerID)
+		q = q.Where("customer_id = ?", customerID)
 	}
 	var rows []customerCount
-	if err := q.Group("l.customer_id, l.action").Order("l.customer_id, l.action").Find(&rows).Error; err != nil {
+	if err := q.Order("customer_id, action").Find(&rows).Error; err != nil {
 		return nil, translate(err)
 	}
 	var out []radar.CustomerSummary

@@ -15,13 +15,19 @@ const (
 
 // touchFollowUp creates the (rep, customer) follow-up relation when missing
 // and moves one of its times forward to at (never back); it returns the
-// relation's id. Every area that records a follow-up or an activity uses it.
+// relation's id; a zero at is the transaction's clock. Every area that
+// records a follow-up or an activity uses it.
 func (d *DB) touchFollowUp(ctx context.Context, companyID, userID, customerID int64, col followUpTime, at time.Time) (int64, error) {
 	c := string(col)
+	var when any
+	if !at.IsZero() {
+		when = at
+	}
 	var id int64
-	err := d.conn(ctx).Raw(`INSERT INTO follow_ups (company_id, user_id, customer_id, `+c+`) VALUES (?, ?, ?, ?)
+	err := d.conn(ctx).Raw(`INSERT INTO follow_ups (company_id, user_id, customer_id, `+c+`)
+		VALUES (?, ?, ?, COALESCE(?::timestamptz, now()))
 		ON CONFLICT (user_id, customer_id) DO UPDATE SET `+c+` = GREATEST(follow_ups.`+c+`, EXCLUDED.`+c+`)
-		RETURNING id`, companyID, userID, customerID, at).Scan(&id).Error
+		RETURNING id`, companyID, userID, customerID, when).Scan(&id).Error
 	return id, translate(err)
 }
 

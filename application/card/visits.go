@@ -43,13 +43,10 @@ func parseUID(uid string) (int64, error) {
 
 func ownerMissing() error { return errs.NotFound(302, "用户ID不存在") }
 
-// record writes the log, touches the follow-up relation and changes the
-// counter; the caller runs it inside one transaction.
+// record writes the log (which touches the follow-up relation) and changes
+// the counter; the caller runs it inside one transaction.
 func (s *Visits) record(ctx context.Context, l *radar.Log, counter radar.Counter, delta int) error {
-	if err := s.logs.Insert(ctx, l); err != nil {
-		return err
-	}
-	if err := s.logs.TouchFollowUp(ctx, l); err != nil {
+	if err := s.logs.Record(ctx, l); err != nil {
 		return err
 	}
 	if delta != 0 {

@@ -48,7 +48,7 @@ func TestViewCardLogsTheNthViewCountsAndMakesTheCustomerBelong(t *testing.T) {
 	gomock.InOrder(
 		d.cards.EXPECT().Owner(gomock.Any(), int64(4), true).Return(owner, nil),
 		d.logs.EXPECT().CountViews(gomock.Any(), int64(2), int64(4), int64(9)).Return(2, nil),
-		d.logs.EXPECT().Insert(gomock.Any(), gomock.Any()).DoAndReturn(func(_ context.Context, l *radar.Log) error {
+		d.logs.EXPECT().Record(gomock.Any(), gomock.Any()).DoAndReturn(func(_ context.Context, l *radar.Log) error {
 			want := radar.Log{CompanyID: 2, UserID: 4, CustomerID: 9, Action: radar.ViewCard, Remark: "查看你的名片第3次,建议标注重点客户"}
 			if *l != want {
 				t.Fatalf("log %+v", *l)
@@ -56,7 +56,6 @@ func TestViewCardLogsTheNthViewCountsAndMakesTheCustomerBelong(t *testing.T) {
 			l.ID = 77
 			return nil
 		}),
-		d.logs.EXPECT().TouchFollowUp(gomock.Any(), gomock.Any()).Return(nil),
 		d.cards.EXPECT().AddCounter(gomock.Any(), int64(4), radar.Popularity, 1).Return(nil),
 		d.cards.EXPECT().EnsureBelonger(gomock.Any(), int64(2), int64(4), int64(9), card.SourceScan).Return(nil),
 		d.cards.EXPECT().Card(gomock.Any(), int64(4), gomock.Any()).Return(card.Card{UserID: 4, Popularity: 3}, nil),
@@ -87,15 +86,14 @@ func TestViewCardValidatesUID(t *testing.T) {
 	}
 }
 
-// The follow-up step fails: the counter is never changed and the error
-// reaches the transaction runner, which rolls the log back.
-func TestRecordStopsWhenTheFollowUpStepFails(t *testing.T) {
+// The log write fails: the counter is never changed and the error reaches
+// the transaction runner, which rolls everything back.
+func TestRecordStopsWhenTheLogWriteFails(t *testing.T) {
 	s, d := newVisits(t)
-	boom := errors.New("follow-up refused")
+	boom := errors.New("log refused")
 	gomock.InOrder(
 		d.cards.EXPECT().Owner(gomock.Any(), int64(4), true).Return(owner, nil),
-		d.logs.EXPECT().Insert(gomock.Any(), gomock.Any()).Return(nil),
-		d.logs.EXPECT().TouchFollowUp(gomock.Any(), gomock.Any()).Return(boom),
+		d.logs.EXPECT().Record(gomock.Any(), gomock.Any()).Return(boom),
 	)
 	if err := s.Record(ctx, visitor, "4", ports.EventForward); !errors.Is(err, boom) {
 		t.Fatalf("got %v", err)
@@ -118,13 +116,12 @@ func TestRecordEventsFixTheirActionRemarkAndCounter(t *testing.T) {
 	} {
 		s, d := newVisits(t)
 		d.cards.EXPECT().Owner(gomock.Any(), int64(4), true).Return(owner, nil)
-		d.logs.EXPECT().Insert(gomock.Any(), gomock.Any()).DoAndReturn(func(_ context.Context, l *radar.Log) error {
+		d.logs.EXPECT().Record(gomock.Any(), gomock.Any()).DoAndReturn(func(_ context.Context, l *radar.Log) error {
 			if l.Action != c.action || l.Remark != c.remark || l.CompanyID != 2 {
 				t.Fatalf("event %d: %+v", c.ev, *l)
 			}
 			return nil
 		})
-		d.logs.EXPECT().TouchFollowUp(gomock.Any(), gomock.Any()).Return(nil)
 		if c.delta != 0 {
 			d.cards.EXPECT().AddCounter(gomock.Any(), int64(4), c.counter, c.delta).Return(nil)
 		}
@@ -141,13 +138,12 @@ func TestPraiseToggleWithdraws(t *testing.T) {
 		d.cards.EXPECT().Owner(gomock.Any(), int64(4), true).Return(owner, nil),
 		d.cards.EXPECT().Praise(gomock.Any(), int64(4), int64(9)).Return(&up, nil),
 		d.cards.EXPECT().SetPraise(gomock.Any(), int64(2), int64(4), int64(9), false).Return(nil),
-		d.logs.EXPECT().Insert(gomock.Any(), gomock.Any()).DoAndReturn(func(_ context.Context, l *radar.Log) error {
+		d.logs.EXPECT().Record(gomock.Any(), gomock.Any()).DoAndReturn(func(_ context.Context, l *radar.Log) error {
 			if l.Action != radar.Praise || l.Remark != "取消对你的靠谱评价" {
 				t.Fatalf("%+v", *l)
 			}
 			return nil
 		}),
-		d.logs.EXPECT().TouchFollowUp(gomock.Any(), gomock.Any()).Return(nil),
 		d.cards.EXPECT().AddCounter(gomock.Any(), int64(4), radar.Praises, -1).Return(nil),
 	)
 	if err := s.Record(ctx, visitor, "4", ports.EventPraise); err != nil {
@@ -175,13 +171,12 @@ func TestRecordActionValidatesTheAction(t *testing.T) {
 func TestRecordActionUsesTheFixedRemark(t *testing.T) {
 	s, d := newVisits(t)
 	d.cards.EXPECT().Owner(gomock.Any(), int64(4), true).Return(owner, nil)
-	d.logs.EXPECT().Insert(gomock.Any(), gomock.Any()).DoAndReturn(func(_ context.Context, l *radar.Log) error {
+	d.logs.EXPECT().Record(gomock.Any(), gomock.Any()).DoAndReturn(func(_ context.Context, l *radar.Log) error {
 		if l.Action != radar.CopyEmail || l.Remark != "复制了您的邮箱" {
 			t.Fatalf("%+v", *l)
 		}
 		return nil
 	})
-	d.logs.EXPECT().TouchFollowUp(gomock.Any(), gomock.Any()).Return(nil)
 	if err := s.RecordAction(ctx, visitor, "4", "12"); err != nil {
 		t.Fatal(err)
 	}

@@ -161,10 +161,7 @@ func (s *Seeder) seedHistory(ctx context.Context, o card.Owner, customerID int64
 		default:
 			l.Remark = radar.FixedRemark(a)
 		}
-		if err := st.Logs.Insert(ctx, &l); err != nil {
-			return err
-		}
-		if err := st.Logs.TouchFollowUp(ctx, &l); err != nil {
+		if err := st.Logs.Record(ctx, &l); err != nil {
 			return err
 		}
 		if delta != 0 {

@@ -73,6 +73,7 @@ type Contact struct {
 	Msg            string
 	At             time.Time
 	When           string // At as the contact list shows it (ContactTime)
+	Unread         int    // the customer's messages the rep has not read
 }
 
 // Messages of the endpoints.

@@ -4,6 +4,8 @@
 package radar
 
 import (
+	"cmp"
+	"slices"
 	"strconv"
 	"time"
 )
@@ -213,4 +215,47 @@ type CustomerSummary struct {
 type ActionCount struct {
 	Action Action
 	Count  int
+}
+
+// Summarise groups logs by customer, most active first (ties: customer id),
+// each with its per-action counts in action order, as E32 ranks them.
+func Summarise(logs []Log) []CustomerSummary {
+	index := map[int64]int{}
+	var out []CustomerSummary
+	for _, l := range logs {
+		i, ok := index[l.CustomerID]
+		if !ok {
+			i = len(out)
+			index[l.CustomerID] = i
+			out = append(out, CustomerSummary{CustomerID: l.CustomerID, Username: l.CustomerUsername, Headimgurl: l.Headimgurl})
+		}
+		out[i].Total++
+		out[i].ByAction = addAction(out[i].ByAction, l.Action)
+	}
+	slices.SortFunc(out, func(a, b CustomerSummary) int {
+		if a.Total != b.Total {
+			return b.Total - a.Total
+		}
+		return cmp.Compare(a.CustomerID, b.CustomerID)
+	})
+	return out
+}
+
+// CountByAction counts logs per action, in action order.
+func CountByAction(logs []Log) []ActionCount {
+	var out []ActionCount
+	for _, l := range logs {
+		out = addAction(out, l.Action)
+	}
+	return out
+}
+
+// addAction counts one more a in counts, kept in action order.
+func addAction(counts []ActionCount, a Action) []ActionCount {
+	i, found := slices.BinarySearchFunc(counts, a, func(c ActionCount, a Action) int { return cmp.Compare(c.Action, a) })
+	if found {
+		counts[i].Count++
+		return counts
+	}
+	return slices.Insert(counts, i, ActionCount{Action: a, Count: 1})
 }

@@ -442,20 +442,6 @@ func (mr *MockAccessLogRepositoryMockRecorder) CustomerDetail(arg0, arg1, arg2, 
 	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "CustomerDetail", reflect.TypeOf((*MockAccessLogRepository)(nil).CustomerDetail), arg0, arg1, arg2, arg3)
 }
 
-// Insert mocks base method.
-func (m *MockAccessLogRepository) Insert(arg0 context.Context, arg1 *radar.Log) error {
-	m.ctrl.T.Helper()
-	ret := m.ctrl.Call(m, "Insert", arg0, arg1)
-	ret0, _ := ret[0].(error)
-	return ret0
-}
-
-// Insert indicates an expected call of Insert.
-func (mr *MockAccessLogRepositoryMockRecorder) Insert(arg0, arg1 interface{}) *gomock.Call {
-	mr.mock.ctrl.T.Helper()
-	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "Insert", reflect.TypeOf((*MockAccessLogRepository)(nil).Insert), arg0, arg1)
-}
-
 // MarkRead mocks base method.
 func (m *MockAccessLogRepository) MarkRead(arg0 context.Context, arg1, arg2 int64, arg3 []int64) error {
 	m.ctrl.T.Helper()
@@ -468,6 +454,20 @@ func (m *MockAccessLogRepository) MarkRead(arg0 context.Context, arg1, arg2 int6
 func (mr *MockAccessLogRepositoryMockRecorder) MarkRead(arg0, arg1, arg2, arg3 interface{}) *gomock.Call {
 	mr.mock.ctrl.T.Helper()
 	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "MarkRead", reflect.TypeOf((*MockAccessLogRepository)(nil).MarkRead), arg0, arg1, arg2, arg3)
+}
+
+// Record mocks base method.
+func (m *MockAccessLogRepository) Record(arg0 context.Context, arg1 *radar.Log) error {
+	m.ctrl.T.Helper()
+	ret := m.ctrl.Call(m, "Record", arg0, arg1)
+	ret0, _ := ret[0].(error)
+	return ret0
+}
+
+// Record indicates an expected call of Record.
+func (mr *MockAccessLogRepositoryMockRecorder) Record(arg0, arg1 interface{}) *gomock.Call {
+	mr.mock.ctrl.T.Helper()
+	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "Record", reflect.TypeOf((*MockAccessLogRepository)(nil).Record), arg0, arg1)
 }
 
 // Timeline mocks base method.
@@ -484,20 +484,6 @@ func (m *MockAccessLogRepository) Timeline(arg0 context.Context, arg1, arg2 int6
 func (mr *MockAccessLogRepositoryMockRecorder) Timeline(arg0, arg1, arg2, arg3, arg4 interface{}) *gomock.Call {
 	mr.mock.ctrl.T.Helper()
 	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "Timeline", reflect.TypeOf((*MockAccessLogRepository)(nil).Timeline), arg0, arg1, arg2, arg3, arg4)
-}
-
-// TouchFollowUp mocks base method.
-func (m *MockAccessLogRepository) TouchFollowUp(arg0 context.Context, arg1 *radar.Log) error {
-	m.ctrl.T.Helper()
-	ret := m.ctrl.Call(m, "TouchFollowUp", arg0, arg1)
-	ret0, _ := ret[0].(error)
-	return ret0
-}
-
-// TouchFollowUp indicates an expected call of TouchFollowUp.
-func (mr *MockAccessLogRepositoryMockRecorder) TouchFollowUp(arg0, arg1 interface{}) *gomock.Call {
-	mr.mock.ctrl.T.Helper()
-	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "TouchFollowUp", reflect.TypeOf((*MockAccessLogRepository)(nil).TouchFollowUp), arg0, arg1)
 }
 
 // MockLoginRepository is a mock of LoginRepository interface.

@@ -1,0 +1,306 @@
+-- +goose Up
+-- Summaries that answer the radar and the contact list without reading raw
+-- history (ARCHITECTURE "Scaling"). Triggers on the raw tables maintain them
+-- in the transaction of every write, whoever writes (the service, a foreign
+-- key cascade, a bulk load), so they equal the raw rows at every moment.
+
+-- The zone in which the rollups cut days: the service's TIME_ZONE, in which
+-- radar windows are calendar days. When TIME_ZONE changes, `leida serve`
+-- rebuilds the rollups in the new zone (leida_radar_rebuild).
+CREATE TABLE radar_rollup_zone (
+    singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+    zone      text    NOT NULL
+);
+INSERT INTO radar_rollup_zone (zone) VALUES ('Asia/Shanghai');
+
+-- Logs per rep, day and action: E31's data_count, E33.
+CREATE TABLE radar_action_days (
+    company_id bigint   NOT NULL,
+    user_id    bigint   NOT NULL,
+    day        date     NOT NULL,
+    action     smallint NOT NULL,
+    n          bigint   NOT NULL,
+    PRIMARY KEY (company_id, user_id, day, action)
+);
+
+-- Logs per rep, day and customer, in all (n) and per action (counts[action],
+-- twelve entries): E32's ranking and detail.
+CREATE TABLE radar_customer_days (
+    company_id  bigint   NOT NULL,
+    user_id     bigint   NOT NULL,
+    day         date     NOT NULL,
+    customer_id bigint   NOT NULL,
+    n           bigint   NOT NULL,
+    counts      bigint[] NOT NULL,
+    PRIMARY KEY (company_id, user_id, day, customer_id)
+);
+-- The days of the customers on one E32 page.
+CREATE INDEX radar_customer_days_customer_idx ON radar_customer_days (company_id, user_id, customer_id, day);
+
+-- Logs per rep, customer and action, all time: A5, the view number of E42.
+CREATE TABLE radar_customer_actions (
+    company_id  bigint   NOT NULL,
+    user_id     bigint   NOT NULL,
+    customer_id bigint   NOT NULL,
+    action      smallint NOT NULL,
+    n           bigint   NOT NULL,
+    PRIMARY KEY (company_id, user_id, customer_id, action)
+);
+
+-- leida_add_counts adds two twelve-entry vectors.
+-- +goose StatementBegin
+CREATE FUNCTION leida_add_counts(a bigint[], b bigint[]) RETURNS bigint[]
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT array_agg(a[i] + b[i] ORDER BY i) FROM generate_series(1, 12) i
+$$;
+-- +goose StatementEnd
+
+-- leida_radar_rollup adds sign × the logs of the transition table `delta` to
+-- every rollup. Rows are upserted in key order, so concurrent writers lock
+-- rollup rows in one order. A rollup row only ever disappears here (at zero),
+-- so a removal always finds the rows its logs added.
+-- +goose StatementBegin
+CREATE FUNCTION leida_radar_rollup() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    sign bigint := CASE TG_OP WHEN 'INSERT' THEN 1 ELSE -1 END;
+    z    text   := (SELECT zone FROM radar_rollup_zone);
+BEGIN
+    INSERT INTO radar_action_days AS r (company_id, user_id, day, action, n)
+    SELECT company_id, user_id, (created_at AT TIME ZONE z)::date, action, sign * count(*)
+    FROM delta GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+    ON CONFLICT (company_id, user_id, day, action) DO UPDATE SET n = r.n + EXCLUDED.n;
+
+    INSERT INTO radar_customer_days AS r (company_id, user_id, day, customer_id, n, counts)
+    SELECT company_id, user_id, (created_at AT TIME ZONE z)::date, customer_id, sign * count(*),
+           ARRAY[sign * count(*) FILTER (WHERE action = 1), sign * count(*) FILTER (WHERE action = 2),
+                 sign * count(*) FILTER (WHERE action = 3), sign * count(*) FILTER (WHERE action = 4),
+                 sign * count(*) FILTER (WHERE action = 5), sign * count(*) FILTER (WHERE action = 6),
+                 sign * count(*) FILTER (WHERE action = 7), sign * count(*) FILTER (WHERE action = 8),
+                 sign * count(*) FILTER (WHERE action = 9), sign * count(*) FILTER (WHERE action = 10),
+                 sign * count(*) FILTER (WHERE action = 11), sign * count(*) FILTER (WHERE action = 12)]
+    FROM delta GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+    ON CONFLICT (company_id, user_id, day, customer_id)
+    DO UPDATE SET n = r.n + EXCLUDED.n, counts = leida_add_counts(r.counts, EXCLUDED.counts);
+
+    INSERT INTO radar_customer_actions AS r (company_id, user_id, customer_id, action, n)
+    SELECT company_id, user_id, customer_id, action, sign * count(*)
+    FROM delta GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+    ON CONFLICT (company_id, user_id, customer_id, action) DO UPDATE SET n = r.n + EXCLUDED.n;
+
+    IF sign < 0 THEN
+        DELETE FROM radar_action_days r
+        USING (SELECT DISTINCT company_id, user_id, (created_at AT TIME ZONE z)::date AS day, action FROM delta) d
+        WHERE (r.company_id, r.user_id, r.day, r.action) = (d.company_id, d.user_id, d.day, d.action) AND r.n = 0;
+        DELETE FROM radar_customer_days r
+        USING (SELECT DISTINCT company_id, user_id, (created_at AT TIME ZONE z)::date AS day, customer_id FROM delta) d
+        WHERE (r.company_id, r.user_id, r.day, r.customer_id) = (d.company_id, d.user_id, d.day, d.customer_id) AND r.n = 0;
+        DELETE FROM radar_customer_actions r
+        USING (SELECT DISTINCT company_id, user_id, customer_id, action FROM delta) d
+        WHERE (r.company_id, r.user_id, r.customer_id, r.action) = (d.company_id, d.user_id, d.customer_id, d.action) AND r.n = 0;
+    END IF;
+    RETURN NULL;
+END $$;
+-- +goose StatementEnd
+CREATE TRIGGER access_logs_rollup_insert AFTER INSERT ON access_logs
+    REFERENCING NEW TABLE AS delta FOR EACH STATEMENT EXECUTE FUNCTION leida_radar_rollup();
+CREATE TRIGGER access_logs_rollup_delete AFTER DELETE ON access_logs
+    REFERENCING OLD TABLE AS delta FOR EACH STATEMENT EXECUTE FUNCTION leida_radar_rollup();
+
+-- leida_radar_rebuild recomputes every rollup from the raw logs in the
+-- current zone, with the logs locked against writes meanwhile.
+-- +goose StatementBegin
+CREATE FUNCTION leida_radar_rebuild() RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    z text := (SELECT zone FROM radar_rollup_zone);
+BEGIN
+    LOCK TABLE access_logs IN SHARE MODE;
+    TRUNCATE radar_action_days, radar_customer_days, radar_customer_actions;
+    INSERT INTO radar_action_days (company_id, user_id, day, action, n)
+    SELECT company_id, user_id, (created_at AT TIME ZONE z)::date, action, count(*)
+    FROM access_logs GROUP BY 1, 2, 3, 4;
+    INSERT INTO radar_customer_days (company_id, user_id, day, customer_id, n, counts)
+    SELECT company_id, user_id, (created_at AT TIME ZONE z)::date, customer_id, count(*),
+           ARRAY[count(*) FILTER (WHERE action = 1), count(*) FILTER (WHERE action = 2), count(*) FILTER (WHERE action = 3),
+                 count(*) FILTER (WHERE action = 4), count(*) FILTER (WHERE action = 5), count(*) FILTER (WHERE action = 6),
+                 count(*) FILTER (WHERE action = 7), count(*) FILTER (WHERE action = 8), count(*) FILTER (WHERE action = 9),
+                 count(*) FILTER (WHERE action = 10), count(*) FILTER (WHERE action = 11), count(*) FILTER (WHERE action = 12)]
+    FROM access_logs GROUP BY 1, 2, 3, 4;
+    INSERT INTO radar_customer_actions (company_id, user_id, customer_id, action, n)
+    SELECT company_id, user_id, customer_id, action, count(*)
+    FROM access_logs GROUP BY 1, 2, 3, 4;
+END $$;
+-- +goose StatementEnd
+SELECT leida_radar_rebuild();
+
+-- A log is an event that happened: only its unread flag and its follow-up
+-- link change after it is written (the rollups rely on it).
+-- +goose StatementBegin
+CREATE FUNCTION leida_refuse_update() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'a row of % keeps its company, rep, customer and kind', TG_TABLE_NAME USING ERRCODE = 'check_violation';
+END $$;
+-- +goose StatementEnd
+CREATE TRIGGER access_logs_immutable BEFORE UPDATE ON access_logs FOR EACH ROW
+    WHEN (OLD.company_id IS DISTINCT FROM NEW.company_id OR OLD.user_id IS DISTINCT FROM NEW.user_id
+          OR OLD.customer_id IS DISTINCT FROM NEW.customer_id OR OLD.action IS DISTINCT FROM NEW.action
+          OR OLD.created_at IS DISTINCT FROM NEW.created_at)
+    EXECUTE FUNCTION leida_refuse_update();
+
+-- Radar reads by index: the timeline newest first (E31), with an action
+-- filter, and the unread feed claimed newest first (E47; the trailing action
+-- is filtered inside the index).
+DROP INDEX access_logs_user_idx;
+CREATE INDEX access_logs_user_idx ON access_logs (company_id, user_id, created_at DESC NULLS LAST, id DESC);
+CREATE INDEX access_logs_user_action_idx ON access_logs (company_id, user_id, action, created_at DESC NULLS LAST, id DESC);
+DROP INDEX access_logs_unread_idx;
+CREATE INDEX access_logs_unread_idx ON access_logs (company_id, user_id, created_at DESC NULLS LAST, id DESC, action) WHERE is_new;
+
+-- One row per conversation (company, rep, customer): its latest message
+-- (the contact list, E25, newest first), how many messages it holds and how
+-- many each side has not read (the rep: send_type 2; the customer: 1).
+CREATE TABLE chat_conversations (
+    company_id      bigint      NOT NULL,
+    user_id         bigint      NOT NULL,
+    customer_id     bigint      NOT NULL,
+    last_message_id bigint      NOT NULL,
+    last_at         timestamptz NOT NULL,
+    messages        bigint      NOT NULL,
+    rep_unread      bigint      NOT NULL,
+    customer_unread bigint      NOT NULL,
+    PRIMARY KEY (company_id, user_id, customer_id)
+);
+CREATE INDEX chat_conversations_recent_idx ON chat_conversations (company_id, user_id, last_at DESC, last_message_id DESC);
+
+-- New messages: counts add up, and the latest message (by time, then id)
+-- wins whatever order concurrent senders commit in.
+-- +goose StatementBegin
+CREATE FUNCTION leida_chat_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO chat_conversations AS c
+        (company_id, user_id, customer_id, last_message_id, last_at, messages, rep_unread, customer_unread)
+    SELECT g.company_id, g.user_id, g.customer_id, l.id, l.created_at, g.messages, g.rep_unread, g.customer_unread
+    FROM (SELECT company_id, user_id, customer_id, count(*) AS messages,
+                 count(*) FILTER (WHERE send_type = 2 AND NOT is_read) AS rep_unread,
+                 count(*) FILTER (WHERE send_type = 1 AND NOT is_read) AS customer_unread
+          FROM delta GROUP BY 1, 2, 3) g
+    JOIN (SELECT DISTINCT ON (company_id, user_id, customer_id) company_id, user_id, customer_id, id, created_at
+          FROM delta ORDER BY company_id, user_id, customer_id, created_at DESC, id DESC) l
+      USING (company_id, user_id, customer_id)
+    ORDER BY 1, 2, 3
+    ON CONFLICT (company_id, user_id, customer_id) DO UPDATE SET
+        messages        = c.messages + EXCLUDED.messages,
+        rep_unread      = c.rep_unread + EXCLUDED.rep_unread,
+        customer_unread = c.customer_unread + EXCLUDED.customer_unread,
+        last_message_id = CASE WHEN (EXCLUDED.last_at, EXCLUDED.last_message_id) > (c.last_at, c.last_message_id)
+                               THEN EXCLUDED.last_message_id ELSE c.last_message_id END,
+        last_at         = GREATEST(c.last_at, EXCLUDED.last_at);
+    RETURN NULL;
+END $$;
+-- +goose StatementEnd
+CREATE TRIGGER chat_messages_conversation_insert AFTER INSERT ON chat_messages
+    REFERENCING NEW TABLE AS delta FOR EACH STATEMENT EXECUTE FUNCTION leida_chat_inserted();
+
+-- Updated messages: the unread counts follow every flip of a read flag,
+-- either way; a message moved in time (a correction) may change which one is
+-- the conversation's latest.
+-- +goose StatementBegin
+CREATE FUNCTION leida_chat_updated() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE chat_conversations c SET
+        rep_unread      = c.rep_unread + f.rep_delta,
+        customer_unread = c.customer_unread + f.customer_delta
+    FROM (SELECT n.company_id, n.user_id, n.customer_id,
+                 sum(CASE WHEN n.send_type = 2 THEN o.is_read::int - n.is_read::int ELSE 0 END) AS rep_delta,
+                 sum(CASE WHEN n.send_type = 1 THEN o.is_read::int - n.is_read::int ELSE 0 END) AS customer_delta
+          FROM new_rows n JOIN old_rows o ON o.id = n.id
+          WHERE o.is_read IS DISTINCT FROM n.is_read
+          GROUP BY 1, 2, 3 ORDER BY 1, 2, 3) f
+    WHERE c.company_id = f.company_id AND c.user_id = f.user_id AND c.customer_id = f.customer_id;
+
+    UPDATE chat_conversations c SET last_message_id = l.id, last_at = l.created_at
+    FROM (SELECT DISTINCT ON (m.company_id, m.user_id, m.customer_id) m.company_id, m.user_id, m.customer_id, m.id, m.created_at
+          FROM chat_messages m
+          JOIN (SELECT DISTINCT n.company_id, n.user_id, n.customer_id
+                FROM new_rows n JOIN old_rows o ON o.id = n.id
+                WHERE o.created_at IS DISTINCT FROM n.created_at) d
+            ON m.company_id = d.company_id AND m.user_id = d.user_id AND m.customer_id = d.customer_id
+          ORDER BY m.company_id, m.user_id, m.customer_id, m.created_at DESC, m.id DESC) l
+    WHERE c.company_id = l.company_id AND c.user_id = l.user_id AND c.customer_id = l.customer_id;
+    RETURN NULL;
+END $$;
+-- +goose StatementEnd
+CREATE TRIGGER chat_messages_conversation_update AFTER UPDATE ON chat_messages
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION leida_chat_updated();
+
+-- Removed messages (E08, cascades): the conversations they belonged to are
+-- recomputed from what remains, and dropped when nothing does.
+-- +goose StatementBegin
+CREATE FUNCTION leida_chat_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    DELETE FROM chat_conversations c USING (SELECT DISTINCT company_id, user_id, customer_id FROM delta) d
+    WHERE c.company_id = d.company_id AND c.user_id = d.user_id AND c.customer_id = d.customer_id
+      AND NOT EXISTS (SELECT 1 FROM chat_messages m
+                      WHERE m.company_id = d.company_id AND m.user_id = d.user_id AND m.customer_id = d.customer_id);
+    UPDATE chat_conversations c SET
+        messages = s.messages, rep_unread = s.rep_unread, customer_unread = s.customer_unread,
+        last_message_id = s.last_id, last_at = s.last_at
+    FROM (SELECT m.company_id, m.user_id, m.customer_id, count(*) AS messages,
+                 count(*) FILTER (WHERE m.send_type = 2 AND NOT m.is_read) AS rep_unread,
+                 count(*) FILTER (WHERE m.send_type = 1 AND NOT m.is_read) AS customer_unread,
+                 (array_agg(m.id ORDER BY m.created_at DESC, m.id DESC))[1] AS last_id,
+                 max(m.created_at) AS last_at
+          FROM chat_messages m
+          JOIN (SELECT DISTINCT company_id, user_id, customer_id FROM delta) d
+            ON m.company_id = d.company_id AND m.user_id = d.user_id AND m.customer_id = d.customer_id
+          GROUP BY 1, 2, 3) s
+    WHERE c.company_id = s.company_id AND c.user_id = s.user_id AND c.customer_id = s.customer_id;
+    RETURN NULL;
+END $$;
+-- +goose StatementEnd
+CREATE TRIGGER chat_messages_conversation_delete AFTER DELETE ON chat_messages
+    REFERENCING OLD TABLE AS delta FOR EACH STATEMENT EXECUTE FUNCTION leida_chat_deleted();
+
+CREATE TRIGGER chat_messages_immutable BEFORE UPDATE ON chat_messages FOR EACH ROW
+    WHEN (OLD.company_id IS DISTINCT FROM NEW.company_id OR OLD.user_id IS DISTINCT FROM NEW.user_id
+          OR OLD.customer_id IS DISTINCT FROM NEW.customer_id OR OLD.send_type IS DISTINCT FROM NEW.send_type)
+    EXECUTE FUNCTION leida_refuse_update();
+
+-- Backfill from the raw messages.
+INSERT INTO chat_conversations (company_id, user_id, customer_id, last_message_id, last_at, messages, rep_unread, customer_unread)
+SELECT company_id, user_id, customer_id,
+       (array_agg(id ORDER BY created_at DESC, id DESC))[1], max(created_at), count(*),
+       count(*) FILTER (WHERE send_type = 2 AND NOT is_read), count(*) FILTER (WHERE send_type = 1 AND NOT is_read)
+FROM chat_messages GROUP BY 1, 2, 3;
+
+-- History pages newest first (E26), ties by id.
+DROP INDEX chat_messages_conversation_idx;
+CREATE INDEX chat_messages_conversation_idx ON chat_messages (company_id, user_id, customer_id, created_at DESC, id DESC);
+
+-- +goose Down
+DROP INDEX chat_messages_conversation_idx;
+CREATE INDEX chat_messages_conversation_idx ON chat_messages (company_id, user_id, customer_id, created_at DESC);
+DROP TRIGGER chat_messages_immutable ON chat_messages;
+DROP TRIGGER chat_messages_conversation_delete ON chat_messages;
+DROP TRIGGER chat_messages_conversation_update ON chat_messages;
+DROP TRIGGER chat_messages_conversation_insert ON chat_messages;
+DROP FUNCTION leida_chat_deleted();
+DROP FUNCTION leida_chat_updated();
+DROP FUNCTION leida_chat_inserted();
+DROP TABLE chat_conversations;
+
+DROP INDEX access_logs_unread_idx;
+CREATE INDEX access_logs_unread_idx ON access_logs (company_id, user_id, id) WHERE is_new;
+DROP INDEX access_logs_user_action_idx;
+DROP INDEX access_logs_user_idx;
+CREATE INDEX access_logs_user_idx ON access_logs (company_id, user_id, created_at DESC NULLS LAST) INCLUDE (customer_id, action);
+DROP TRIGGER access_logs_immutable ON access_logs;
+DROP FUNCTION leida_refuse_update();
+DROP TRIGGER access_logs_rollup_delete ON access_logs;
+DROP TRIGGER access_logs_rollup_insert ON access_logs;
+DROP FUNCTION leida_radar_rebuild();
+DROP FUNCTION leida_radar_rollup();
+DROP FUNCTION leida_add_counts(bigint[], bigint[]);
+DROP TABLE radar_customer_actions;
+DROP TABLE radar_customer_days;
+DROP TABLE radar_action_days;
+DROP TABLE radar_rollup_zone;
