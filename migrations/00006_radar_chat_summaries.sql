@@ -276,6 +276,56 @@ FROM chat_messages GROUP BY 1, 2, 3;
 DROP INDEX chat_messages_conversation_idx;
 CREATE INDEX chat_messages_conversation_idx ON chat_messages (company_id, user_id, customer_id, created_at DESC, id DESC);
 
+-- leida_summary_drift audits every summary against the raw rows it
+-- summarises: the rows that differ, per summary (all zero when exact). Run it
+-- in one snapshot (REPEATABLE READ) while writes go on: it must stay zero.
+-- +goose StatementBegin
+CREATE FUNCTION leida_summary_drift() RETURNS TABLE (summary text, differing bigint) LANGUAGE sql STABLE AS $$
+    WITH z AS (SELECT zone FROM radar_rollup_zone),
+    raw_action_days AS (
+        SELECT company_id, user_id, (created_at AT TIME ZONE z.zone)::date AS day, action, count(*) AS n
+        FROM access_logs, z GROUP BY 1, 2, 3, 4),
+    raw_customer_days AS (
+        SELECT company_id, user_id, (created_at AT TIME ZONE z.zone)::date AS day, customer_id, count(*) AS n,
+               array_agg(action) AS actions
+        FROM access_logs, z GROUP BY 1, 2, 3, 4),
+    raw_customer_actions AS (
+        SELECT company_id, user_id, customer_id, action, count(*) AS n FROM access_logs GROUP BY 1, 2, 3, 4),
+    raw_conversations AS (
+        SELECT company_id, user_id, customer_id,
+               (array_agg(id ORDER BY created_at DESC, id DESC))[1] AS last_message_id, max(created_at) AS last_at,
+               count(*) AS messages,
+               count(*) FILTER (WHERE send_type = 2 AND NOT is_read) AS rep_unread,
+               count(*) FILTER (WHERE send_type = 1 AND NOT is_read) AS customer_unread
+        FROM chat_messages GROUP BY 1, 2, 3)
+    SELECT 'radar_action_days', (SELECT count(*) FROM (
+        (SELECT company_id, user_id, day, action, n FROM radar_action_days EXCEPT SELECT * FROM raw_action_days)
+        UNION ALL (SELECT * FROM raw_action_days EXCEPT SELECT company_id, user_id, day, action, n FROM radar_action_days)) d)
+    UNION ALL
+    SELECT 'radar_customer_days', (SELECT count(*) FROM (
+        (SELECT company_id, user_id, day, customer_id, n, counts FROM radar_customer_days
+         EXCEPT SELECT company_id, user_id, day, customer_id, n,
+                       ARRAY(SELECT count(*) FILTER (WHERE a = i) FROM unnest(actions) a, generate_series(1, 12) i GROUP BY i ORDER BY i)
+                FROM raw_customer_days)
+        UNION ALL
+        (SELECT company_id, user_id, day, customer_id, n,
+                ARRAY(SELECT count(*) FILTER (WHERE a = i) FROM unnest(actions) a, generate_series(1, 12) i GROUP BY i ORDER BY i)
+         FROM raw_customer_days
+         EXCEPT SELECT company_id, user_id, day, customer_id, n, counts FROM radar_customer_days)) d)
+    UNION ALL
+    SELECT 'radar_customer_actions', (SELECT count(*) FROM (
+        (SELECT company_id, user_id, customer_id, action, n FROM radar_customer_actions EXCEPT SELECT * FROM raw_customer_actions)
+        UNION ALL (SELECT * FROM raw_customer_actions EXCEPT SELECT company_id, user_id, customer_id, action, n FROM radar_customer_actions)) d)
+    UNION ALL
+    SELECT 'chat_conversations', (SELECT count(*) FROM (
+        (SELECT company_id, user_id, customer_id, last_message_id, last_at, messages, rep_unread, customer_unread
+         FROM chat_conversations EXCEPT SELECT * FROM raw_conversations)
+        UNION ALL (SELECT * FROM raw_conversations
+         EXCEPT SELECT company_id, user_id, customer_id, last_message_id, last_at, messages, rep_unread, customer_unread
+         FROM chat_conversations)) d)
+$$;
+-- +goose StatementEnd
+
 -- +goose Down
 DROP INDEX chat_messages_conversation_idx;
 CREATE INDEX chat_messages_conversation_idx ON chat_messages (company_id, user_id, customer_id, created_at DESC);
@@ -297,6 +347,7 @@ DROP TRIGGER access_logs_immutable ON access_logs;
 DROP FUNCTION leida_refuse_update();
 DROP TRIGGER access_logs_rollup_delete ON access_logs;
 DROP TRIGGER access_logs_rollup_insert ON access_logs;
+DROP FUNCTION leida_summary_drift();
 DROP FUNCTION leida_radar_rebuild();
 DROP FUNCTION leida_radar_rollup();
 DROP FUNCTION leida_add_counts(bigint[], bigint[]);

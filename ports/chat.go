@@ -30,11 +30,12 @@ type ChatRepository interface {
 	// TakeUnread marks the unread messages of the direction read and returns
 	// exactly those, oldest first, atomically: each is returned once.
 	TakeUnread(ctx context.Context, c chat.Conversation, t chat.SendType) ([]chat.Message, error)
-	// Insert stores m and sets its id and creation time.
+	// Insert stores m, sets its id and creation time (now, unless m.CreatedAt
+	// is set) and moves the follow-up relation's last_follow_time (rep
+	// message) or last_activity_time (customer message) to it, creating the
+	// relation when missing. The conversation row counts it in the same
+	// transaction.
 	Insert(ctx context.Context, m *chat.Message) error
-	// TouchFollowUp creates the follow-up relation when missing and sets
-	// last_follow_time (rep message) or last_activity_time (customer message).
-	TouchFollowUp(ctx context.Context, c chat.Conversation, t chat.SendType, at time.Time) error
 }
 
 // StreamEventRepository reads the events of push streams.

@@ -17,6 +17,14 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 		if c.Response().Committed {
 			return
 		}
+		if clientGone(c) {
+			// The client hung up: nobody reads an answer and nothing failed
+			// here. Status 499 (as nginx says) marks it in the access log.
+			log.Debug("request cancelled by the client", "request_id", requestID(c), "method", c.Request().Method,
+				"route", c.Path(), "error", err.Error())
+			c.Response().WriteHeader(statusClientClosedRequest)
+			return
+		}
 		e := classify(err)
 		status := http.StatusOK
 		switch e.Kind {
@@ -52,6 +60,16 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 			log.Error("writing error response", "request_id", requestID(c), "error", werr.Error())
 		}
 	}
+}
+
+// statusClientClosedRequest is nginx's code for a request the client
+// abandoned before the answer.
+const statusClientClosedRequest = 499
+
+// clientGone reports whether the request failed because its client went
+// away (its context is cancelled), not because of the service.
+func clientGone(c echo.Context) bool {
+	return errors.Is(c.Request().Context().Err(), context.Canceled)
 }
 
 // classify turns any error into the typed domain error.

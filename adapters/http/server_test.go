@@ -3,6 +3,7 @@ package http
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -139,5 +140,30 @@ func TestClientIPTrustsOnlyConfiguredProxies(t *testing.T) {
 	}
 	if got := clientIP([]*net.IPNet{lb})(req("192.168.1.1")); got != "192.168.1.1" {
 		t.Fatalf("an untrusted peer forged the client: %s", got)
+	}
+}
+
+// A request its client abandoned is not an internal error: it is logged at
+// debug level with its route, and the access log shows status 499.
+func TestClientCancelledRequestIsNotAnInternalError(t *testing.T) {
+	h, auth, users, _ := newTestServer(t)
+	var logs strings.Builder
+	h.Options.Logger = slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	ctx, cancel := context.WithCancel(context.Background())
+	auth.EXPECT().AuthenticateUser(gomock.Any(), gomock.Any()).Return(org.Actor{UserID: 1}, nil)
+	users.EXPECT().ListUsers(gomock.Any(), gomock.Any(), gomock.Any()).DoAndReturn(
+		func(ctx context.Context, _ org.Actor, _ ports.ListQuery) ([]org.User, int, error) {
+			cancel()
+			return nil, 0, fmt.Errorf("database: %w", ctx.Err())
+		})
+	rec := httptest.NewRecorder()
+	NewServer(h).ServeHTTP(rec, httptest.NewRequest("GET", "/zhugeleida/qiyeweixin/user", nil).WithContext(ctx))
+	if rec.Code != 499 || rec.Body.Len() != 0 {
+		t.Fatalf("got %d %q", rec.Code, rec.Body)
+	}
+	out := logs.String()
+	if strings.Contains(out, "internal error") || !strings.Contains(out, `"level":"DEBUG","msg":"request cancelled by the client"`) ||
+		!strings.Contains(out, `"route":"/zhugeleida/qiyeweixin/user"`) || !strings.Contains(out, `"status":499`) {
+		t.Fatalf("logs:\n%s", out)
 	}
 }

@@ -19,6 +19,7 @@ import (
 type cardFixture struct {
 	db              *postgres.DB
 	raw             *sql.DB
+	url             string
 	cards           *postgres.Cards
 	logs            *postgres.AccessLogs
 	company, other  int64
@@ -34,7 +35,7 @@ func newCardFixture(t *testing.T) cardFixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { raw.Close() })
-	f := cardFixture{db: db, raw: raw, cards: postgres.NewCards(db), logs: postgres.NewAccessLogs(db)}
+	f := cardFixture{db: db, raw: raw, url: url, cards: postgres.NewCards(db), logs: postgres.NewAccessLogs(db)}
 	one := func(q string, args ...any) int64 {
 		var id int64
 		if err := raw.QueryRow(q, args...).Scan(&id); err != nil {

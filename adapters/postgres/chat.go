@@ -164,9 +164,20 @@ func (r *Chats) TakeUnread(ctx context.Context, c chat.Conversation, t chat.Send
 	return messages(rows), nil
 }
 
-// Insert stores m and reads back its id and time (the database's clock,
-// unless m.CreatedAt is set, as for back-dated demo history).
+// Insert stores m and moves the conversation's follow-up relation forward
+// to the message's time (last_follow_time for a rep's message,
+// last_activity_time for a customer's; created when missing). The relation is
+// locked first, as every write about a (rep, customer) pair does, so these
+// writes and E08's deletion never wait for each other in a cycle. The time is
+// the transaction's clock, unless m.CreatedAt is set (back-dated demo history).
 func (r *Chats) Insert(ctx context.Context, m *chat.Message) error {
+	col := lastFollowTime
+	if m.SendType == chat.CustomerToRep {
+		col = lastActivityTime
+	}
+	if _, err := r.touchFollowUp(ctx, m.CompanyID, m.UserID, m.CustomerID, col, m.CreatedAt); err != nil {
+		return err
+	}
 	cols := map[string]any{
 		"company_id": m.CompanyID, "user_id": m.UserID, "customer_id": m.CustomerID,
 		"send_type": int(m.SendType), "msg": m.Msg, "is_read": m.IsRead,
@@ -175,14 +186,4 @@ func (r *Chats) Insert(ctx context.Context, m *chat.Message) error {
 		cols["created_at"] = m.CreatedAt
 	}
 	return r.insert(ctx, "chat_messages", cols, &m.ID, &m.CreatedAt)
-}
-
-// TouchFollowUp upserts the (rep, customer) relation's timestamp.
-func (r *Chats) TouchFollowUp(ctx context.Context, c chat.Conversation, t chat.SendType, at time.Time) error {
-	col := lastFollowTime
-	if t == chat.CustomerToRep {
-		col = lastActivityTime
-	}
-	_, err := r.touchFollowUp(ctx, c.CompanyID, c.UserID, c.CustomerID, col, at)
-	return err
 }

@@ -233,18 +233,23 @@ func TestChatTakeUnreadRace(t *testing.T) {
 	}
 }
 
-func TestChatTouchFollowUp(t *testing.T) {
+// A message moves the follow-up relation: a customer's the activity time, a
+// rep's the follow time; times only move forward.
+func TestChatInsertTouchesTheFollowUp(t *testing.T) {
 	f := newChatFixture(t)
 	r := postgres.NewChats(f.db)
 	ctx := context.Background()
-	c1 := chat.Conversation{CompanyID: f.company, UserID: f.rep, CustomerID: f.cust}
 	t1 := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
 	t2 := t1.Add(time.Hour)
-	if err := r.TouchFollowUp(ctx, c1, chat.CustomerToRep, t1); err != nil {
-		t.Fatal(err)
-	}
-	if err := r.TouchFollowUp(ctx, c1, chat.RepToCustomer, t2); err != nil {
-		t.Fatal(err)
+	for _, m := range []chat.Message{
+		{SendType: chat.CustomerToRep, CreatedAt: t1},
+		{SendType: chat.RepToCustomer, CreatedAt: t2},
+		{SendType: chat.RepToCustomer, CreatedAt: t1}, // back-dated: the follow time stays
+	} {
+		m.CompanyID, m.UserID, m.CustomerID, m.Msg = f.company, f.rep, f.cust, "m"
+		if err := r.Insert(ctx, &m); err != nil {
+			t.Fatal(err)
+		}
 	}
 	var n int
 	var follow, activity time.Time

@@ -196,10 +196,18 @@ func (r *Customers) Unbind(ctx context.Context, companyID, userID, customerID in
 	return int(n), err
 }
 
-// Forget removes the company's knowledge of the customer.
+// Forget removes the company's knowledge of the customer. The customer's
+// follow-up relations are locked first, as every write about a (rep,
+// customer) pair does, so a concurrent card event or chat message either
+// finishes before or waits, never deadlocks.
 func (r *Customers) Forget(ctx context.Context, companyID, customerID int64) error {
 	return r.Run(ctx, func(ctx context.Context) error {
 		db := r.conn(ctx)
+		var locked []int64
+		if err := db.Raw("SELECT id FROM follow_ups WHERE company_id = ? AND customer_id = ? ORDER BY id FOR UPDATE",
+			companyID, customerID).Scan(&locked).Error; err != nil {
+			return translate(err)
+		}
 		if err := db.Exec("UPDATE customer_profiles SET superior_id = NULL WHERE company_id = ? AND superior_id = ?",
 			companyID, customerID).Error; err != nil {
 			return translate(err)

@@ -162,7 +162,11 @@ func (r *AccessLogs) MarkRead(ctx context.Context, companyID, userID int64, ids 
 	if len(ids) == 0 {
 		return nil
 	}
-	return translate(r.conn(ctx).Exec("UPDATE access_logs SET is_new = false WHERE company_id = ? AND user_id = ? AND id IN ? AND is_new",
+	// Rows a concurrent claim or deletion holds are skipped: the claim reads
+	// them anyway, the deletion removes them, and nobody waits in a cycle.
+	return translate(r.conn(ctx).Exec(`UPDATE access_logs SET is_new = false WHERE id IN (
+			SELECT id FROM access_logs WHERE company_id = ? AND user_id = ? AND id IN ? AND is_new
+			ORDER BY id FOR UPDATE SKIP LOCKED)`,
 		companyID, userID, ids).Error)
 }
 

@@ -149,14 +149,11 @@ func (s desk) Send(ctx context.Context, a org.Actor, in ports.ChatSendInput) err
 	return s.send(ctx, conv, chat.RepToCustomer, in.Msg)
 }
 
-// send stores the message and touches the follow-up relation in one transaction.
+// send stores the message, which touches the follow-up relation, in one transaction.
 func (s *Service) send(ctx context.Context, conv chat.Conversation, t chat.SendType, msg string) error {
 	return s.tx.Run(ctx, func(ctx context.Context) error {
 		m := chat.Message{CompanyID: conv.CompanyID, UserID: conv.UserID, CustomerID: conv.CustomerID, SendType: t, Msg: msg}
-		if err := s.chats.Insert(ctx, &m); err != nil {
-			return err
-		}
-		return s.chats.TouchFollowUp(ctx, conv, t, m.CreatedAt)
+		return s.chats.Insert(ctx, &m)
 	})
 }
 

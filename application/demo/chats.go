@@ -73,9 +73,6 @@ func (s *Seeder) seedChats(ctx context.Context) error {
 			if err := s.chats.Chats.Insert(ctx, &m); err != nil {
 				return fmt.Errorf("chat of %s: %w", r.rep, err)
 			}
-			if err := s.chats.Chats.TouchFollowUp(ctx, conv, l.from, m.CreatedAt); err != nil {
-				return err
-			}
 		}
 	}
 	return nil

@@ -142,20 +142,6 @@ func (mr *MockChatRepositoryMockRecorder) TakeUnread(arg0, arg1, arg2 interface{
 	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "TakeUnread", reflect.TypeOf((*MockChatRepository)(nil).TakeUnread), arg0, arg1, arg2)
 }
 
-// TouchFollowUp mocks base method.
-func (m *MockChatRepository) TouchFollowUp(arg0 context.Context, arg1 chat.Conversation, arg2 chat.SendType, arg3 time.Time) error {
-	m.ctrl.T.Helper()
-	ret := m.ctrl.Call(m, "TouchFollowUp", arg0, arg1, arg2, arg3)
-	ret0, _ := ret[0].(error)
-	return ret0
-}
-
-// TouchFollowUp indicates an expected call of TouchFollowUp.
-func (mr *MockChatRepositoryMockRecorder) TouchFollowUp(arg0, arg1, arg2, arg3 interface{}) *gomock.Call {
-	mr.mock.ctrl.T.Helper()
-	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "TouchFollowUp", reflect.TypeOf((*MockChatRepository)(nil).TouchFollowUp), arg0, arg1, arg2, arg3)
-}
-
 // MockStreamEventRepository is a mock of StreamEventRepository interface.
 type MockStreamEventRepository struct {
 	ctrl     *gomock.Controller

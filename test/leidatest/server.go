@@ -218,6 +218,9 @@ func (s *Server) Logs() string { return s.logs.String() }
 // Signal sends sig to the server process.
 func (s *Server) Signal(sig os.Signal) error { return s.cmd.Process.Signal(sig) }
 
+// PID is the process id of the serve process.
+func (s *Server) PID() int { return s.cmd.Process.Pid }
+
 // Wait waits for the server process to exit.
 func (s *Server) Wait() error { return s.cmd.Wait() }
 
