@@ -169,7 +169,7 @@ CREATE TABLE chat_conversations (
     customer_unread bigint      NOT NULL,
     PRIMARY KEY (company_id, user_id, customer_id)
 );
-CREATE INDEX chat_conversations_recent_idx ON chat_conversations (company_id, user_id, last_at DESC, last_message_id DESC);
+CREATE INDEX chat_conversations_recent_idx ON chat_conversations (company_id, user_id, last_at DESC NULLS LAST, last_message_id DESC);
 
 -- New messages: counts add up, and the latest message (by time, then id)
 -- wins whatever order concurrent senders commit in.

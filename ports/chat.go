@@ -22,11 +22,10 @@ type ChatRepository interface {
 	RepOfCustomer(ctx context.Context, customerID, userID int64) (companyID int64, err error)
 	// Contacts is the rep's latest message per customer, newest first, and the number of customers.
 	Contacts(ctx context.Context, companyID, userID int64, p paging.Page) ([]chat.Contact, int, error)
-	// History is one page of the conversation, ordered by time (newestFirst
-	// picks which end page 1 starts from); the page is returned oldest first.
-	History(ctx context.Context, c chat.Conversation, newestFirst bool, p paging.Page) ([]chat.Message, error)
-	// MarkRead marks every unread message of the direction read.
-	MarkRead(ctx context.Context, c chat.Conversation, t chat.SendType) error
+	// ReadHistory marks every unread message of direction t read and reads
+	// one page of the conversation, ordered by time (newestFirst picks which
+	// end page 1 starts from); the page is returned oldest first.
+	ReadHistory(ctx context.Context, c chat.Conversation, t chat.SendType, newestFirst bool, p paging.Page) ([]chat.Message, error)
 	// TakeUnread marks the unread messages of the direction read and returns
 	// exactly those, oldest first, atomically: each is returned once.
 	TakeUnread(ctx context.Context, c chat.Conversation, t chat.SendType) ([]chat.Message, error)

@@ -57,7 +57,12 @@ func BenchmarkHTTP(b *testing.B) {
 	wrk := ensureWrk(b)
 	uptimeBefore := uptime()
 
-	s, err := lt.Start(lt.Options{Prefix: "benchhttp"})
+	env := map[string]string{}
+	for _, kv := range strings.Fields(os.Getenv("BENCH_HTTP_SERVE_ENV")) { // e.g. GOGC=400, to compare settings
+		k, v, _ := strings.Cut(kv, "=")
+		env[k] = v
+	}
+	s, err := lt.Start(lt.Options{Prefix: "benchhttp", Env: env})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -206,7 +211,11 @@ func BenchmarkHTTP(b *testing.B) {
 	run := func(name, target string) wrkResult {
 		b.Helper()
 		checkEnvelope(b, name, target) // a broken endpoint cannot produce fast numbers
+		cpu0 := cpuNow(s.PID())
+		stopProfile := profileServe(b, s.PID(), name)
 		res, out, err := runWrk(wrk, target)
+		stopProfile()
+		res.cpu = cpuNow(s.PID()).since(cpu0, res.requests)
 		if err != nil {
 			b.Fatalf("%s: wrk: %v\n%s", name, err, out)
 		}
@@ -222,6 +231,9 @@ func BenchmarkHTTP(b *testing.B) {
 	b.ResetTimer()
 	rows = append(rows, row{"bare (start)", run("bare1", bareTarget), 0})
 	for _, e := range endpoints {
+		if !selected(e.name) {
+			continue
+		}
 		var stopFeed func() (int64, error)
 		if e.feed {
 			stopFeed = feedEvents(s, company, rep.ID, first, customers, feedInterval)
@@ -245,8 +257,8 @@ func BenchmarkHTTP(b *testing.B) {
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "\nBenchmarkHTTP: wrk -t%d -c%d -d%s --latency, one rep with %d customers, %d access logs, %d chat messages\n\n",
 		wrkThreads, wrkConns, wrkDuration, customers, logs, chats)
-	sb.WriteString("| endpoint | req/s | p50 | p99 | % of bare | target |\n")
-	sb.WriteString("| --- | ---: | ---: | ---: | ---: | --- |\n")
+	sb.WriteString("| endpoint | req/s | p50 | p99 | % of bare | target | CPU µs/req: service, PostgreSQL |\n")
+	sb.WriteString("| --- | ---: | ---: | ---: | ---: | --- | ---: |\n")
 	for _, r := range rows {
 		pct := 100 * r.res.rps / bare
 		target := ""
@@ -257,7 +269,7 @@ func BenchmarkHTTP(b *testing.B) {
 			}
 			target = fmt.Sprintf("≥ %.0f%% %s", r.target, mark)
 		}
-		fmt.Fprintf(&sb, "| %s | %.0f | %s | %s | %.1f%% | %s |\n", r.name, r.res.rps, fmtDur(r.res.p50), fmtDur(r.res.p99), pct, target)
+		fmt.Fprintf(&sb, "| %s | %.0f | %s | %s | %.1f%% | %s | %s |\n", r.name, r.res.rps, fmtDur(r.res.p50), fmtDur(r.res.p99), pct, target, r.res.cpu)
 	}
 	fmt.Fprintf(&sb, "\nbare reference: %.0f req/s (mean of start %.0f and end %.0f)\n", bare, rows[0].res.rps, rows[len(rows)-1].res.rps)
 	fmt.Fprintf(&sb, "E47 feed: %d new unread events inserted during its run (%.0f/s)\n", fed, float64(fed)/wrkDuration.Seconds())
@@ -459,13 +471,112 @@ func feedEvents(s *lt.Server, company, user, first int64, customers int, interva
 	}
 }
 
-// wrkResult is what wrk --latency reports.
+// wrkResult is what wrk --latency reports, with the CPU spent meanwhile.
 type wrkResult struct {
 	rps          float64
 	p50, p99     time.Duration
 	requests     int64
 	non2xx       int64
 	socketErrors int64
+	cpu          cpuPerRequest
+}
+
+// profileServe records a CPU profile of leida serve with perf (call graph)
+// while a run lasts, into $BENCH_HTTP_PERF/<name>.perf, when that variable
+// names a directory; `perf report -i` reads it.
+func profileServe(b *testing.B, pid int, name string) (stop func()) {
+	dir := os.Getenv("BENCH_HTTP_PERF")
+	if dir == "" || strings.HasPrefix(name, "bare") {
+		return func() {}
+	}
+	cmd := exec.Command("perf", "record", "-F", "997", "-g", "-p", strconv.Itoa(pid),
+		"-o", dir+"/"+metricName(name)+".perf")
+	if err := cmd.Start(); err != nil {
+		b.Logf("perf: %v", err)
+		return func() {}
+	}
+	return func() {
+		_ = cmd.Process.Signal(os.Interrupt)
+		_ = cmd.Wait()
+	}
+}
+
+// selected reports whether BENCH_HTTP_ONLY (comma-separated name prefixes,
+// e.g. "E01,E34"; empty: all) names the endpoint.
+func selected(name string) bool {
+	only := os.Getenv("BENCH_HTTP_ONLY")
+	if only == "" {
+		return true
+	}
+	for _, p := range strings.Split(only, ",") {
+		if p = strings.TrimSpace(p); p != "" && strings.HasPrefix(name, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// cpuSample is the CPU time (clock ticks) used so far by leida serve, by
+// this benchmark process (which serves the bare reference) and by every
+// PostgreSQL process.
+type cpuSample struct{ leida, bench, postgres int64 }
+
+// cpuPerRequest is where a run's CPU went, per request: the service (leida
+// serve, or the benchmark process for the bare reference) and PostgreSQL.
+type cpuPerRequest struct{ service, postgres float64 }
+
+func (c cpuPerRequest) String() string {
+	if c == (cpuPerRequest{}) {
+		return ""
+	}
+	return fmt.Sprintf("%.0f, %.0f", c.service, c.postgres)
+}
+
+func (s cpuSample) since(before cpuSample, requests int64) cpuPerRequest {
+	if requests == 0 {
+		return cpuPerRequest{}
+	}
+	const tickµs = 1e6 / 100 // USER_HZ
+	service := s.leida - before.leida
+	if b := s.bench - before.bench; b > service {
+		service = b // the bare reference, served by this process
+	}
+	return cpuPerRequest{service: float64(service) * tickµs / float64(requests),
+		postgres: float64(s.postgres-before.postgres) * tickµs / float64(requests)}
+}
+
+func cpuNow(leidaPID int) cpuSample {
+	out := cpuSample{leida: procTicks(leidaPID), bench: procTicks(os.Getpid())}
+	dirs, _ := os.ReadDir("/proc")
+	for _, d := range dirs {
+		pid, err := strconv.Atoi(d.Name())
+		if err != nil {
+			continue
+		}
+		if comm, _ := os.ReadFile(fmt.Sprintf("/proc/%d/comm", pid)); strings.TrimSpace(string(comm)) == "postgres" {
+			out.postgres += procTicks(pid)
+		}
+	}
+	return out
+}
+
+// procTicks is utime + stime of the process (fields 14 and 15 of /proc/pid/stat).
+func procTicks(pid int) int64 {
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	_, rest, ok := strings.Cut(string(raw), ") ") // the command may contain spaces
+	if !ok {
+		return 0
+	}
+	f := strings.Fields(rest)
+	if len(f) < 13 {
+		return 0
+	}
+	u, _ := strconv.ParseInt(f[11], 10, 64)
+	st, _ := strconv.ParseInt(f[12], 10, 64)
+	return u + st
 }
 
 var (

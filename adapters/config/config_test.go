@@ -21,6 +21,19 @@ func TestDefaults(t *testing.T) {
 	}
 }
 
+func TestGCPercent(t *testing.T) {
+	for v, want := range map[string]int{"": 400, "100": 100, "off": -1} {
+		m := map[string]string{}
+		if v != "" {
+			m["GOGC"] = v
+		}
+		c, err := LoadFrom(env(m))
+		if err != nil || c.GCPercent != want {
+			t.Errorf("GOGC=%q: %d %v", v, c.GCPercent, err)
+		}
+	}
+}
+
 func TestSkewZeroDisables(t *testing.T) {
 	c, err := LoadFrom(env(map[string]string{"AUTH_MAX_SKEW": "0"}))
 	if err != nil || c.AuthMaxSkew != 0 {
@@ -33,6 +46,7 @@ func TestInvalidValuesNameTheVariable(t *testing.T) {
 		"DATABASE_URL": "mysql://x", "TIME_ZONE": "Mars/Base", "AUTH_MAX_SKEW": "soon",
 		"LOG_LEVEL": "loud", "LOG_FORMAT": "xml", "PUBLIC_BASE_URL": "nope", "HTTP_ADDR": "8000",
 		"WECHAT_API_BASE_URL": "ftp://x", "FRONTEND_ERROR_PATH": "err", "TRUSTED_PROXIES": "10.0.0.0/33",
+		"GOGC": "lots",
 	} {
 		_, err := LoadFrom(env(map[string]string{k: v}))
 		if err == nil || !strings.Contains(err.Error(), k) {

@@ -109,12 +109,12 @@ func (r *Cards) Card(ctx context.Context, userID int64, filters map[string]strin
 
 // Memberships pages through the live cards the customer belongs to.
 func (r *Cards) Memberships(ctx context.Context, customerID int64, q ports.ListQuery) ([]card.Membership, int, error) {
-	base := r.cards(ctx, cardColumns+", b.source").
+	const columns = cardColumns + ", b.source"
+	base := r.cards(ctx, columns).
 		Joins("JOIN customer_belongers b ON b.user_id = u.id AND b.company_id = u.company_id").
 		Where("b.customer_id = ?", customerID)
 	base = r.applyFilters(base, cardList, q.Filters)
-	var rows []cardRow
-	total, err := page(base, cardList, q, &rows)
+	rows, total, err := page[cardRow](base, columns, cardList, q)
 	if err != nil {
 		return nil, 0, err
 	}

@@ -78,58 +78,63 @@ func (r *Chats) RepOfCustomer(ctx context.Context, customerID, userID int64) (in
 	return ids[0], nil
 }
 
+var contactList = listSpec{
+	orders:       map[string]string{"latest": "cv.last_at"},
+	defaultOrder: "-latest",
+	tieBreaker:   "cv.last_message_id",
+}
+
+type contactRow struct {
+	CustomerID     int64
+	CustomerName   string
+	CustomerAvatar string
+	Msg            string
+	At             time.Time
+	Unread         int
+}
+
 // Contacts reads the rep's conversations, latest message first, from the
-// conversation rows the message triggers maintain.
+// conversation rows the message triggers maintain (one statement).
 func (r *Chats) Contacts(ctx context.Context, companyID, userID int64, p paging.Page) ([]chat.Contact, int, error) {
-	var total int64
-	if err := r.conn(ctx).Table("chat_conversations").Where("company_id = ? AND user_id = ?", companyID, userID).
-		Count(&total).Error; err != nil {
-		return nil, 0, translate(err)
-	}
-	if total == 0 {
-		return nil, 0, nil
-	}
-	var rows []struct {
-		CustomerID     int64
-		CustomerName   string
-		CustomerAvatar string
-		Msg            string
-		At             time.Time
-		Unread         int
-	}
 	q := r.conn(ctx).Table("chat_conversations cv").
-		Select("cv.customer_id, c.username AS customer_name, c.headimgurl AS customer_avatar, m.msg, cv.last_at AS at, cv.rep_unread AS unread").
 		Joins("JOIN customers c ON c.id = cv.customer_id").
 		Joins("JOIN chat_messages m ON m.id = cv.last_message_id").
-		Where("cv.company_id = ? AND cv.user_id = ?", companyID, userID).
-		Order("cv.last_at DESC, cv.last_message_id DESC")
-	if p.Length > 0 {
-		q = q.Offset(p.Offset()).Limit(p.Limit())
-	}
-	if err := q.Find(&rows).Error; err != nil {
-		return nil, 0, translate(err)
+		Where("cv.company_id = ? AND cv.user_id = ?", companyID, userID)
+	count := r.conn(ctx).Table("chat_conversations").Select("count(*)").Where("company_id = ? AND user_id = ?", companyID, userID)
+	rows, total, err := pageCounted[contactRow](q,
+		"cv.customer_id, c.username AS customer_name, c.headimgurl AS customer_avatar, m.msg, cv.last_at AS at, cv.rep_unread AS unread",
+		count, contactList, ports.ListQuery{Page: p})
+	if err != nil {
+		return nil, 0, err
 	}
 	out := make([]chat.Contact, len(rows))
 	for i, row := range rows {
 		out[i] = chat.Contact{CustomerID: row.CustomerID, CustomerName: row.CustomerName, CustomerAvatar: row.CustomerAvatar,
 			Msg: row.Msg, At: row.At, Unread: row.Unread}
 	}
-	return out, int(total), nil
+	return out, total, nil
 }
 
 const messageSelect = `SELECT m.id, m.company_id, m.user_id, m.customer_id, m.send_type, m.msg, m.is_read, m.created_at,
 	c.username AS customer_name, c.headimgurl AS customer_avatar `
 
-// History reads one page of the conversation and returns it oldest first.
-func (r *Chats) History(ctx context.Context, c chat.Conversation, newestFirst bool, p paging.Page) ([]chat.Message, error) {
-	dir := " ASC"
+// ReadHistory marks every unread message of direction t read and reads one
+// page of the conversation, in one statement; the page is returned oldest
+// first. Raw SQL: the marking is a data-modifying CTE beside the read.
+func (r *Chats) ReadHistory(ctx context.Context, c chat.Conversation, t chat.SendType, newestFirst bool, p paging.Page) ([]chat.Message, error) {
+	dir := " ASC NULLS FIRST"
+	tie := " ASC"
 	if newestFirst {
-		dir = " DESC"
+		dir, tie = " DESC NULLS LAST", " DESC"
 	}
 	var rows []messageRow
-	err := r.conn(ctx).Raw(messageSelect+`FROM chat_messages m JOIN customers c ON c.id = m.customer_id
+	err := r.conn(ctx).Raw(`WITH marked AS (
+			UPDATE chat_messages SET is_read = true
+			WHERE company_id = ? AND user_id = ? AND customer_id = ? AND send_type = ? AND NOT is_read)
+		`+messageSelect+`FROM chat_messages m JOIN customers c ON c.id = m.customer_id
 		WHERE m.company_id = ? AND m.user_id = ? AND m.customer_id = ?
-		ORDER BY m.created_at`+dir+`, m.id`+dir+limitOffset(p), c.CompanyID, c.UserID, c.CustomerID).Scan(&rows).Error
+		ORDER BY m.created_at`+dir+`, m.id`+tie+limitOffset(p),
+		c.CompanyID, c.UserID, c.CustomerID, int(t), c.CompanyID, c.UserID, c.CustomerID).Scan(&rows).Error
 	if err != nil {
 		return nil, translate(err)
 	}
@@ -137,14 +142,6 @@ func (r *Chats) History(ctx context.Context, c chat.Conversation, newestFirst bo
 		slices.Reverse(rows)
 	}
 	return messages(rows), nil
-}
-
-// MarkRead marks every unread message of the direction read.
-func (r *Chats) MarkRead(ctx context.Context, c chat.Conversation, t chat.SendType) error {
-	err := r.conn(ctx).Exec(`UPDATE chat_messages SET is_read = true
-		WHERE company_id = ? AND user_id = ? AND customer_id = ? AND send_type = ? AND NOT is_read`,
-		c.CompanyID, c.UserID, c.CustomerID, int(t)).Error
-	return translate(err)
 }
 
 // TakeUnread flips and returns the unread messages in one statement: a

@@ -136,27 +136,28 @@ func TestChatContactsHistoryAndReadFlags(t *testing.T) {
 		f.send(t, r, c1, chat.RepToCustomer, string(rune('d'+i)))
 	}
 	// c1: a c d e f g h — page 1 of 3 newest-first is f g h, in ascending order.
-	page, err := r.History(ctx, c1, true, paging.Page{Number: 1, Length: 3})
+	page, err := r.ReadHistory(ctx, c1, chat.CustomerToRep, true, paging.Page{Number: 1, Length: 3})
 	if err != nil || len(page) != 3 || page[0].Msg != "f" || page[2].Msg != "h" {
 		t.Fatalf("history newest page: %+v %v", page, err)
 	}
-	page, _ = r.History(ctx, c1, false, paging.Page{Number: 1, Length: 3})
+	page, _ = r.ReadHistory(ctx, c1, chat.CustomerToRep, false, paging.Page{Number: 1, Length: 3})
 	if len(page) != 3 || page[0].Msg != "a" || page[2].Msg != "d" {
 		t.Fatalf("history oldest page: %+v", page)
 	}
-	if page, _ = r.History(ctx, c1, true, paging.Page{Number: 9, Length: 3}); len(page) != 0 {
+	if page, _ = r.ReadHistory(ctx, c1, chat.CustomerToRep, true, paging.Page{Number: 9, Length: 3}); len(page) != 0 {
 		t.Fatalf("beyond the end: %+v", page)
 	}
 
-	// The rep takes only the customer's message; the customer only the rep's.
+	// Reading the history as the rep consumed the customer's message; the
+	// customer takes only the rep's.
 	got, err := r.TakeUnread(ctx, c1, chat.CustomerToRep)
-	if err != nil || len(got) != 1 || got[0].Msg != "c" || !got[0].IsRead {
-		t.Fatalf("rep poll: %+v %v", got, err)
+	if err != nil || len(got) != 0 {
+		t.Fatalf("rep poll after the history: %+v %v", got, err)
 	}
-	if got, _ = r.TakeUnread(ctx, c1, chat.CustomerToRep); len(got) != 0 {
-		t.Fatalf("second poll: %+v", got)
+	if got, err = r.TakeUnread(ctx, c1, chat.RepToCustomer); err != nil || len(got) != 6 || !got[0].IsRead {
+		t.Fatalf("customer poll: %+v %v", got, err)
 	}
-	if err := r.MarkRead(ctx, c1, chat.RepToCustomer); err != nil {
+	if _, err := r.ReadHistory(ctx, c1, chat.RepToCustomer, false, paging.Page{Number: 1, Length: 1}); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ = r.TakeUnread(ctx, c1, chat.RepToCustomer); len(got) != 0 {

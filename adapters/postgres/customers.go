@@ -125,8 +125,7 @@ var customerSearch = listSpec{
 // Search lists the visible customers matching the filters.
 func (r *Customers) Search(ctx context.Context, v customer.Viewer, q ports.ListQuery) ([]customer.Customer, int, error) {
 	base := r.applyFilters(visible(r.conn(ctx).Table("customers c"), v), customerSearch, q.Filters)
-	var rows []customerRow
-	total, err := page(base, customerSearch, q, &rows)
+	rows, total, err := page[customerRow](base, "c.*", customerSearch, q)
 	out := make([]customer.Customer, len(rows))
 	for i, row := range rows {
 		out[i] = row.domain()

@@ -38,14 +38,13 @@ var noteList = listSpec{orders: map[string]string{"id": "n.id"}, defaultOrder: "
 
 // Notes pages through the notes of the relation, oldest first.
 func (r *FollowUps) Notes(ctx context.Context, companyID, userID, customerID int64, p paging.Page) ([]followup.Note, int, error) {
+	const columns = "n.id, n.note AS text, n.created_at, c.headimgurl AS customer_headimgurl, u.avatar AS user_avatar, u.username"
 	q := r.conn(ctx).Table("follow_notes n").
-		Select("n.id, n.note AS text, n.created_at, c.headimgurl AS customer_headimgurl, u.avatar AS user_avatar, u.username").
 		Joins("JOIN follow_ups f ON f.id = n.follow_up_id").
 		Joins("JOIN customers c ON c.id = f.customer_id").
 		Joins("JOIN users u ON u.id = f.user_id").
 		Where("f.company_id = ? AND n.company_id = ? AND f.user_id = ? AND f.customer_id = ?", companyID, companyID, userID, customerID)
-	var out []followup.Note
-	total, err := page(q, noteList, ports.ListQuery{Page: p}, &out)
+	out, total, err := page[followup.Note](q, columns, noteList, ports.ListQuery{Page: p})
 	return out, total, err
 }
 
@@ -58,9 +57,9 @@ var addressBook = listSpec{
 
 // AddressBook lists the user's relations with customers bound to them.
 func (r *FollowUps) AddressBook(ctx context.Context, companyID, userID int64, source int, q ports.ListQuery) ([]followup.Entry, int, error) {
+	const columns = `f.customer_id, c.username AS customer_name, c.headimgurl, p.expected_time, p.expedted_pr, b.source,
+		f.last_follow_time, f.last_activity_time`
 	base := r.conn(ctx).Table("follow_ups f").
-		Select(`f.customer_id, c.username AS customer_name, c.headimgurl, p.expected_time, p.expedted_pr, b.source,
-			f.last_follow_time, f.last_activity_time`).
 		Joins("JOIN customer_belongers b ON b.company_id = f.company_id AND b.user_id = f.user_id AND b.customer_id = f.customer_id").
 		Joins("JOIN customers c ON c.id = f.customer_id").
 		Joins("LEFT JOIN customer_profiles p ON p.company_id = f.company_id AND p.customer_id = f.customer_id").
@@ -69,8 +68,7 @@ func (r *FollowUps) AddressBook(ctx context.Context, companyID, userID int64, so
 		base = base.Where("b.source = ?", source)
 	}
 	base = r.applyFilters(base, addressBook, q.Filters)
-	var out []followup.Entry
-	total, err := page(base, addressBook, q, &out)
+	out, total, err := page[followup.Entry](base, columns, addressBook, q)
 	return out, total, err
 }
 
@@ -89,8 +87,7 @@ var phraseList = listSpec{
 
 // Own pages through the user's phrases.
 func (r *Phrases) Own(ctx context.Context, userID int64, q ports.ListQuery) ([]followup.Phrase, int, error) {
-	var out []followup.Phrase
-	total, err := page(r.conn(ctx).Table("phrases").Where("user_id = ?", userID), phraseList, q, &out)
+	out, total, err := page[followup.Phrase](r.conn(ctx).Table("phrases").Where("user_id = ?", userID), "phrases.*", phraseList, q)
 	return out, total, err
 }
 

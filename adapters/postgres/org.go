@@ -65,8 +65,7 @@ var roleList = listSpec{
 
 // List pages through roles.
 func (r *Roles) List(ctx context.Context, q ports.ListQuery) ([]org.Role, int, error) {
-	var rows []roleRow
-	total, err := page(r.applyFilters(r.conn(ctx).Table("roles"), roleList, q.Filters), roleList, q, &rows)
+	rows, total, err := page[roleRow](r.applyFilters(r.conn(ctx).Table("roles"), roleList, q.Filters), "roles.*", roleList, q)
 	out := make([]org.Role, len(rows))
 	for i, row := range rows {
 		out[i] = row.domain()
@@ -247,9 +246,8 @@ var companyList = listSpec{
 
 // List pages through companies in scope.
 func (r *Companies) List(ctx context.Context, s org.Scope, q ports.ListQuery) ([]org.Company, int, error) {
-	var rows []companyRow
 	base := r.applyFilters(scoped(r.conn(ctx).Table("companies"), "id", s), companyList, q.Filters)
-	total, err := page(base, companyList, q, &rows)
+	rows, total, err := page[companyRow](base, "companies.*", companyList, q)
 	out := make([]org.Company, len(rows))
 	for i, row := range rows {
 		out[i] = row.domain()

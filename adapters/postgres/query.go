@@ -106,20 +106,43 @@ func orderColumn(spec listSpec, order string) (string, bool) {
 	return col, desc
 }
 
-// page counts the matches, then reads one page of them into dest.
-func page(q *gorm.DB, spec listSpec, lq ports.ListQuery, dest any) (int, error) {
-	var total int64
-	if err := q.Session(&gorm.Session{}).Count(&total).Error; err != nil {
-		return 0, translate(err)
-	}
-	q = applyOrder(q, spec, lq.Order)
+// counted is a row of a page with the total of the matches beside it.
+type counted[T any] struct {
+	Row        T `gorm:"embedded"`
+	LeidaTotal int64
+}
+
+// page reads one page of the matches of q (columns selected, ordered per
+// spec) and counts every match, in one statement: the count is a scalar
+// subquery over the same filters, evaluated once.
+func page[T any](q *gorm.DB, columns string, spec listSpec, lq ports.ListQuery) ([]T, int, error) {
+	return pageCounted[T](q, columns, q.Session(&gorm.Session{}).Select("count(*)"), spec, lq)
+}
+
+// pageCounted is page with the total read by count, a query of one number
+// (a summary's, say). Only a page past the end, which has no row to carry
+// the total, costs a second statement.
+func pageCounted[T any](q *gorm.DB, columns string, count *gorm.DB, spec listSpec, lq ports.ListQuery) ([]T, int, error) {
+	rows := applyOrder(q.Session(&gorm.Session{}).Select(columns+", (?) AS leida_total", count.Session(&gorm.Session{})), spec, lq.Order)
 	if lq.Page.Length > 0 {
-		q = q.Offset(lq.Page.Offset()).Limit(lq.Page.Length)
+		rows = rows.Offset(lq.Page.Offset()).Limit(lq.Page.Length)
 	}
-	if err := q.Find(dest).Error; err != nil {
-		return 0, translate(err)
+	var found []counted[T]
+	if err := rows.Find(&found).Error; err != nil {
+		return nil, 0, translate(err)
 	}
-	return int(total), nil
+	out := make([]T, len(found))
+	for i, f := range found {
+		out[i] = f.Row
+	}
+	if len(found) > 0 {
+		return out, int(found[0].LeidaTotal), nil
+	}
+	var total int64
+	if err := count.Session(&gorm.Session{}).Scan(&total).Error; err != nil {
+		return nil, 0, translate(err)
+	}
+	return out, int(total), nil
 }
 
 func parseInt(v string) (int64, error) {

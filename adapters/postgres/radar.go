@@ -121,40 +121,26 @@ var timelineList = listSpec{
 
 const logColumns = "l.id, l.company_id, l.user_id, l.customer_id, l.action, l.remark, l.is_new, l.follow_up_id, l.created_at"
 
-// Timeline counts the rep's matching logs (from the daily rollup; one log's
-// id is looked up) and reads one page of them by index, with the customers'
-// names and avatars.
+// Timeline reads one page of the rep's matching logs by index, with the
+// customers' names and avatars, and their number from the daily rollup (one
+// log's id is looked up), in one statement.
 func (r *AccessLogs) Timeline(ctx context.Context, companyID, userID int64, f ports.RadarFilter, q ports.ListQuery) ([]radar.Log, int, error) {
-	var total int64
-	var err error
+	var count *gorm.DB
 	if f.LogID != 0 {
-		err = r.rep(ctx, companyID, userID, f).Count(&total).Error
+		count = r.rep(ctx, companyID, userID, f).Select("count(*)")
 	} else {
-		counts := r.conn(ctx).Table("radar_action_days").Select("COALESCE(sum(n), 0)").
-			Where("company_id = ? AND user_id = ?", companyID, userID)
+		count = r.days(r.conn(ctx).Table("radar_action_days").Select("COALESCE(sum(n), 0)").
+			Where("company_id = ? AND user_id = ?", companyID, userID), f.Window)
 		if f.Action != 0 {
-			counts = counts.Where("action = ?", int(f.Action))
+			count = count.Where("action = ?", int(f.Action))
 		}
-		err = r.days(counts, f.Window).Scan(&total).Error
 	}
+	rows := r.rep(ctx, companyID, userID, f).Joins("JOIN customers c ON c.id = l.customer_id")
+	out, total, err := pageCounted[logRow](rows, logColumns+", c.username AS customer_username, c.headimgurl", count, timelineList, q)
 	if err != nil {
-		return nil, 0, translate(err)
+		return nil, 0, err
 	}
-	if total == 0 {
-		return nil, 0, nil
-	}
-	rows := r.rep(ctx, companyID, userID, f).
-		Select(logColumns + ", c.username AS customer_username, c.headimgurl").
-		Joins("JOIN customers c ON c.id = l.customer_id")
-	rows = applyOrder(rows, timelineList, q.Order)
-	if q.Page.Length > 0 {
-		rows = rows.Offset(q.Page.Offset()).Limit(q.Page.Length)
-	}
-	var out []logRow
-	if err := rows.Find(&out).Error; err != nil {
-		return nil, 0, translate(err)
-	}
-	return logs(out), int(total), nil
+	return logs(out), total, nil
 }
 
 // MarkRead clears the unread flag of exactly these logs of the rep.

@@ -130,7 +130,8 @@ func TestSummariesEqualTheRawRowsUnderConcurrency(t *testing.T) {
 					if rng.IntN(4) == 0 { // E08: the company forgets a customer
 						report(postgres.NewCustomers(f.db).Forget(ctx, f.company, cust))
 					} else {
-						report(chats.MarkRead(ctx, conv, chat.SendType(1+rng.IntN(2))))
+						_, err := chats.ReadHistory(ctx, conv, chat.SendType(1+rng.IntN(2)), rng.IntN(2) == 0, paging.Page{Number: 1, Length: 5})
+						report(err)
 					}
 				}
 			}
@@ -201,7 +202,8 @@ func TestContactsFollowSendsAndReads(t *testing.T) {
 		got[1].CustomerID != f.cust2 || got[1].Unread != 2 || got[1].Msg != fmt.Sprint(f.cust2, chat.CustomerToRep, base.Add(2*time.Minute).Unix()) {
 		t.Fatalf("contacts %+v", got)
 	}
-	if err := chats.MarkRead(ctx, chat.Conversation{CompanyID: f.company, UserID: f.rep, CustomerID: f.cust2}, chat.CustomerToRep); err != nil {
+	if _, err := chats.ReadHistory(ctx, chat.Conversation{CompanyID: f.company, UserID: f.rep, CustomerID: f.cust2}, chat.CustomerToRep,
+		true, paging.Page{Number: 1, Length: 1}); err != nil {
 		t.Fatal(err)
 	}
 	got, _, _ = chats.Contacts(ctx, f.company, f.rep, paging.Page{Number: 2, Length: 1})

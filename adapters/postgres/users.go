@@ -91,9 +91,11 @@ func NewUsers(db *DB) *Users { return &Users{db} }
 
 var _ ports.UserRepository = (*Users)(nil)
 
+// userSelect reads a userRow.
+const userSelect = "u.*, r.name AS role_name, r.level AS role_level, c.name AS company_name"
+
 func (r *Users) base(ctx context.Context) *gorm.DB {
-	return r.conn(ctx).Table("users u").
-		Select("u.*, r.name AS role_name, r.level AS role_level, c.name AS company_name").
+	return r.conn(ctx).Table("users u").Select(userSelect).
 		Joins("LEFT JOIN roles r ON r.id = u.role_id").
 		Joins("JOIN companies c ON c.id = u.company_id")
 }
@@ -152,8 +154,7 @@ var userList = listSpec{
 func (r *Users) List(ctx context.Context, s org.Scope, q ports.ListQuery) ([]org.User, int, error) {
 	base := scoped(r.base(ctx), "u.company_id", s).Where("u.deleted_at IS NULL")
 	base = r.applyFilters(base, userList, q.Filters)
-	var rows []userRow
-	total, err := page(base, userList, q, &rows)
+	rows, total, err := page[userRow](base, userSelect, userList, q)
 	if err != nil {
 		return nil, 0, err
 	}

@@ -98,15 +98,7 @@ func (s desk) History(ctx context.Context, a org.Actor, in ports.ChatHistoryInpu
 	if err := f.ErrInData(402, "请求异常"); err != nil {
 		return nil, err
 	}
-	var out []chat.Message
-	err = s.tx.Run(ctx, func(ctx context.Context) error {
-		if err := s.chats.MarkRead(ctx, conv, chat.RepSide.Incoming()); err != nil {
-			return err
-		}
-		out, err = s.chats.History(ctx, conv, true, p)
-		return err
-	})
-	return out, err
+	return s.chats.ReadHistory(ctx, conv, chat.RepSide.Incoming(), true, p)
 }
 
 // Poll is E28: the customer's unread messages, each returned once.
@@ -193,15 +185,7 @@ func (s visitor) History(ctx context.Context, v customer.Visitor, in ports.Visit
 	if !found {
 		return nil, repMissing()
 	}
-	var out []chat.Message
-	err = s.tx.Run(ctx, func(ctx context.Context) error {
-		if err := s.chats.MarkRead(ctx, conv, chat.CustomerSide.Incoming()); err != nil {
-			return err
-		}
-		out, err = s.chats.History(ctx, conv, false, p)
-		return err
-	})
-	return out, err
+	return s.chats.ReadHistory(ctx, conv, chat.CustomerSide.Incoming(), false, p)
 }
 
 // Poll is A10 getmsg: the rep's unread messages, each returned once.

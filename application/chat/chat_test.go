@@ -129,11 +129,8 @@ func TestE26HistoryValidation(t *testing.T) {
 func TestE26HistoryMarksIncomingReadThenReadsNewestPage(t *testing.T) {
 	s, d := newService(t)
 	d.chats.EXPECT().RepSeesCustomer(gomock.Any(), int64(5), int64(3), false, int64(40)).Return(true, nil)
-	d.inTx()
-	gomock.InOrder(
-		d.chats.EXPECT().MarkRead(gomock.Any(), conv, chat.CustomerToRep).Return(nil),
-		d.chats.EXPECT().History(gomock.Any(), conv, true, paging.Page{Number: 2, Length: 20}).Return([]chat.Message{{ID: 1}}, nil),
-	)
+	d.chats.EXPECT().ReadHistory(gomock.Any(), conv, chat.CustomerToRep, true, paging.Page{Number: 2, Length: 20}).
+		Return([]chat.Message{{ID: 1}}, nil)
 	got, err := s.Desk().History(context.Background(), member, ports.ChatHistoryInput{CustomerID: "40", CurrentPage: "2"})
 	if err != nil || len(got) != 1 {
 		t.Fatal(got, err)
@@ -193,9 +190,7 @@ func TestA10VisitorSide(t *testing.T) {
 	t.Run("history oldest first, marks the rep's messages", func(t *testing.T) {
 		s, d := newService(t)
 		d.chats.EXPECT().RepOfCustomer(gomock.Any(), int64(40), int64(3)).Return(int64(5), nil)
-		d.inTx()
-		d.chats.EXPECT().MarkRead(gomock.Any(), conv, chat.RepToCustomer).Return(nil)
-		d.chats.EXPECT().History(gomock.Any(), conv, false, paging.Page{Number: 1, Length: 20}).Return(nil, nil)
+		d.chats.EXPECT().ReadHistory(gomock.Any(), conv, chat.RepToCustomer, false, paging.Page{Number: 1, Length: 20}).Return(nil, nil)
 		if _, err := s.Visitor().History(context.Background(), guest, ports.VisitorChatInput{UID: "3"}); err != nil {
 			t.Fatal(err)
 		}

@@ -54,21 +54,6 @@ func (mr *MockChatRepositoryMockRecorder) Contacts(arg0, arg1, arg2, arg3 interf
 	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "Contacts", reflect.TypeOf((*MockChatRepository)(nil).Contacts), arg0, arg1, arg2, arg3)
 }
 
-// History mocks base method.
-func (m *MockChatRepository) History(arg0 context.Context, arg1 chat.Conversation, arg2 bool, arg3 paging.Page) ([]chat.Message, error) {
-	m.ctrl.T.Helper()
-	ret := m.ctrl.Call(m, "History", arg0, arg1, arg2, arg3)
-	ret0, _ := ret[0].([]chat.Message)
-	ret1, _ := ret[1].(error)
-	return ret0, ret1
-}
-
-// History indicates an expected call of History.
-func (mr *MockChatRepositoryMockRecorder) History(arg0, arg1, arg2, arg3 interface{}) *gomock.Call {
-	mr.mock.ctrl.T.Helper()
-	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "History", reflect.TypeOf((*MockChatRepository)(nil).History), arg0, arg1, arg2, arg3)
-}
-
 // Insert mocks base method.
 func (m *MockChatRepository) Insert(arg0 context.Context, arg1 *chat.Message) error {
 	m.ctrl.T.Helper()
@@ -83,18 +68,19 @@ func (mr *MockChatRepositoryMockRecorder) Insert(arg0, arg1 interface{}) *gomock
 	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "Insert", reflect.TypeOf((*MockChatRepository)(nil).Insert), arg0, arg1)
 }
 
-// MarkRead mocks base method.
-func (m *MockChatRepository) MarkRead(arg0 context.Context, arg1 chat.Conversation, arg2 chat.SendType) error {
+// ReadHistory mocks base method.
+func (m *MockChatRepository) ReadHistory(arg0 context.Context, arg1 chat.Conversation, arg2 chat.SendType, arg3 bool, arg4 paging.Page) ([]chat.Message, error) {
 	m.ctrl.T.Helper()
-	ret := m.ctrl.Call(m, "MarkRead", arg0, arg1, arg2)
-	ret0, _ := ret[0].(error)
-	return ret0
+	ret := m.ctrl.Call(m, "ReadHistory", arg0, arg1, arg2, arg3, arg4)
+	ret0, _ := ret[0].([]chat.Message)
+	ret1, _ := ret[1].(error)
+	return ret0, ret1
 }
 
-// MarkRead indicates an expected call of MarkRead.
-func (mr *MockChatRepositoryMockRecorder) MarkRead(arg0, arg1, arg2 interface{}) *gomock.Call {
+// ReadHistory indicates an expected call of ReadHistory.
+func (mr *MockChatRepositoryMockRecorder) ReadHistory(arg0, arg1, arg2, arg3, arg4 interface{}) *gomock.Call {
 	mr.mock.ctrl.T.Helper()
-	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "MarkRead", reflect.TypeOf((*MockChatRepository)(nil).MarkRead), arg0, arg1, arg2)
+	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "ReadHistory", reflect.TypeOf((*MockChatRepository)(nil).ReadHistory), arg0, arg1, arg2, arg3, arg4)
 }
 
 // RepOfCustomer mocks base method.
