@@ -47,6 +47,23 @@ CREATE TABLE radar_customer_actions (
     PRIMARY KEY (company_id, user_id, customer_id, action)
 );
 
+-- Open windows (E32's default "since the day seven days ago", or any recent
+-- start day): per rep, start day and customer, the logs on or after the start
+-- day, in all and per action, ranked by an index. Kept for the start days
+-- from eight days ago to today (in the zone), the default start day with a
+-- day of slack for clocks: a log of day d counts in the windows starting in
+-- that range on or before d. Older windows are pruned as the days pass.
+CREATE TABLE radar_customer_windows (
+    company_id  bigint   NOT NULL,
+    user_id     bigint   NOT NULL,
+    start_day   date     NOT NULL,
+    customer_id bigint   NOT NULL,
+    n           bigint   NOT NULL,
+    counts      bigint[] NOT NULL,
+    PRIMARY KEY (company_id, user_id, start_day, customer_id)
+);
+CREATE INDEX radar_customer_windows_rank_idx ON radar_customer_windows (company_id, user_id, start_day, n DESC, customer_id);
+
 -- leida_add_counts adds two twelve-entry vectors.
 -- +goose StatementBegin
 CREATE FUNCTION leida_add_counts(a bigint[], b bigint[]) RETURNS bigint[]
@@ -62,8 +79,9 @@ $$;
 -- +goose StatementBegin
 CREATE FUNCTION leida_radar_rollup() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-    sign bigint := CASE TG_OP WHEN 'INSERT' THEN 1 ELSE -1 END;
-    z    text   := (SELECT zone FROM radar_rollup_zone);
+    sign  bigint := CASE TG_OP WHEN 'INSERT' THEN 1 ELSE -1 END;
+    z     text   := (SELECT zone FROM radar_rollup_zone);
+    today date   := (now() AT TIME ZONE z)::date;
 BEGIN
     INSERT INTO radar_action_days AS r (company_id, user_id, day, action, n)
     SELECT company_id, user_id, (created_at AT TIME ZONE z)::date, action, sign * count(*)
@@ -87,6 +105,22 @@ BEGIN
     FROM delta GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
     ON CONFLICT (company_id, user_id, customer_id, action) DO UPDATE SET n = r.n + EXCLUDED.n;
 
+    INSERT INTO radar_customer_windows AS r (company_id, user_id, start_day, customer_id, n, counts)
+    SELECT company_id, user_id, today - k, customer_id, sign * count(*),
+           ARRAY[sign * count(*) FILTER (WHERE action = 1), sign * count(*) FILTER (WHERE action = 2),
+                 sign * count(*) FILTER (WHERE action = 3), sign * count(*) FILTER (WHERE action = 4),
+                 sign * count(*) FILTER (WHERE action = 5), sign * count(*) FILTER (WHERE action = 6),
+                 sign * count(*) FILTER (WHERE action = 7), sign * count(*) FILTER (WHERE action = 8),
+                 sign * count(*) FILTER (WHERE action = 9), sign * count(*) FILTER (WHERE action = 10),
+                 sign * count(*) FILTER (WHERE action = 11), sign * count(*) FILTER (WHERE action = 12)]
+    FROM (SELECT * FROM delta WHERE created_at >= (today - 8)::timestamp AT TIME ZONE z) d, generate_series(0, 8) k
+    WHERE today - k <= (created_at AT TIME ZONE z)::date
+    GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+    ON CONFLICT (company_id, user_id, start_day, customer_id)
+    DO UPDATE SET n = r.n + EXCLUDED.n, counts = leida_add_counts(r.counts, EXCLUDED.counts);
+    DELETE FROM radar_customer_windows r USING (SELECT DISTINCT company_id, user_id FROM delta) d
+    WHERE r.company_id = d.company_id AND r.user_id = d.user_id AND r.start_day < today - 8;
+
     IF sign < 0 THEN
         DELETE FROM radar_action_days r
         USING (SELECT DISTINCT company_id, user_id, (created_at AT TIME ZONE z)::date AS day, action FROM delta) d
@@ -97,6 +131,10 @@ BEGIN
         DELETE FROM radar_customer_actions r
         USING (SELECT DISTINCT company_id, user_id, customer_id, action FROM delta) d
         WHERE (r.company_id, r.user_id, r.customer_id, r.action) = (d.company_id, d.user_id, d.customer_id, d.action) AND r.n = 0;
+        DELETE FROM radar_customer_windows r
+        USING (SELECT DISTINCT company_id, user_id, customer_id FROM delta) d
+        WHERE (r.company_id, r.user_id, r.customer_id) = (d.company_id, d.user_id, d.customer_id) AND r.n = 0
+          AND r.start_day >= today - 8;
     END IF;
     RETURN NULL;
 END $$;
@@ -111,10 +149,11 @@ CREATE TRIGGER access_logs_rollup_delete AFTER DELETE ON access_logs
 -- +goose StatementBegin
 CREATE FUNCTION leida_radar_rebuild() RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
-    z text := (SELECT zone FROM radar_rollup_zone);
+    z     text := (SELECT zone FROM radar_rollup_zone);
+    today date := (now() AT TIME ZONE z)::date;
 BEGIN
     LOCK TABLE access_logs IN SHARE MODE;
-    TRUNCATE radar_action_days, radar_customer_days, radar_customer_actions;
+    TRUNCATE radar_action_days, radar_customer_days, radar_customer_actions, radar_customer_windows;
     INSERT INTO radar_action_days (company_id, user_id, day, action, n)
     SELECT company_id, user_id, (created_at AT TIME ZONE z)::date, action, count(*)
     FROM access_logs GROUP BY 1, 2, 3, 4;
@@ -128,6 +167,15 @@ BEGIN
     INSERT INTO radar_customer_actions (company_id, user_id, customer_id, action, n)
     SELECT company_id, user_id, customer_id, action, count(*)
     FROM access_logs GROUP BY 1, 2, 3, 4;
+    INSERT INTO radar_customer_windows (company_id, user_id, start_day, customer_id, n, counts)
+    SELECT company_id, user_id, today - k, customer_id, count(*),
+           ARRAY[count(*) FILTER (WHERE action = 1), count(*) FILTER (WHERE action = 2), count(*) FILTER (WHERE action = 3),
+                 count(*) FILTER (WHERE action = 4), count(*) FILTER (WHERE action = 5), count(*) FILTER (WHERE action = 6),
+                 count(*) FILTER (WHERE action = 7), count(*) FILTER (WHERE action = 8), count(*) FILTER (WHERE action = 9),
+                 count(*) FILTER (WHERE action = 10), count(*) FILTER (WHERE action = 11), count(*) FILTER (WHERE action = 12)]
+    FROM access_logs, generate_series(0, 8) k
+    WHERE created_at >= (today - 8)::timestamp AT TIME ZONE z AND today - k <= (created_at AT TIME ZONE z)::date
+    GROUP BY 1, 2, 3, 4;
 END $$;
 -- +goose StatementEnd
 SELECT leida_radar_rebuild();
@@ -289,6 +337,12 @@ CREATE FUNCTION leida_summary_drift() RETURNS TABLE (summary text, differing big
         SELECT company_id, user_id, (created_at AT TIME ZONE z.zone)::date AS day, customer_id, count(*) AS n,
                array_agg(action) AS actions
         FROM access_logs, z GROUP BY 1, 2, 3, 4),
+    raw_customer_windows AS (
+        SELECT company_id, user_id, (now() AT TIME ZONE z.zone)::date - k AS start_day, customer_id, count(*) AS n,
+               array_agg(action) AS actions
+        FROM access_logs, z, generate_series(0, 8) k
+        WHERE (now() AT TIME ZONE z.zone)::date - k <= (created_at AT TIME ZONE z.zone)::date
+        GROUP BY 1, 2, 3, 4),
     raw_customer_actions AS (
         SELECT company_id, user_id, customer_id, action, count(*) AS n FROM access_logs GROUP BY 1, 2, 3, 4),
     raw_conversations AS (
@@ -312,6 +366,19 @@ CREATE FUNCTION leida_summary_drift() RETURNS TABLE (summary text, differing big
                 ARRAY(SELECT count(*) FILTER (WHERE a = i) FROM unnest(actions) a, generate_series(1, 12) i GROUP BY i ORDER BY i)
          FROM raw_customer_days
          EXCEPT SELECT company_id, user_id, day, customer_id, n, counts FROM radar_customer_days)) d)
+    UNION ALL
+    SELECT 'radar_customer_windows', (SELECT count(*) FROM (
+        (SELECT w.company_id, w.user_id, w.start_day, w.customer_id, w.n, w.counts FROM radar_customer_windows w, z
+         WHERE w.start_day >= (now() AT TIME ZONE z.zone)::date - 8
+         EXCEPT SELECT company_id, user_id, start_day, customer_id, n,
+                       ARRAY(SELECT count(*) FILTER (WHERE a = i) FROM unnest(actions) a, generate_series(1, 12) i GROUP BY i ORDER BY i)
+                FROM raw_customer_windows)
+        UNION ALL
+        (SELECT company_id, user_id, start_day, customer_id, n,
+                ARRAY(SELECT count(*) FILTER (WHERE a = i) FROM unnest(actions) a, generate_series(1, 12) i GROUP BY i ORDER BY i)
+         FROM raw_customer_windows
+         EXCEPT SELECT w.company_id, w.user_id, w.start_day, w.customer_id, w.n, w.counts FROM radar_customer_windows w, z
+                WHERE w.start_day >= (now() AT TIME ZONE z.zone)::date - 8)) d)
     UNION ALL
     SELECT 'radar_customer_actions', (SELECT count(*) FROM (
         (SELECT company_id, user_id, customer_id, action, n FROM radar_customer_actions EXCEPT SELECT * FROM raw_customer_actions)
@@ -351,6 +418,7 @@ DROP FUNCTION leida_summary_drift();
 DROP FUNCTION leida_radar_rebuild();
 DROP FUNCTION leida_radar_rollup();
 DROP FUNCTION leida_add_counts(bigint[], bigint[]);
+DROP TABLE radar_customer_windows;
 DROP TABLE radar_customer_actions;
 DROP TABLE radar_customer_days;
 DROP TABLE radar_action_days;

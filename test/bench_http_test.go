@@ -166,6 +166,11 @@ func BenchmarkHTTP(b *testing.B) {
 	s.Exec(b, `VACUUM ANALYZE customers, customer_belongers, follow_ups, customer_profiles, access_logs, chat_messages`)
 	// Tables maintained by triggers during the load get statistics too.
 	s.Exec(b, `ANALYZE`)
+	for _, kv := range strings.Fields(os.Getenv("BENCH_HTTP_DB_SETTINGS")) { // e.g. plan_cache_mode=force_generic_plan
+		k, v, _ := strings.Cut(kv, "=")
+		s.Exec(b, fmt.Sprintf(`ALTER DATABASE %q SET %s = %s`, dbName(b, s), k, v))
+		b.Logf("database setting for new connections: %s = %s", k, v)
+	}
 	loadTook := time.Since(loadStart)
 	b.Logf("loaded %d customers, %d access logs, %d chat messages (+ %d small reps) in %s",
 		customers, logs, chats, otherReps, loadTook.Round(time.Millisecond))
@@ -499,6 +504,12 @@ func profileServe(b *testing.B, pid int, name string) (stop func()) {
 		_ = cmd.Process.Signal(os.Interrupt)
 		_ = cmd.Wait()
 	}
+}
+
+func dbName(b *testing.B, s *lt.Server) string {
+	var name string
+	s.Scalar(b, &name, `SELECT current_database()`)
+	return name
 }
 
 // selected reports whether BENCH_HTTP_ONLY (comma-separated name prefixes,

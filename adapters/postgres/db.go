@@ -43,8 +43,11 @@ func Open(url string, loc *time.Location) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
+	// As many idle connections as open ones: with fewer, every burst above
+	// the idle limit closes connections after use and opens new ones (a new
+	// PostgreSQL backend each) for the next requests.
 	sqlDB.SetMaxOpenConns(20)
-	sqlDB.SetMaxIdleConns(10)
+	sqlDB.SetMaxIdleConns(20)
 	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
 	if loc == nil {
 		loc = time.UTC

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"time"
 
@@ -187,6 +188,9 @@ func (r *AccessLogs) ByCustomer(ctx context.Context, companyID, userID int64, f 
 		from, to := p.Slice(len(sums))
 		return sums[from:to], nil
 	}
+	if start, ok := r.openWindow(f.Window); ok {
+		return r.rankOpenWindow(ctx, companyID, userID, start, p)
+	}
 	grouped := r.days(r.conn(ctx).Table("radar_customer_days").Select("customer_id, sum(n) AS total").
 		Where("company_id = ? AND user_id = ?", companyID, userID), f.Window).
 		Group("customer_id").Order("total DESC, customer_id")
@@ -222,6 +226,56 @@ func (r *AccessLogs) ByCustomer(ctx context.Context, companyID, userID int64, f 
 	for i, h := range heads {
 		out[i] = radar.CustomerSummary{CustomerID: h.CustomerID, Username: h.Username, Headimgurl: h.Headimgurl,
 			Total: h.Total, ByAction: byCustomer[h.CustomerID]}
+	}
+	return out, nil
+}
+
+// openWindow is the start day of w when the open-window ranking holds it:
+// no upper bound and a start day one to seven days ago (the default window
+// starts seven days ago); the database keeps a day of slack either side.
+func (r *AccessLogs) openWindow(w radar.Window) (string, bool) {
+	if w.From.IsZero() || !w.To.IsZero() {
+		return "", false
+	}
+	y, m, d := time.Now().In(r.loc).Date()
+	today := time.Date(y, m, d, 0, 0, 0, 0, r.loc)
+	if from := w.From.In(r.loc); from.Before(today.AddDate(0, 0, -radar.DefaultDays+1)) || !from.Before(today) {
+		return "", false
+	}
+	return r.day(w.From), true
+}
+
+type windowRow struct {
+	CustomerID int64
+	Total      int
+	Counts     string // "n1,…,n12"
+	Username   string
+	Headimgurl string
+}
+
+// rankOpenWindow reads one page of the open window starting on start, most
+// active first, with the per-action counts, by index in one statement.
+func (r *AccessLogs) rankOpenWindow(ctx context.Context, companyID, userID int64, start string, p paging.Page) ([]radar.CustomerSummary, error) {
+	q := r.conn(ctx).Table("radar_customer_windows w").
+		Select("w.customer_id, w.n AS total, array_to_string(w.counts, ',') AS counts, c.username, c.headimgurl").
+		Joins("JOIN customers c ON c.id = w.customer_id").
+		Where("w.company_id = ? AND w.user_id = ? AND w.start_day = ?", companyID, userID, start).
+		Order("w.n DESC, w.customer_id")
+	if p.Length > 0 {
+		q = q.Offset(p.Offset()).Limit(p.Length)
+	}
+	var rows []windowRow
+	if err := q.Find(&rows).Error; err != nil {
+		return nil, translate(err)
+	}
+	out := make([]radar.CustomerSummary, len(rows))
+	for i, row := range rows {
+		out[i] = radar.CustomerSummary{CustomerID: row.CustomerID, Username: row.Username, Headimgurl: row.Headimgurl, Total: row.Total}
+		for a, n := range strings.Split(row.Counts, ",") {
+			if c, err := strconv.Atoi(n); err == nil && c > 0 {
+				out[i].ByAction = append(out[i].ByAction, radar.ActionCount{Action: radar.Action(a + 1), Count: c})
+			}
+		}
 	}
 	return out, nil
 }

@@ -39,7 +39,7 @@ func drift(t *testing.T, raw *sql.DB) map[string]int {
 		}
 		out[name] = n
 	}
-	if len(out) != 4 {
+	if len(out) != 5 {
 		t.Fatalf("summaries audited: %v", out)
 	}
 	return out
@@ -300,4 +300,61 @@ func TestRollupZoneFollowsTheConfiguredZone(t *testing.T) {
 		t.Fatal("Shanghai days")
 	}
 	expectNoDrift(t, f.raw, "after the rebuild")
+}
+
+// The open-window ranking (E32's default window) and the daily rollup agree
+// with each other and with the raw logs, page by page.
+func TestOpenWindowRankingAgreesWithTheDailyRollup(t *testing.T) {
+	f := newCardFixture(t)
+	ctx := context.Background()
+	var custs []int64
+	for i := range 12 {
+		var id int64
+		if err := f.raw.QueryRow(`INSERT INTO customers (openid, username, token) VALUES ($1::text, $1::text, md5($1::text)) RETURNING id`,
+			fmt.Sprintf("w%d", i)).Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		custs = append(custs, id)
+	}
+	now := time.Now().UTC()
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 300 {
+		l := radar.Log{CompanyID: f.company, UserID: f.rep, CustomerID: custs[rng.IntN(len(custs))], Action: radar.Action(1 + rng.IntN(12)),
+			Remark: "r", CreatedAt: now.Add(-time.Duration(rng.IntN(11*24)) * time.Hour)}
+		if err := f.db.Run(ctx, func(ctx context.Context) error { return f.logs.Record(ctx, &l) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	today := now.Truncate(24 * time.Hour)
+	for _, back := range []int{7, 3, 1} {
+		from := today.AddDate(0, 0, -back)
+		open := radar.Window{From: from}
+		bounded := radar.Window{From: from, To: today.AddDate(0, 0, 2)} // same logs, read from the daily rollup
+		for _, p := range []paging.Page{{Number: 1, Length: 5}, {Number: 2, Length: 5}, {Number: 1, Length: 0}} {
+			a, err := f.logs.ByCustomer(ctx, f.company, f.rep, ports.RadarFilter{Window: open}, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, err := f.logs.ByCustomer(ctx, f.company, f.rep, ports.RadarFilter{Window: bounded}, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fmt.Sprint(a) != fmt.Sprint(b) || len(a) == 0 {
+				t.Fatalf("since %d days, page %+v:\nopen window %v\ndaily rollup %v", back, p, a, b)
+			}
+		}
+		var raw int
+		if err := f.raw.QueryRow(`SELECT count(*) FROM access_logs WHERE user_id = $1 AND created_at >= $2`, f.rep, from).Scan(&raw); err != nil {
+			t.Fatal(err)
+		}
+		all, _ := f.logs.ByCustomer(ctx, f.company, f.rep, ports.RadarFilter{Window: open}, paging.Page{})
+		sum := 0
+		for _, s := range all {
+			sum += s.Total
+		}
+		if sum != raw {
+			t.Fatalf("since %d days: ranked %d logs, raw %d", back, sum, raw)
+		}
+	}
+	expectNoDrift(t, f.raw, "windows")
 }
