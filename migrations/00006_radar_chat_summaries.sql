@@ -23,6 +23,15 @@ CREATE TABLE radar_action_days (
     PRIMARY KEY (company_id, user_id, day, action)
 );
 
+-- Logs per rep and action, all time: E31's data_count without a window.
+CREATE TABLE radar_action_totals (
+    company_id bigint   NOT NULL,
+    user_id    bigint   NOT NULL,
+    action     smallint NOT NULL,
+    n          bigint   NOT NULL,
+    PRIMARY KEY (company_id, user_id, action)
+);
+
 -- Logs per rep, day and customer, in all (n) and per action (counts[action],
 -- twelve entries): E32's ranking and detail.
 CREATE TABLE radar_customer_days (
@@ -88,6 +97,11 @@ BEGIN
     FROM delta GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
     ON CONFLICT (company_id, user_id, day, action) DO UPDATE SET n = r.n + EXCLUDED.n;
 
+    INSERT INTO radar_action_totals AS r (company_id, user_id, action, n)
+    SELECT company_id, user_id, action, sign * count(*)
+    FROM delta GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+    ON CONFLICT (company_id, user_id, action) DO UPDATE SET n = r.n + EXCLUDED.n;
+
     INSERT INTO radar_customer_days AS r (company_id, user_id, day, customer_id, n, counts)
     SELECT company_id, user_id, (created_at AT TIME ZONE z)::date, customer_id, sign * count(*),
            ARRAY[sign * count(*) FILTER (WHERE action = 1), sign * count(*) FILTER (WHERE action = 2),
@@ -125,6 +139,8 @@ BEGIN
         DELETE FROM radar_action_days r
         USING (SELECT DISTINCT company_id, user_id, (created_at AT TIME ZONE z)::date AS day, action FROM delta) d
         WHERE (r.company_id, r.user_id, r.day, r.action) = (d.company_id, d.user_id, d.day, d.action) AND r.n = 0;
+        DELETE FROM radar_action_totals r USING (SELECT DISTINCT company_id, user_id, action FROM delta) d
+        WHERE (r.company_id, r.user_id, r.action) = (d.company_id, d.user_id, d.action) AND r.n = 0;
         DELETE FROM radar_customer_days r
         USING (SELECT DISTINCT company_id, user_id, (created_at AT TIME ZONE z)::date AS day, customer_id FROM delta) d
         WHERE (r.company_id, r.user_id, r.day, r.customer_id) = (d.company_id, d.user_id, d.day, d.customer_id) AND r.n = 0;
@@ -153,10 +169,12 @@ DECLARE
     today date := (now() AT TIME ZONE z)::date;
 BEGIN
     LOCK TABLE access_logs IN SHARE MODE;
-    TRUNCATE radar_action_days, radar_customer_days, radar_customer_actions, radar_customer_windows;
+    TRUNCATE radar_action_days, radar_action_totals, radar_customer_days, radar_customer_actions, radar_customer_windows;
     INSERT INTO radar_action_days (company_id, user_id, day, action, n)
     SELECT company_id, user_id, (created_at AT TIME ZONE z)::date, action, count(*)
     FROM access_logs GROUP BY 1, 2, 3, 4;
+    INSERT INTO radar_action_totals (company_id, user_id, action, n)
+    SELECT company_id, user_id, action, sum(n) FROM radar_action_days GROUP BY 1, 2, 3;
     INSERT INTO radar_customer_days (company_id, user_id, day, customer_id, n, counts)
     SELECT company_id, user_id, (created_at AT TIME ZONE z)::date, customer_id, count(*),
            ARRAY[count(*) FILTER (WHERE action = 1), count(*) FILTER (WHERE action = 2), count(*) FILTER (WHERE action = 3),
@@ -219,6 +237,30 @@ CREATE TABLE chat_conversations (
 );
 CREATE INDEX chat_conversations_recent_idx ON chat_conversations (company_id, user_id, last_at DESC NULLS LAST, last_message_id DESC);
 
+-- Conversations per rep: E25's data_count.
+CREATE TABLE chat_rep_totals (
+    company_id    bigint NOT NULL,
+    user_id       bigint NOT NULL,
+    conversations bigint NOT NULL,
+    PRIMARY KEY (company_id, user_id)
+);
+
+-- +goose StatementBegin
+CREATE FUNCTION leida_chat_rep_count() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO chat_rep_totals AS t (company_id, user_id, conversations) VALUES (NEW.company_id, NEW.user_id, 1)
+        ON CONFLICT (company_id, user_id) DO UPDATE SET conversations = t.conversations + 1;
+    ELSE
+        UPDATE chat_rep_totals SET conversations = conversations - 1 WHERE company_id = OLD.company_id AND user_id = OLD.user_id;
+        DELETE FROM chat_rep_totals WHERE company_id = OLD.company_id AND user_id = OLD.user_id AND conversations = 0;
+    END IF;
+    RETURN NULL;
+END $$;
+-- +goose StatementEnd
+CREATE TRIGGER chat_conversations_count AFTER INSERT OR DELETE ON chat_conversations
+    FOR EACH ROW EXECUTE FUNCTION leida_chat_rep_count();
+
 -- New messages: counts add up, and the latest message (by time, then id)
 -- wins whatever order concurrent senders commit in.
 -- +goose StatementBegin
@@ -250,35 +292,30 @@ CREATE TRIGGER chat_messages_conversation_insert AFTER INSERT ON chat_messages
 
 -- Updated messages: the unread counts follow every flip of a read flag,
 -- either way; a message moved in time (a correction) may change which one is
--- the conversation's latest.
+-- the conversation's latest. A row trigger with a condition costs nothing for
+-- the statements that change nothing (a poll with nothing unread).
 -- +goose StatementBegin
 CREATE FUNCTION leida_chat_updated() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    UPDATE chat_conversations c SET
-        rep_unread      = c.rep_unread + f.rep_delta,
-        customer_unread = c.customer_unread + f.customer_delta
-    FROM (SELECT n.company_id, n.user_id, n.customer_id,
-                 sum(CASE WHEN n.send_type = 2 THEN o.is_read::int - n.is_read::int ELSE 0 END) AS rep_delta,
-                 sum(CASE WHEN n.send_type = 1 THEN o.is_read::int - n.is_read::int ELSE 0 END) AS customer_delta
-          FROM new_rows n JOIN old_rows o ON o.id = n.id
-          WHERE o.is_read IS DISTINCT FROM n.is_read
-          GROUP BY 1, 2, 3 ORDER BY 1, 2, 3) f
-    WHERE c.company_id = f.company_id AND c.user_id = f.user_id AND c.customer_id = f.customer_id;
-
-    UPDATE chat_conversations c SET last_message_id = l.id, last_at = l.created_at
-    FROM (SELECT DISTINCT ON (m.company_id, m.user_id, m.customer_id) m.company_id, m.user_id, m.customer_id, m.id, m.created_at
-          FROM chat_messages m
-          JOIN (SELECT DISTINCT n.company_id, n.user_id, n.customer_id
-                FROM new_rows n JOIN old_rows o ON o.id = n.id
-                WHERE o.created_at IS DISTINCT FROM n.created_at) d
-            ON m.company_id = d.company_id AND m.user_id = d.user_id AND m.customer_id = d.customer_id
-          ORDER BY m.company_id, m.user_id, m.customer_id, m.created_at DESC, m.id DESC) l
-    WHERE c.company_id = l.company_id AND c.user_id = l.user_id AND c.customer_id = l.customer_id;
+    IF OLD.is_read IS DISTINCT FROM NEW.is_read THEN
+        UPDATE chat_conversations SET
+            rep_unread = rep_unread + CASE WHEN NEW.send_type = 2 THEN OLD.is_read::int - NEW.is_read::int ELSE 0 END,
+            customer_unread = customer_unread + CASE WHEN NEW.send_type = 1 THEN OLD.is_read::int - NEW.is_read::int ELSE 0 END
+        WHERE company_id = NEW.company_id AND user_id = NEW.user_id AND customer_id = NEW.customer_id;
+    END IF;
+    IF OLD.created_at IS DISTINCT FROM NEW.created_at THEN
+        UPDATE chat_conversations c SET last_message_id = l.id, last_at = l.created_at
+        FROM (SELECT id, created_at FROM chat_messages
+              WHERE company_id = NEW.company_id AND user_id = NEW.user_id AND customer_id = NEW.customer_id
+              ORDER BY created_at DESC, id DESC LIMIT 1) l
+        WHERE c.company_id = NEW.company_id AND c.user_id = NEW.user_id AND c.customer_id = NEW.customer_id;
+    END IF;
     RETURN NULL;
 END $$;
 -- +goose StatementEnd
-CREATE TRIGGER chat_messages_conversation_update AFTER UPDATE ON chat_messages
-    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION leida_chat_updated();
+CREATE TRIGGER chat_messages_conversation_update AFTER UPDATE ON chat_messages FOR EACH ROW
+    WHEN (OLD.is_read IS DISTINCT FROM NEW.is_read OR OLD.created_at IS DISTINCT FROM NEW.created_at)
+    EXECUTE FUNCTION leida_chat_updated();
 
 -- Removed messages (E08, cascades): the conversations they belonged to are
 -- recomputed from what remains, and dropped when nothing does.
@@ -337,6 +374,10 @@ CREATE FUNCTION leida_summary_drift() RETURNS TABLE (summary text, differing big
         SELECT company_id, user_id, (created_at AT TIME ZONE z.zone)::date AS day, customer_id, count(*) AS n,
                array_agg(action) AS actions
         FROM access_logs, z GROUP BY 1, 2, 3, 4),
+    raw_action_totals AS (
+        SELECT company_id, user_id, action, count(*) AS n FROM access_logs GROUP BY 1, 2, 3),
+    raw_rep_totals AS (
+        SELECT company_id, user_id, count(DISTINCT customer_id) AS conversations FROM chat_messages GROUP BY 1, 2),
     raw_customer_windows AS (
         SELECT company_id, user_id, (now() AT TIME ZONE z.zone)::date - k AS start_day, customer_id, count(*) AS n,
                array_agg(action) AS actions
@@ -366,6 +407,14 @@ CREATE FUNCTION leida_summary_drift() RETURNS TABLE (summary text, differing big
                 ARRAY(SELECT count(*) FILTER (WHERE a = i) FROM unnest(actions) a, generate_series(1, 12) i GROUP BY i ORDER BY i)
          FROM raw_customer_days
          EXCEPT SELECT company_id, user_id, day, customer_id, n, counts FROM radar_customer_days)) d)
+    UNION ALL
+    SELECT 'radar_action_totals', (SELECT count(*) FROM (
+        (SELECT company_id, user_id, action, n FROM radar_action_totals EXCEPT SELECT * FROM raw_action_totals)
+        UNION ALL (SELECT * FROM raw_action_totals EXCEPT SELECT company_id, user_id, action, n FROM radar_action_totals)) d)
+    UNION ALL
+    SELECT 'chat_rep_totals', (SELECT count(*) FROM (
+        (SELECT company_id, user_id, conversations FROM chat_rep_totals EXCEPT SELECT * FROM raw_rep_totals)
+        UNION ALL (SELECT * FROM raw_rep_totals EXCEPT SELECT company_id, user_id, conversations FROM chat_rep_totals)) d)
     UNION ALL
     SELECT 'radar_customer_windows', (SELECT count(*) FROM (
         (SELECT w.company_id, w.user_id, w.start_day, w.customer_id, w.n, w.counts FROM radar_customer_windows w, z
@@ -403,7 +452,10 @@ DROP TRIGGER chat_messages_conversation_insert ON chat_messages;
 DROP FUNCTION leida_chat_deleted();
 DROP FUNCTION leida_chat_updated();
 DROP FUNCTION leida_chat_inserted();
+DROP TRIGGER chat_conversations_count ON chat_conversations;
+DROP FUNCTION leida_chat_rep_count();
 DROP TABLE chat_conversations;
+DROP TABLE chat_rep_totals;
 
 DROP INDEX access_logs_unread_idx;
 CREATE INDEX access_logs_unread_idx ON access_logs (company_id, user_id, id) WHERE is_new;
@@ -419,6 +471,7 @@ DROP FUNCTION leida_radar_rebuild();
 DROP FUNCTION leida_radar_rollup();
 DROP FUNCTION leida_add_counts(bigint[], bigint[]);
 DROP TABLE radar_customer_windows;
+DROP TABLE radar_action_totals;
 DROP TABLE radar_customer_actions;
 DROP TABLE radar_customer_days;
 DROP TABLE radar_action_days;

@@ -171,6 +171,14 @@ func BenchmarkHTTP(b *testing.B) {
 		s.Exec(b, fmt.Sprintf(`ALTER DATABASE %q SET %s = %s`, dbName(b, s), k, v))
 		b.Logf("database setting for new connections: %s = %s", k, v)
 	}
+	if keep := os.Getenv("BENCH_HTTP_KEEP"); keep != "" { // a copy of the data set to study plans in
+		name := dbName(b, s)
+		cmd := exec.Command("sh", "-c", fmt.Sprintf("dropdb -h 127.0.0.1 -U postgres --if-exists %q && createdb -h 127.0.0.1 -U postgres %q && pg_dump -h 127.0.0.1 -U postgres %q | psql -q -h 127.0.0.1 -U postgres %q", keep, keep, name, keep))
+		if out, err := cmd.CombinedOutput(); err != nil {
+			b.Fatalf("copying the data set to %s: %v\n%s", keep, err, out)
+		}
+		b.Logf("data set copied to database %s (rep %d, big conversation customer %d)", keep, rep.ID, bigCustomer)
+	}
 	loadTook := time.Since(loadStart)
 	b.Logf("loaded %d customers, %d access logs, %d chat messages (+ %d small reps) in %s",
 		customers, logs, chats, otherReps, loadTook.Round(time.Millisecond))

@@ -100,7 +100,8 @@ func (r *Chats) Contacts(ctx context.Context, companyID, userID int64, p paging.
 		Joins("JOIN customers c ON c.id = cv.customer_id").
 		Joins("JOIN chat_messages m ON m.id = cv.last_message_id").
 		Where("cv.company_id = ? AND cv.user_id = ?", companyID, userID)
-	count := r.conn(ctx).Table("chat_conversations").Select("count(*)").Where("company_id = ? AND user_id = ?", companyID, userID)
+	count := r.conn(ctx).Table("chat_rep_totals").Select("COALESCE(sum(conversations), 0)").
+		Where("company_id = ? AND user_id = ?", companyID, userID)
 	rows, total, err := pageCounted[contactRow](q,
 		"cv.customer_id, c.username AS customer_name, c.headimgurl AS customer_avatar, m.msg, cv.last_at AS at, cv.rep_unread AS unread",
 		count, contactList, ports.ListQuery{Page: p})
@@ -122,10 +123,10 @@ const messageSelect = `SELECT m.id, m.company_id, m.user_id, m.customer_id, m.se
 // page of the conversation, in one statement; the page is returned oldest
 // first. Raw SQL: the marking is a data-modifying CTE beside the read.
 func (r *Chats) ReadHistory(ctx context.Context, c chat.Conversation, t chat.SendType, newestFirst bool, p paging.Page) ([]chat.Message, error) {
-	dir := " ASC NULLS FIRST"
-	tie := " ASC"
+	// The conversation index's order (created_at is never NULL).
+	dir := " ASC"
 	if newestFirst {
-		dir, tie = " DESC NULLS LAST", " DESC"
+		dir = " DESC"
 	}
 	var rows []messageRow
 	err := r.conn(ctx).Raw(`WITH marked AS (
@@ -133,7 +134,7 @@ func (r *Chats) ReadHistory(ctx context.Context, c chat.Conversation, t chat.Sen
 			WHERE company_id = ? AND user_id = ? AND customer_id = ? AND send_type = ? AND NOT is_read)
 		`+messageSelect+`FROM chat_messages m JOIN customers c ON c.id = m.customer_id
 		WHERE m.company_id = ? AND m.user_id = ? AND m.customer_id = ?
-		ORDER BY m.created_at`+dir+`, m.id`+tie+limitOffset(p),
+		ORDER BY m.created_at`+dir+`, m.id`+dir+limitOffset(p),
 		c.CompanyID, c.UserID, c.CustomerID, int(t), c.CompanyID, c.UserID, c.CustomerID).Scan(&rows).Error
 	if err != nil {
 		return nil, translate(err)

@@ -10,12 +10,14 @@ import (
 	"io"
 	"log"
 	"net"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	pgdriver "gorm.io/driver/postgres"
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 	"gorm.io/gorm/logger"
 
 	"leida/domain/errs"
@@ -39,6 +41,7 @@ func Open(url string, loc *time.Location) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("database: %w", err)
 	}
+	g.ClauseBuilders["LIMIT"] = literalLimit
 	sqlDB, err := g.DB()
 	if err != nil {
 		return nil, err
@@ -53,6 +56,29 @@ func Open(url string, loc *time.Location) (*DB, error) {
 		loc = time.UTC
 	}
 	return &DB{gorm: g, loc: loc}, nil
+}
+
+// literalLimit writes LIMIT and OFFSET as numbers, not bound parameters:
+// PostgreSQL plans a prepared statement with a parameter LIMIT for an
+// unknown row count, judges that generic plan worse than one made for the
+// actual LIMIT, and so plans every execution again. With the numbers in the
+// text, each page shape is its own prepared statement and gets a generic
+// plan after a few runs. They are integers, so nothing can be injected.
+func literalLimit(c clause.Clause, b clause.Builder) {
+	l, ok := c.Expression.(clause.Limit)
+	if !ok {
+		c.Build(b)
+		return
+	}
+	if l.Limit != nil && *l.Limit >= 0 {
+		b.WriteString("LIMIT " + strconv.Itoa(*l.Limit))
+	}
+	if l.Offset > 0 {
+		if l.Limit != nil && *l.Limit >= 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString("OFFSET " + strconv.Itoa(l.Offset))
+	}
 }
 
 // Close releases the pool.

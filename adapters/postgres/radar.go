@@ -127,14 +127,18 @@ const logColumns = "l.id, l.company_id, l.user_id, l.customer_id, l.action, l.re
 // log's id is looked up), in one statement.
 func (r *AccessLogs) Timeline(ctx context.Context, companyID, userID int64, f ports.RadarFilter, q ports.ListQuery) ([]radar.Log, int, error) {
 	var count *gorm.DB
-	if f.LogID != 0 {
+	switch {
+	case f.LogID != 0:
 		count = r.rep(ctx, companyID, userID, f).Select("count(*)")
-	} else {
+	case f.Window == (radar.Window{}):
+		count = r.conn(ctx).Table("radar_action_totals").Select("COALESCE(sum(n), 0)").
+			Where("company_id = ? AND user_id = ?", companyID, userID)
+	default:
 		count = r.days(r.conn(ctx).Table("radar_action_days").Select("COALESCE(sum(n), 0)").
 			Where("company_id = ? AND user_id = ?", companyID, userID), f.Window)
-		if f.Action != 0 {
-			count = count.Where("action = ?", int(f.Action))
-		}
+	}
+	if f.LogID == 0 && f.Action != 0 {
+		count = count.Where("action = ?", int(f.Action))
 	}
 	rows := r.rep(ctx, companyID, userID, f).Joins("JOIN customers c ON c.id = l.customer_id")
 	out, total, err := pageCounted[logRow](rows, logColumns+", c.username AS customer_username, c.headimgurl", count, timelineList, q)

@@ -39,7 +39,7 @@ func drift(t *testing.T, raw *sql.DB) map[string]int {
 		}
 		out[name] = n
 	}
-	if len(out) != 5 {
+	if len(out) != 7 {
 		t.Fatalf("summaries audited: %v", out)
 	}
 	return out
