@@ -19,8 +19,10 @@ type ListQuery struct {
 
 // UserRepository stores enterprise users.
 type UserRepository interface {
-	// ByID finds a user, deleted ones included (auth needs to tell them apart).
-	ByID(ctx context.Context, id int64) (org.User, error)
+	// Principal finds a user, deleted ones included (authentication tells
+	// them apart), with only what a signed request is checked against: id,
+	// company, username, token, status, deletion time and role level.
+	Principal(ctx context.Context, id int64) (org.User, error)
 	// InScope finds a live user inside scope.
 	InScope(ctx context.Context, scope org.Scope, id int64) (org.User, error)
 	// ByUsername finds a live user by login name.

@@ -116,7 +116,7 @@ func TestUpdateCallbackErrorWritesNothing(t *testing.T) {
 	if !errors.Is(err, boom) {
 		t.Fatal(err)
 	}
-	got, _ := s.users.ByID(ctx, u.ID)
+	got, _ := s.users.Principal(ctx, u.ID)
 	if got.Username != "amy" {
 		t.Fatal("half-written update")
 	}
@@ -163,7 +163,7 @@ func TestDeletingACompanyTakesItsUsers(t *testing.T) {
 	if err := s.companies.Delete(ctx, a.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.users.ByID(ctx, u.ID); !errors.Is(err, ports.ErrNotFound) {
+	if _, err := s.users.Principal(ctx, u.ID); !errors.Is(err, ports.ErrNotFound) {
 		t.Fatal("user survived its company")
 	}
 }

@@ -97,7 +97,7 @@ func (s *Service) AuthenticateUser(ctx context.Context, c ports.Credentials) (or
 	if !ok {
 		return org.Actor{}, errs.BadToken()
 	}
-	u, err := s.users.ByID(ctx, id)
+	u, err := s.users.Principal(ctx, id)
 	if errors.Is(err, ports.ErrNotFound) {
 		return org.Actor{}, errs.BadToken()
 	}

@@ -60,9 +60,9 @@ func TestAuthenticateUser(t *testing.T) {
 			ctrl := gomock.NewController(t)
 			users := mocks.NewMockUserRepository(ctrl)
 			if c.user != nil {
-				users.EXPECT().ByID(gomock.Any(), int64(7)).Return(*c.user, nil)
+				users.EXPECT().Principal(gomock.Any(), int64(7)).Return(*c.user, nil)
 			} else {
-				users.EXPECT().ByID(gomock.Any(), int64(7)).Return(org.User{}, ports.ErrNotFound)
+				users.EXPECT().Principal(gomock.Any(), int64(7)).Return(org.User{}, ports.ErrNotFound)
 			}
 			s := NewService(Config{MaxSkew: c.skew}, users, nil, clock.NewFixed(now), nil, nil, nil)
 			a, err := s.AuthenticateUser(context.Background(), c.creds)

@@ -293,21 +293,6 @@ func (m *MockUserRepository) EXPECT() *MockUserRepositoryMockRecorder {
 	return m.recorder
 }
 
-// ByID mocks base method.
-func (m *MockUserRepository) ByID(arg0 context.Context, arg1 int64) (org.User, error) {
-	m.ctrl.T.Helper()
-	ret := m.ctrl.Call(m, "ByID", arg0, arg1)
-	ret0, _ := ret[0].(org.User)
-	ret1, _ := ret[1].(error)
-	return ret0, ret1
-}
-
-// ByID indicates an expected call of ByID.
-func (mr *MockUserRepositoryMockRecorder) ByID(arg0, arg1 interface{}) *gomock.Call {
-	mr.mock.ctrl.T.Helper()
-	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "ByID", reflect.TypeOf((*MockUserRepository)(nil).ByID), arg0, arg1)
-}
-
 // ByUsername mocks base method.
 func (m *MockUserRepository) ByUsername(arg0 context.Context, arg1 string) (org.User, error) {
 	m.ctrl.T.Helper()
@@ -396,6 +381,21 @@ func (m *MockUserRepository) List(arg0 context.Context, arg1 org.Scope, arg2 por
 func (mr *MockUserRepositoryMockRecorder) List(arg0, arg1, arg2 interface{}) *gomock.Call {
 	mr.mock.ctrl.T.Helper()
 	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "List", reflect.TypeOf((*MockUserRepository)(nil).List), arg0, arg1, arg2)
+}
+
+// Principal mocks base method.
+func (m *MockUserRepository) Principal(arg0 context.Context, arg1 int64) (org.User, error) {
+	m.ctrl.T.Helper()
+	ret := m.ctrl.Call(m, "Principal", arg0, arg1)
+	ret0, _ := ret[0].(org.User)
+	ret1, _ := ret[1].(error)
+	return ret0, ret1
+}
+
+// Principal indicates an expected call of Principal.
+func (mr *MockUserRepositoryMockRecorder) Principal(arg0, arg1 interface{}) *gomock.Call {
+	mr.mock.ctrl.T.Helper()
+	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "Principal", reflect.TypeOf((*MockUserRepository)(nil).Principal), arg0, arg1)
 }
 
 // Update mocks base method.
