@@ -198,8 +198,8 @@ END $$;
 -- +goose StatementEnd
 SELECT leida_radar_rebuild();
 
--- A log is an event that happened: only its unread flag and its follow-up
--- link change after it is written (the rollups rely on it).
+-- A log is an event that happened: only its follow-up link changes after it
+-- is written (the rollups rely on it).
 -- +goose StatementBegin
 CREATE FUNCTION leida_refuse_update() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -212,14 +212,40 @@ CREATE TRIGGER access_logs_immutable BEFORE UPDATE ON access_logs FOR EACH ROW
           OR OLD.created_at IS DISTINCT FROM NEW.created_at)
     EXECUTE FUNCTION leida_refuse_update();
 
--- Radar reads by index: the timeline newest first (E31), with an action
--- filter, and the unread feed claimed newest first (E47; the trailing action
--- is filtered inside the index).
+-- Radar reads by index: the timeline newest first (E31), and with an action
+-- filter.
 DROP INDEX access_logs_user_idx;
 CREATE INDEX access_logs_user_idx ON access_logs (company_id, user_id, created_at DESC NULLS LAST, id DESC);
 CREATE INDEX access_logs_user_action_idx ON access_logs (company_id, user_id, action, created_at DESC NULLS LAST, id DESC);
+
+-- The unread feed (E47): the logs the rep has not read yet, claimed newest
+-- first by index (the trailing action is filtered inside the index) and
+-- deleted as they are returned. A narrow table of its own: reading a log
+-- removes a small row here instead of rewriting the log and every index on
+-- it. Every new log is unread (a trigger adds it); loads of history that was
+-- read already may leave them out.
+CREATE TABLE radar_unread (
+    log_id      bigint      PRIMARY KEY REFERENCES access_logs (id) ON DELETE CASCADE,
+    company_id  bigint      NOT NULL,
+    user_id     bigint      NOT NULL,
+    action      smallint    NOT NULL,
+    created_at  timestamptz NOT NULL
+);
+CREATE INDEX radar_unread_feed_idx ON radar_unread (company_id, user_id, created_at DESC NULLS LAST, log_id DESC, action);
+INSERT INTO radar_unread (log_id, company_id, user_id, action, created_at)
+SELECT id, company_id, user_id, action, created_at FROM access_logs WHERE is_new;
 DROP INDEX access_logs_unread_idx;
-CREATE INDEX access_logs_unread_idx ON access_logs (company_id, user_id, created_at DESC NULLS LAST, id DESC, action) WHERE is_new;
+ALTER TABLE access_logs DROP COLUMN is_new;
+-- +goose StatementBegin
+CREATE FUNCTION leida_radar_unread() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO radar_unread (log_id, company_id, user_id, action, created_at)
+    SELECT id, company_id, user_id, action, created_at FROM delta;
+    RETURN NULL;
+END $$;
+-- +goose StatementEnd
+CREATE TRIGGER access_logs_unread AFTER INSERT ON access_logs
+    REFERENCING NEW TABLE AS delta FOR EACH STATEMENT EXECUTE FUNCTION leida_radar_unread();
 
 -- One row per conversation (company, rep, customer): its latest message
 -- (the contact list, E25, newest first), how many messages it holds and how
@@ -457,8 +483,13 @@ DROP FUNCTION leida_chat_rep_count();
 DROP TABLE chat_conversations;
 DROP TABLE chat_rep_totals;
 
-DROP INDEX access_logs_unread_idx;
+ALTER TABLE access_logs ADD COLUMN is_new boolean NOT NULL DEFAULT false;
+UPDATE access_logs l SET is_new = true FROM radar_unread u WHERE u.log_id = l.id;
+ALTER TABLE access_logs ALTER COLUMN is_new SET DEFAULT true;
 CREATE INDEX access_logs_unread_idx ON access_logs (company_id, user_id, id) WHERE is_new;
+DROP TRIGGER access_logs_unread ON access_logs;
+DROP FUNCTION leida_radar_unread();
+DROP TABLE radar_unread;
 DROP INDEX access_logs_user_action_idx;
 DROP INDEX access_logs_user_idx;
 CREATE INDEX access_logs_user_idx ON access_logs (company_id, user_id, created_at DESC NULLS LAST) INCLUDE (customer_id, action);

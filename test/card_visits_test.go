@@ -117,7 +117,7 @@ func TestE42ViewCardShapeRemarksCountersAndBelonger(t *testing.T) {
 		t.Fatalf("follow-up rows %d", n)
 	}
 	if n := srv.Count(t, `SELECT count(*) FROM access_logs l JOIN follow_ups f ON f.id = l.follow_up_id
-		WHERE l.user_id = $1 AND l.company_id = $2 AND l.is_new`, w.rep.ID, w.company); n != 5 {
+		WHERE l.user_id = $1 AND l.company_id = $2 AND EXISTS (SELECT 1 FROM radar_unread WHERE log_id = l.id)`, w.rep.ID, w.company); n != 5 {
 		t.Fatalf("linked unread logs %d", n)
 	}
 	// A second customer starts again at the first view.

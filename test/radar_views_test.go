@@ -19,9 +19,12 @@ var radarZone, _ = time.LoadLocation("Asia/Shanghai")
 func radarLog(t *testing.T, company, rep, cust int64, action int, remark string, at time.Time, unread bool) int64 {
 	t.Helper()
 	var id int64
-	if err := srv.DB.QueryRow(`INSERT INTO access_logs (company_id, user_id, customer_id, action, remark, created_at, is_new)
-		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, company, rep, cust, action, remark, at, unread).Scan(&id); err != nil {
+	if err := srv.DB.QueryRow(`INSERT INTO access_logs (company_id, user_id, customer_id, action, remark, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, company, rep, cust, action, remark, at).Scan(&id); err != nil {
 		t.Fatal(err)
+	}
+	if !unread { // new logs start unread
+		srv.Exec(t, `DELETE FROM radar_unread WHERE log_id = $1`, id)
 	}
 	return id
 }
@@ -75,10 +78,10 @@ func TestE31TimelineScopedWindowedAndMarksOnlyThePage(t *testing.T) {
 		t.Fatalf("keys %v", k)
 	}
 	// Only the returned page is marked read.
-	if n := srv.Count(t, `SELECT count(*) FROM access_logs WHERE user_id = $1 AND NOT is_new`, w.rep.ID); n != 2 {
+	if n := srv.Count(t, `SELECT count(*) FROM access_logs l WHERE user_id = $1 AND NOT EXISTS (SELECT 1 FROM radar_unread WHERE log_id = l.id)`, w.rep.ID); n != 2 {
 		t.Fatalf("read %d", n)
 	}
-	if n := srv.Count(t, `SELECT count(*) FROM access_logs WHERE id = ANY($1) AND NOT is_new`, []int64{ids[3], ids[4]}); n != 2 {
+	if n := srv.Count(t, `SELECT count(*) FROM access_logs l WHERE id = ANY($1) AND NOT EXISTS (SELECT 1 FROM radar_unread WHERE log_id = l.id)`, []int64{ids[3], ids[4]}); n != 2 {
 		t.Fatalf("page not marked")
 	}
 	// action given, no lower bound: the last 8 calendar days.
@@ -383,7 +386,7 @@ func TestE47ConcurrentPollsAndInsertsDeliverEachEventExactlyOnce(t *testing.T) {
 		sort.Strings(diff)
 		t.Fatalf("delivered %d events (want %d): %v", total, writers*perWriter, diff)
 	}
-	if n := srv.Count(t, `SELECT count(*) FROM access_logs WHERE user_id = $1 AND is_new`, w.rep.ID); n != 0 {
+	if n := srv.Count(t, `SELECT count(*) FROM radar_unread WHERE user_id = $1`, w.rep.ID); n != 0 {
 		t.Fatalf("%d left unread", n)
 	}
 }

@@ -268,7 +268,7 @@ func TestRadarRepositoryScopesGroupsAndClaims(t *testing.T) {
 			t.Fatalf("log %d claimed %d times", id, n)
 		}
 	}
-	if n := f.count(t, `SELECT count(*) FROM access_logs WHERE is_new`); n != 3 {
+	if n := f.count(t, `SELECT count(*) FROM radar_unread`); n != 3 {
 		t.Fatalf("other reps' logs must stay unread: %d", n)
 	}
 }

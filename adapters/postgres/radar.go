@@ -62,9 +62,9 @@ func (r *AccessLogs) Record(ctx context.Context, l *radar.Log) error {
 	if err != nil {
 		return err
 	}
-	l.IsNew, l.FollowUpID = true, followUpID
+	l.IsNew, l.FollowUpID = true, followUpID // a trigger puts every new log in the unread feed
 	cols := map[string]any{"company_id": l.CompanyID, "user_id": l.UserID, "customer_id": l.CustomerID,
-		"action": int(l.Action), "remark": l.Remark, "is_new": true, "follow_up_id": followUpID}
+		"action": int(l.Action), "remark": l.Remark, "follow_up_id": followUpID}
 	if !l.CreatedAt.IsZero() {
 		cols["created_at"] = l.CreatedAt
 	}
@@ -120,7 +120,16 @@ var timelineList = listSpec{
 	tieBreaker:   "l.id",
 }
 
-const logColumns = "l.id, l.company_id, l.user_id, l.customer_id, l.action, l.remark, l.is_new, l.follow_up_id, l.created_at"
+const logColumns = "l.id, l.company_id, l.user_id, l.customer_id, l.action, l.remark, l.follow_up_id, l.created_at"
+
+// withReadState is logColumns with is_new (the log is in the unread feed)
+// and the customer's name and avatar; it needs the joins of withCustomer.
+const withReadState = logColumns + ", u.log_id IS NOT NULL AS is_new, c.username AS customer_username, c.headimgurl"
+
+// withCustomer joins what withReadState reads to the logs aliased l.
+func withCustomer(q *gorm.DB) *gorm.DB {
+	return q.Joins("JOIN customers c ON c.id = l.customer_id").Joins("LEFT JOIN radar_unread u ON u.log_id = l.id")
+}
 
 // Timeline reads one page of the rep's matching logs by index, with the
 // customers' names and avatars, and their number from the daily rollup (one
@@ -140,24 +149,23 @@ func (r *AccessLogs) Timeline(ctx context.Context, companyID, userID int64, f po
 	if f.LogID == 0 && f.Action != 0 {
 		count = count.Where("action = ?", int(f.Action))
 	}
-	rows := r.rep(ctx, companyID, userID, f).Joins("JOIN customers c ON c.id = l.customer_id")
-	out, total, err := pageCounted[logRow](rows, logColumns+", c.username AS customer_username, c.headimgurl", count, timelineList, q)
+	out, total, err := pageCounted[logRow](withCustomer(r.rep(ctx, companyID, userID, f)), withReadState, count, timelineList, q)
 	if err != nil {
 		return nil, 0, err
 	}
 	return logs(out), total, nil
 }
 
-// MarkRead clears the unread flag of exactly these logs of the rep.
+// MarkRead takes exactly these logs of the rep out of the unread feed. Rows a
+// concurrent claim or deletion holds are skipped: the claim returns them
+// anyway, the deletion removes them, and nobody waits in a cycle.
 func (r *AccessLogs) MarkRead(ctx context.Context, companyID, userID int64, ids []int64) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	// Rows a concurrent claim or deletion holds are skipped: the claim reads
-	// them anyway, the deletion removes them, and nobody waits in a cycle.
-	return translate(r.conn(ctx).Exec(`UPDATE access_logs SET is_new = false WHERE id IN (
-			SELECT id FROM access_logs WHERE company_id = ? AND user_id = ? AND id IN ? AND is_new
-			ORDER BY id FOR UPDATE SKIP LOCKED)`,
+	return translate(r.conn(ctx).Exec(`DELETE FROM radar_unread WHERE log_id IN (
+			SELECT log_id FROM radar_unread WHERE company_id = ? AND user_id = ? AND log_id IN ?
+			ORDER BY log_id FOR UPDATE SKIP LOCKED)`,
 		companyID, userID, ids).Error)
 }
 
@@ -165,9 +173,7 @@ func (r *AccessLogs) MarkRead(ctx context.Context, companyID, userID int64, ids 
 // (E32/E33 with an id filter: at most one log, read by primary key).
 func (r *AccessLogs) oneLog(ctx context.Context, companyID, userID int64, f ports.RadarFilter) ([]radar.Log, error) {
 	var rows []logRow
-	err := r.rep(ctx, companyID, userID, f).
-		Select(logColumns + ", c.username AS customer_username, c.headimgurl").
-		Joins("JOIN customers c ON c.id = l.customer_id").Find(&rows).Error
+	err := withCustomer(r.rep(ctx, companyID, userID, f)).Select(withReadState).Find(&rows).Error
 	return logs(rows), translate(err)
 }
 
@@ -310,14 +316,14 @@ func (r *AccessLogs) ByAction(ctx context.Context, companyID, userID int64, f po
 	return out, nil
 }
 
-// ClaimNew marks at most limit unread logs of the rep read and returns
-// exactly those. It reads the newest (or oldest) unread rows straight from
-// the unread index, and rows another poll is claiming are skipped, so
-// concurrent polls never return the same event twice.
+// ClaimNew takes at most limit logs of the rep out of the unread feed and
+// returns exactly those. It reads the newest (or oldest) unread entries
+// straight from the feed's index, and entries another poll is claiming are
+// skipped, so concurrent polls never return the same event twice.
 func (r *AccessLogs) ClaimNew(ctx context.Context, companyID, userID int64, action radar.Action, newestFirst bool, limit int) ([]radar.Log, error) {
-	order := "created_at DESC NULLS LAST, id DESC"
+	order := "created_at DESC NULLS LAST, log_id DESC"
 	if !newestFirst {
-		order = "created_at ASC NULLS FIRST, id ASC"
+		order = "created_at ASC NULLS FIRST, log_id ASC"
 	}
 	filter := ""
 	args := []any{companyID, userID}
@@ -327,19 +333,18 @@ func (r *AccessLogs) ClaimNew(ctx context.Context, companyID, userID int64, acti
 	}
 	args = append(args, limit)
 	var rows []logRow
-	// Raw SQL: the claim is one statement (lock, flip, read back), which GORM cannot express.
+	// Raw SQL: the claim is one statement (lock, delete, read back), which GORM cannot express.
 	err := r.conn(ctx).Raw(`WITH picked AS (
-			SELECT id FROM access_logs
-			WHERE company_id = ? AND user_id = ? AND is_new`+filter+`
+			SELECT log_id FROM radar_unread
+			WHERE company_id = ? AND user_id = ?`+filter+`
 			ORDER BY `+order+`
 			LIMIT ? FOR UPDATE SKIP LOCKED),
 		claimed AS (
-			UPDATE access_logs a SET is_new = false FROM picked
-			WHERE a.id = picked.id AND a.is_new
-			RETURNING a.id, a.company_id, a.user_id, a.customer_id, a.action, a.remark, a.is_new, a.follow_up_id, a.created_at)
-		SELECT l.*, c.username AS customer_username, c.headimgurl
-		FROM claimed l JOIN customers c ON c.id = l.customer_id
-		ORDER BY l.`+strings.ReplaceAll(order, ", id", ", l.id"), args...).Scan(&rows).Error
+			DELETE FROM radar_unread u USING picked WHERE u.log_id = picked.log_id
+			RETURNING u.log_id)
+		SELECT `+logColumns+`, true AS is_new, c.username AS customer_username, c.headimgurl
+		FROM claimed JOIN access_logs l ON l.id = claimed.log_id JOIN customers c ON c.id = l.customer_id
+		ORDER BY l.`+strings.ReplaceAll(order, ", log_id", ", l.id"), args...).Scan(&rows).Error
 	if err != nil {
 		return nil, translate(err)
 	}
