@@ -12,8 +12,12 @@ import (
 	"leida/test/leidatest"
 )
 
-// srv is the server shared by the tests of this package.
-var srv *leidatest.Server
+// srv is the server shared by the tests of this package; extraServers are
+// more instances on its database that tests started, stopped at the end.
+var (
+	srv          *leidatest.Server
+	extraServers []*leidatest.Server
+)
 
 func TestMain(m *testing.M) {
 	var err error
@@ -25,8 +29,13 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	code := m.Run()
-	if code == 0 {
-		code = checkNoUnexpected500(srv.Logs())
+	for _, s := range append([]*leidatest.Server{srv}, extraServers...) {
+		if code == 0 {
+			code = checkNoUnexpected500(s.Logs())
+		}
+	}
+	for _, s := range extraServers {
+		s.Stop()
 	}
 	if code != 0 {
 		fmt.Fprintln(os.Stderr, "---- server log (tail) ----")

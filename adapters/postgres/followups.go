@@ -64,12 +64,17 @@ func (r *FollowUps) AddressBook(ctx context.Context, companyID, userID int64, so
 		Joins("JOIN customers c ON c.id = f.customer_id").
 		Joins("LEFT JOIN customer_profiles p ON p.company_id = f.company_id AND p.customer_id = f.customer_id").
 		Where("f.company_id = ? AND f.user_id = ?", companyID, userID)
+	// The count needs neither the customer (always there) nor the profile (a left join).
+	count := r.conn(ctx).Table("follow_ups f").Select("count(*)").
+		Joins("JOIN customer_belongers b ON b.company_id = f.company_id AND b.user_id = f.user_id AND b.customer_id = f.customer_id").
+		Where("f.company_id = ? AND f.user_id = ?", companyID, userID)
 	if source != 0 {
 		base = base.Where("b.source = ?", source)
+		count = count.Where("b.source = ?", source)
 	}
 	base = r.applyFilters(base, addressBook, q.Filters)
-	out, total, err := page[followup.Entry](base, columns, addressBook, q)
-	return out, total, err
+	count = r.applyFilters(count, addressBook, q.Filters)
+	return pageCounted[followup.Entry](base, columns, count, addressBook, q)
 }
 
 // Phrases is the repository of canned phrases.
