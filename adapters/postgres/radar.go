@@ -340,8 +340,8 @@ func (r *AccessLogs) ClaimNew(ctx context.Context, companyID, userID int64, acti
 			ORDER BY `+order+`
 			LIMIT ? FOR UPDATE SKIP LOCKED),
 		claimed AS (
-			DELETE FROM radar_unread u USING picked WHERE u.log_id = picked.log_id
-			RETURNING u.log_id)
+			DELETE FROM radar_unread WHERE log_id = ANY (ARRAY(SELECT log_id FROM picked))
+			RETURNING log_id)
 		SELECT `+logColumns+`, true AS is_new, c.username AS customer_username, c.headimgurl
 		FROM claimed JOIN access_logs l ON l.id = claimed.log_id JOIN customers c ON c.id = l.customer_id
 		ORDER BY l.`+strings.ReplaceAll(order, ", log_id", ", l.id"), args...).Scan(&rows).Error
