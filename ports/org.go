@@ -28,6 +28,8 @@ type UserRepository interface {
 	// ByUsername finds a live user by login name.
 	ByUsername(ctx context.Context, username string) (org.User, error)
 	UsernameTaken(ctx context.Context, username string, exceptID int64) (bool, error)
+	// List pages through the live users in scope with what a list line shows:
+	// id, company, username, role, status, creation and last login.
 	List(ctx context.Context, scope org.Scope, q ListQuery) ([]org.User, int, error)
 	Create(ctx context.Context, u *org.User) error
 	// Update loads the live user id inside scope, applies fn and saves it.
