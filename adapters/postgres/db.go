@@ -10,6 +10,7 @@ import (
 	"io"
 	"log"
 	"net"
+	neturl "net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -33,10 +34,13 @@ type DB struct {
 // Open connects (lazily: a database that is down answers 503 per request
 // rather than preventing start-up of commands that do not need it).
 func Open(url string, loc *time.Location) (*DB, error) {
-	g, err := gorm.Open(pgdriver.New(pgdriver.Config{DSN: url}), &gorm.Config{
+	g, err := gorm.Open(pgdriver.New(pgdriver.Config{DSN: withGenericPlans(url)}), &gorm.Config{
 		Logger:         logger.New(log.New(io.Discard, "", 0), logger.Config{LogLevel: logger.Silent}),
 		TranslateError: true,
-		PrepareStmt:    false,
+		// Connections are made on first use: a database that is down answers
+		// 503 per request rather than preventing start-up.
+		DisableAutomaticPing: true,
+		PrepareStmt:          false,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("database: %w", err)
@@ -56,6 +60,26 @@ func Open(url string, loc *time.Location) (*DB, error) {
 		loc = time.UTC
 	}
 	return &DB{gorm: g, loc: loc}, nil
+}
+
+// withGenericPlans asks PostgreSQL to plan each prepared statement once
+// (plan_cache_mode=force_generic_plan) unless the URL chooses otherwise.
+// Every query is keyed by the tenant (company, rep) and shaped so that its
+// plan does not depend on which tenant asks, and by its own heuristics
+// PostgreSQL kept re-planning many of them at every execution, which cost
+// more than executing them.
+func withGenericPlans(dsn string) string {
+	u, err := neturl.Parse(dsn)
+	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+		return dsn
+	}
+	q := u.Query()
+	if q.Has("plan_cache_mode") {
+		return dsn
+	}
+	q.Set("plan_cache_mode", "force_generic_plan")
+	u.RawQuery = q.Encode()
+	return u.String()
 }
 
 // literalLimit writes LIMIT and OFFSET as numbers, not bound parameters:
