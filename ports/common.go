@@ -42,12 +42,21 @@ type PasswordHasher interface {
 
 // LoginFailures records failed password logins, shared by every instance.
 type LoginFailures interface {
-	// Count returns the failures since the given time for the username and
-	// for the client address.
-	Count(ctx context.Context, username, clientIP string, since time.Time) (byUsername, byIP int, err error)
-	// Record stores one failure at the given time (and may forget failures
-	// older than forgetBefore).
-	Record(ctx context.Context, username, clientIP string, at, forgetBefore time.Time) error
+	// Reserve counts the attempts since the given time for the username and
+	// for the client address and, when both are under their limits, records
+	// this attempt at the given time, atomically for each username and each
+	// address (so concurrent attempts cannot all pass); it may forget
+	// attempts older than since. ok is false when a limit is reached.
+	Reserve(ctx context.Context, a LoginAttempt) (id int64, ok bool, err error)
+	// Release forgets a reserved attempt (the password was right).
+	Release(ctx context.Context, id int64) error
+}
+
+// LoginAttempt is one password login attempt and the limits it is held to.
+type LoginAttempt struct {
+	Username, ClientIP string
+	At, Since          time.Time
+	PerUsername, PerIP int
 }
 
 // HealthChecker tells whether the database answers.

@@ -27,6 +27,9 @@ type UserRepository interface {
 	InScope(ctx context.Context, scope org.Scope, id int64) (org.User, error)
 	// ByUsername finds a live user by login name.
 	ByUsername(ctx context.Context, username string) (org.User, error)
+	// ForLogin finds who logs in with username: the live user, else the
+	// latest deleted one (whose login answers 306, D5).
+	ForLogin(ctx context.Context, username string) (org.User, error)
 	UsernameTaken(ctx context.Context, username string, exceptID int64) (bool, error)
 	// List pages through the live users in scope with what a list line shows:
 	// id, company, username, role, status, creation and last login.

@@ -164,7 +164,7 @@ func TestE42ViewCardBadInputAndUnknownOwner(t *testing.T) {
 	w := newCardWorld(t)
 	lt.ExpectFields(t, srv.Get(t, w.cust, cardXCX+"/mingpian", nil), 402, true, map[string]string{"uid": "用户id不能为空"})
 	lt.ExpectFields(t, srv.Get(t, w.cust, cardXCX+"/mingpian", url.Values{"uid": {"abc"}}), 402, true,
-		map[string]string{"uid": "Enter a whole number."})
+		map[string]string{"uid": "用户id不能为空"}) // legacy-api E42: a non-integer too
 	lt.ExpectFields(t, srv.Get(t, w.cust, cardXCX+"/mingpian", cardUID(w.rep.ID, "current_page", "x")), 402, true,
 		map[string]string{"current_page": "页码数据类型错误"})
 	for _, uid := range []int64{99999999, srv.Admin.ID + 99999} {

@@ -274,7 +274,7 @@ func TestE38A4FollowNotes(t *testing.T) {
 		t.Fatalf("other company: %s", r.Raw)
 	}
 	lt.ExpectFields(t, list(co.rep, nil), 402, true, map[string]string{"customer_id": "客户ID不能为空"})
-	lt.ExpectFields(t, list(co.rep, url.Values{"customer_id": {"x"}}), 402, true, map[string]string{"customer_id": "Enter a whole number."})
+	lt.ExpectFields(t, list(co.rep, url.Values{"customer_id": {"x"}}), 402, true, map[string]string{"customer_id": "客户ID不能为空"}) // legacy-api E38
 	lt.ExpectFields(t, list(co.rep2, q), 402, true, map[string]string{"customer_id": "客户不存在"})
 	lt.ExpectFields(t, list(co.rep, url.Values{"customer_id": {"999999999"}}), 402, true, map[string]string{"customer_id": "客户不存在"})
 }

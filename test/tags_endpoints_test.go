@@ -212,9 +212,13 @@ func TestE24ReplaceCustomerTags(t *testing.T) {
 	married, important, level := tagID(t, co.id, "已婚"), tagID(t, co.id, "重要客户"), tagID(t, co.id, "级别")
 	lt.Expect(t, srv.Post(t, co.rep, path, url.Values{"tag_list": {"[" + crmID(married) + "," + crmID(important) + "]"}}), 200, "添加成功")
 	expectEqual(t, "json list", tagNamesOf(t, co.id, cu.ID), []string{"已婚", "重要客户"})
-	// A comma list; unknown ids, group headers and other companies' tags are ignored.
-	list := crmID(important) + ",999999999," + crmID(level) + "," + crmID(tagID(t, other.id, "已婚"))
-	lt.Expect(t, srv.Post(t, co.rep, path, url.Values{"tag_list": {list}}), 200, "添加成功")
+	// An unknown id, a group header or another company's tag refuses the whole list; nothing changes.
+	for _, bad := range []string{"999999999", crmID(level), crmID(tagID(t, other.id, "已婚"))} {
+		lt.Expect(t, srv.Post(t, co.rep, path, url.Values{"tag_list": {crmID(important) + "," + bad}}), 302, "标签不存在")
+		expectEqual(t, "refused list "+bad, tagNamesOf(t, co.id, cu.ID), []string{"已婚", "重要客户"})
+	}
+	// A comma list (a repeated id counts once).
+	lt.Expect(t, srv.Post(t, co.rep, path, url.Values{"tag_list": {crmID(important) + "," + crmID(important)}}), 200, "添加成功")
 	expectEqual(t, "comma list", tagNamesOf(t, co.id, cu.ID), []string{"重要客户"})
 	lt.Expect(t, srv.Post(t, co.rep, path, url.Values{"tag_list": {crmID(married), crmID(important)}}), 200, "添加成功")
 	expectEqual(t, "repeated keys", tagNamesOf(t, co.id, cu.ID), []string{"已婚", "重要客户"})

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -16,28 +17,39 @@ import (
 // maxMultipartMemory is kept in memory before spilling to temp files.
 const maxMultipartMemory = 8 << 20
 
-// parseBody reads a form-encoded or multipart body once.
+const ctxBodyErr = "leida.body_error"
+
+// parseBody reads a form-encoded or multipart body once and remembers the
+// outcome. A body that cannot be read as a form (another content type, bad
+// escapes, over the parse limit) is an error, never an empty form: the
+// boundary check (checkInput) answers it before any handler runs.
 func parseBody(c echo.Context) error {
 	r := c.Request()
 	if r.PostForm != nil {
-		return nil
+		err, _ := c.Get(ctxBodyErr).(error)
+		return err
 	}
 	var err error
-	if ct := r.Header.Get(echo.HeaderContentType); len(ct) >= 19 && ct[:19] == "multipart/form-data" {
+	switch {
+	case (r.Method == http.MethodPost || r.Method == http.MethodPut || r.Method == http.MethodPatch) && !bodyIsForm(r):
+		err = errNotAForm
+	case strings.HasPrefix(r.Header.Get(echo.HeaderContentType), echo.MIMEMultipartForm):
 		err = r.ParseMultipartForm(maxMultipartMemory)
-	} else {
+	default:
 		err = r.ParseForm()
 	}
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			return errs.TooLarge()
+			err = errs.TooLarge()
 		}
-		// An unreadable body is treated as an empty form: the fields are then missing.
 		r.PostForm = map[string][]string{}
+		c.Set(ctxBodyErr, err)
 	}
-	return nil
+	return err
 }
+
+var errNotAForm = errors.New("the body is not a form")
 
 // form returns the last value of a body field (the legacy reads the last of
 // repeated keys), and whether it was sent.

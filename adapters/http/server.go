@@ -100,6 +100,9 @@ func (h *Handlers) endpoint(rt route) echo.HandlerFunc {
 			}
 			return errs.WrongMethod(msg)
 		}
+		if err := checkInput(c, rt); err != nil {
+			return err
+		}
 		return rt.handle(h, c)
 	}
 }

@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"time"
 
 	"leida/ports"
 )
@@ -16,28 +15,46 @@ func NewLoginFailures(db *DB) *LoginFailures { return &LoginFailures{db} }
 
 var _ ports.LoginFailures = (*LoginFailures)(nil)
 
-// Count returns the failures since the time for the username and the address.
-func (r *LoginFailures) Count(ctx context.Context, username, clientIP string, since time.Time) (int, int, error) {
-	var out struct {
-		ByUsername int
-		ByIP       int
-	}
-	err := r.conn(ctx).Raw(`SELECT
-			(SELECT count(*) FROM login_failures WHERE username = ? AND created_at > ?) AS by_username,
-			(SELECT count(*) FROM login_failures WHERE client_ip = ? AND created_at > ?) AS by_ip`,
-		truncate(username, 64), since, truncate(clientIP, 64), since).Scan(&out).Error
-	return out.ByUsername, out.ByIP, translate(err)
+// Reserve holds transaction-scoped advisory locks on the username and the
+// address (in that order, so two attempts never wait for each other in a
+// cycle) while it counts the window and records the attempt: of concurrent
+// attempts, exactly those under the limits are recorded.
+func (r *LoginFailures) Reserve(ctx context.Context, a ports.LoginAttempt) (int64, bool, error) {
+	username, ip := truncate(a.Username, 64), truncate(a.ClientIP, 64)
+	var id int64
+	ok := false
+	err := r.Run(ctx, func(ctx context.Context) error {
+		db := r.conn(ctx)
+		// Raw SQL: advisory locks and a two-way count have no GORM form.
+		if err := db.Exec(`SELECT pg_advisory_xact_lock(1, hashtext(?)), pg_advisory_xact_lock(2, hashtext(?))`, username, ip).Error; err != nil {
+			return err
+		}
+		var n struct {
+			ByUsername int
+			ByIP       int
+		}
+		if err := db.Raw(`SELECT
+				(SELECT count(*) FROM login_failures WHERE username = ? AND created_at > ?) AS by_username,
+				(SELECT count(*) FROM login_failures WHERE client_ip = ? AND created_at > ?) AS by_ip`,
+			username, a.Since, ip, a.Since).Scan(&n).Error; err != nil {
+			return err
+		}
+		if n.ByUsername >= a.PerUsername || n.ByIP >= a.PerIP {
+			return nil
+		}
+		ok = true
+		if err := db.Raw(`INSERT INTO login_failures (username, client_ip, created_at) VALUES (?, ?, ?) RETURNING id`,
+			username, ip, a.At).Scan(&id).Error; err != nil {
+			return err
+		}
+		return db.Exec(`DELETE FROM login_failures WHERE created_at <= ?`, a.Since).Error
+	})
+	return id, ok, translate(err)
 }
 
-// Record stores one failure and forgets those older than forgetBefore.
-func (r *LoginFailures) Record(ctx context.Context, username, clientIP string, at, forgetBefore time.Time) error {
-	return r.Run(ctx, func(ctx context.Context) error {
-		if err := r.conn(ctx).Exec(`INSERT INTO login_failures (username, client_ip, created_at) VALUES (?, ?, ?)`,
-			truncate(username, 64), truncate(clientIP, 64), at).Error; err != nil {
-			return translate(err)
-		}
-		return translate(r.conn(ctx).Exec(`DELETE FROM login_failures WHERE created_at <= ?`, forgetBefore).Error)
-	})
+// Release forgets a reserved attempt.
+func (r *LoginFailures) Release(ctx context.Context, id int64) error {
+	return translate(r.conn(ctx).Exec(`DELETE FROM login_failures WHERE id = ?`, id).Error)
 }
 
 // truncate keeps at most n runes (the column's width).

@@ -134,6 +134,13 @@ func (r *Users) ByUsername(ctx context.Context, username string) (org.User, erro
 		Order("(u.password_hash <> '') DESC, u.id"))
 }
 
+// ForLogin finds the live user who logs in with username, else the latest
+// deleted one.
+func (r *Users) ForLogin(ctx context.Context, username string) (org.User, error) {
+	return r.one(r.base(ctx).Where("u.username = ?", username).
+		Order("(u.deleted_at IS NULL) DESC, (u.password_hash <> '') DESC, u.deleted_at DESC, u.id"))
+}
+
 // UsernameTaken reports whether a live user other than exceptID has the name.
 func (r *Users) UsernameTaken(ctx context.Context, username string, exceptID int64) (bool, error) {
 	var n int64

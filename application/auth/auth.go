@@ -23,11 +23,16 @@ func Sign(timestamp, token string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// Config holds the freshness window (0 turns the check off) and the
-// password-login limits.
+// Config holds the freshness window (0 turns the check off), the
+// password-login limits and how many password hashes run at once.
 type Config struct {
 	MaxSkew time.Duration
 	Limits  LoginLimits
+	// HashSlots bounds the password hashes computed at once (argon2id takes
+	// about 19 MiB each); a login waits at most HashWait for a slot, then is
+	// refused with 429.
+	HashSlots int
+	HashWait  time.Duration
 }
 
 // LoginLimits: a username is refused from its (PerUsername+1)-th failure,
@@ -42,6 +47,12 @@ type LoginLimits struct {
 // 31st for an address within 15 minutes is refused.
 var DefaultLoginLimits = LoginLimits{PerUsername: 10, PerIP: 30, Window: 15 * time.Minute}
 
+// Default hash bounds: two at once, a second's wait.
+const (
+	DefaultHashSlots = 2
+	DefaultHashWait  = time.Second
+)
+
 // Service implements ports.Authenticator.
 type Service struct {
 	cfg       Config
@@ -51,6 +62,7 @@ type Service struct {
 	tokens    ports.TokenSource
 	hasher    ports.PasswordHasher
 	failures  ports.LoginFailures
+	hashSlots chan struct{}
 }
 
 // NewService wires the authenticator.
@@ -59,7 +71,14 @@ func NewService(cfg Config, users ports.UserRepository, customers ports.Customer
 	if cfg.Limits == (LoginLimits{}) {
 		cfg.Limits = DefaultLoginLimits
 	}
-	return &Service{cfg: cfg, users: users, customers: customers, clock: clock, tokens: tokens, hasher: hasher, failures: failures}
+	if cfg.HashSlots <= 0 {
+		cfg.HashSlots = DefaultHashSlots
+	}
+	if cfg.HashWait <= 0 {
+		cfg.HashWait = DefaultHashWait
+	}
+	return &Service{cfg: cfg, users: users, customers: customers, clock: clock, tokens: tokens, hasher: hasher, failures: failures,
+		hashSlots: make(chan struct{}, cfg.HashSlots)}
 }
 
 var _ ports.Authenticator = (*Service)(nil)
@@ -139,39 +158,43 @@ func (s *Service) AuthenticateCustomer(ctx context.Context, c ports.Credentials)
 // dummyHash keeps the timing of an unknown username close to a wrong password.
 const dummyHash = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$3M0Y3rj2pU3+4Qe2cT1d1fF5xZ8b7tTq9m8QyD4q3wA"
 
-// Login is the admin password login (A12).
+// Login is the admin password login (A12). The attempt is counted before
+// the password is checked, atomically, so concurrent attempts cannot pass
+// the limits; a right password takes it back.
 func (s *Service) Login(ctx context.Context, in ports.LoginInput) (ports.LoginResult, error) {
 	now := s.clock.Now()
-	since := now.Add(-s.cfg.Limits.Window)
-	byUser, byIP, err := s.failures.Count(ctx, in.Username, in.ClientIP, since)
+	attempt, allowed, err := s.failures.Reserve(ctx, ports.LoginAttempt{Username: in.Username, ClientIP: in.ClientIP,
+		At: now, Since: now.Add(-s.cfg.Limits.Window), PerUsername: s.cfg.Limits.PerUsername, PerIP: s.cfg.Limits.PerIP})
 	if err != nil {
 		return ports.LoginResult{}, err
 	}
-	if byUser >= s.cfg.Limits.PerUsername || byIP >= s.cfg.Limits.PerIP {
+	if !allowed {
 		return ports.LoginResult{}, errs.RateLimited()
 	}
-	fail := func() (ports.LoginResult, error) {
-		if err := s.failures.Record(ctx, in.Username, in.ClientIP, now, since); err != nil {
-			return ports.LoginResult{}, err
-		}
+	if in.Username == "" || in.Password == "" {
 		return ports.LoginResult{}, errs.BadCredentials()
 	}
-	if in.Username == "" || in.Password == "" {
-		return fail()
+	release, err := s.hashSlot(ctx)
+	if err != nil {
+		return ports.LoginResult{}, err
 	}
-	u, err := s.users.ByUsername(ctx, in.Username)
+	defer release()
+	u, err := s.users.ForLogin(ctx, in.Username)
 	if errors.Is(err, ports.ErrNotFound) {
 		s.hasher.Verify(dummyHash, in.Password)
-		return fail()
+		return ports.LoginResult{}, errs.BadCredentials()
 	}
 	if err != nil {
 		return ports.LoginResult{}, err
 	}
 	ok, rehash := s.hasher.Verify(u.PasswordHash, in.Password)
 	if !ok {
-		return fail()
+		return ports.LoginResult{}, errs.BadCredentials()
 	}
-	if u.Status != org.StatusEnabled {
+	if err := s.failures.Release(ctx, attempt); err != nil {
+		return ports.LoginResult{}, err
+	}
+	if !u.Active() { // disabled or deleted (D5)
 		return ports.LoginResult{}, errs.Disabled()
 	}
 	var newHash string
@@ -197,4 +220,19 @@ func (s *Service) Login(ctx context.Context, in ports.LoginInput) (ports.LoginRe
 		return nil
 	})
 	return res, err
+}
+
+// hashSlot waits (at most HashWait) for one of the password-hash slots and
+// returns its release; a burst beyond them is refused with 429.
+func (s *Service) hashSlot(ctx context.Context) (func(), error) {
+	t := time.NewTimer(s.cfg.HashWait)
+	defer t.Stop()
+	select {
+	case s.hashSlots <- struct{}{}:
+		return func() { <-s.hashSlots }, nil
+	case <-t.C:
+		return nil, errs.RateLimited()
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }

@@ -107,49 +107,58 @@ func TestLogin(t *testing.T) {
 		return NewService(Config{}, d.users, nil, clock.NewFixed(now), d.tokens, d.hasher, d.failures), d
 	}
 	in := ports.LoginInput{Username: "amy", Password: "pw", ClientIP: "1.2.3.4"}
+	attempt := ports.LoginAttempt{Username: "amy", ClientIP: "1.2.3.4", At: now, Since: since, PerUsername: 10, PerIP: 30}
 
-	for _, c := range []struct {
-		name         string
-		byUser, byIP int
-		blocked      bool
-	}{
-		{"10th attempt of a username passes", 9, 0, false},
-		{"11th attempt of a username is refused", 10, 0, true},
-		{"30th attempt of an address passes", 0, 29, false},
-		{"31st attempt of an address is refused", 3, 30, true},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			s, d := setup(t)
-			d.failures.EXPECT().Count(gomock.Any(), "amy", "1.2.3.4", since).Return(c.byUser, c.byIP, nil)
-			if !c.blocked {
-				d.users.EXPECT().ByUsername(gomock.Any(), "amy").Return(org.User{}, ports.ErrNotFound)
-				d.hasher.EXPECT().Verify(gomock.Any(), "pw").Return(false, false)
-				d.failures.EXPECT().Record(gomock.Any(), "amy", "1.2.3.4", now, since).Return(nil)
-			}
-			_, err := s.Login(context.Background(), in)
-			if c.blocked != errs.IsKind(err, errs.KindRateLimited) {
-				t.Fatalf("got %v", err)
-			}
-			if !c.blocked && !errs.IsKind(err, errs.KindUnauthorized) {
-				t.Fatalf("got %v", err)
-			}
-		})
-	}
-	t.Run("wrong password records a failure", func(t *testing.T) {
+	t.Run("an attempt over a limit is refused before any password work", func(t *testing.T) {
 		s, d := setup(t)
-		d.failures.EXPECT().Count(gomock.Any(), "amy", "1.2.3.4", since).Return(0, 0, nil)
-		d.users.EXPECT().ByUsername(gomock.Any(), "amy").Return(org.User{ID: 1, PasswordHash: "h", Status: org.StatusEnabled}, nil)
+		d.failures.EXPECT().Reserve(gomock.Any(), attempt).Return(int64(0), false, nil)
+		if _, err := s.Login(context.Background(), in); !errs.IsKind(err, errs.KindRateLimited) {
+			t.Fatalf("got %v", err)
+		}
+	})
+	t.Run("an unknown username stays counted", func(t *testing.T) {
+		s, d := setup(t)
+		d.failures.EXPECT().Reserve(gomock.Any(), attempt).Return(int64(7), true, nil)
+		d.users.EXPECT().ForLogin(gomock.Any(), "amy").Return(org.User{}, ports.ErrNotFound)
+		d.hasher.EXPECT().Verify(gomock.Any(), "pw").Return(false, false)
+		if _, err := s.Login(context.Background(), in); !errs.IsKind(err, errs.KindUnauthorized) {
+			t.Fatalf("got %v", err)
+		}
+	})
+	t.Run("wrong password stays counted", func(t *testing.T) {
+		s, d := setup(t)
+		d.failures.EXPECT().Reserve(gomock.Any(), attempt).Return(int64(7), true, nil)
+		d.users.EXPECT().ForLogin(gomock.Any(), "amy").Return(org.User{ID: 1, PasswordHash: "h", Status: org.StatusEnabled}, nil)
 		d.hasher.EXPECT().Verify("h", "pw").Return(false, false)
-		d.failures.EXPECT().Record(gomock.Any(), "amy", "1.2.3.4", now, since).Return(nil)
 		if _, err := s.Login(context.Background(), in); !errs.IsKind(err, errs.KindUnauthorized) {
 			t.Fatal(err)
 		}
 	})
+	t.Run("password hashes wait for a slot, then 429", func(t *testing.T) {
+		ctrl := gomock.NewController(t)
+		failures, hasher, users := mocks.NewMockLoginFailures(ctrl), mocks.NewMockPasswordHasher(ctrl), mocks.NewMockUserRepository(ctrl)
+		s := NewService(Config{HashSlots: 1, HashWait: 50 * time.Millisecond}, users, nil, clock.NewFixed(now), nil, hasher, failures)
+		failures.EXPECT().Reserve(gomock.Any(), gomock.Any()).Return(int64(1), true, nil).Times(2)
+		users.EXPECT().ForLogin(gomock.Any(), "amy").Return(org.User{ID: 1, PasswordHash: "h"}, nil)
+		hashing, done := make(chan struct{}), make(chan struct{})
+		hasher.EXPECT().Verify("h", "pw").DoAndReturn(func(string, string) (bool, bool) {
+			close(hashing)
+			<-done
+			return false, false
+		})
+		go func() { _, _ = s.Login(context.Background(), in) }()
+		<-hashing
+		if _, err := s.Login(context.Background(), in); !errs.IsKind(err, errs.KindRateLimited) {
+			t.Fatalf("second login while the only slot hashes: %v", err)
+		}
+		close(done)
+	})
 	t.Run("legacy hash is replaced and a missing token made", func(t *testing.T) {
 		s, d := setup(t)
-		d.failures.EXPECT().Count(gomock.Any(), "amy", "1.2.3.4", since).Return(0, 0, nil)
+		d.failures.EXPECT().Reserve(gomock.Any(), attempt).Return(int64(7), true, nil)
+		d.failures.EXPECT().Release(gomock.Any(), int64(7)).Return(nil)
 		u := org.User{ID: 1, PasswordHash: "legacy", Status: org.StatusEnabled, Avatar: "a.jpg"}
-		d.users.EXPECT().ByUsername(gomock.Any(), "amy").Return(u, nil)
+		d.users.EXPECT().ForLogin(gomock.Any(), "amy").Return(u, nil)
 		d.hasher.EXPECT().Verify("legacy", "pw").Return(true, true)
 		d.hasher.EXPECT().Hash("pw").Return("$argon2id$new", nil)
 		d.tokens.EXPECT().NewToken().Return("tok", nil)
@@ -167,13 +176,19 @@ func TestLogin(t *testing.T) {
 			t.Fatalf("saved %+v", saved)
 		}
 	})
-	t.Run("disabled user with the right password is not a failure", func(t *testing.T) {
-		s, d := setup(t)
-		d.failures.EXPECT().Count(gomock.Any(), "amy", "1.2.3.4", since).Return(0, 0, nil)
-		d.users.EXPECT().ByUsername(gomock.Any(), "amy").Return(org.User{ID: 1, PasswordHash: "h", Status: org.StatusDisabled}, nil)
-		d.hasher.EXPECT().Verify("h", "pw").Return(true, false)
-		if _, err := s.Login(context.Background(), in); !errs.IsKind(err, errs.KindDisabled) {
-			t.Fatal(err)
-		}
-	})
+	for name, u := range map[string]org.User{
+		"disabled": {ID: 1, PasswordHash: "h", Status: org.StatusDisabled},
+		"deleted":  {ID: 1, PasswordHash: "h", Status: org.StatusEnabled, DeletedAt: &now},
+	} {
+		t.Run(name+" user with the right password: 306, not a failure", func(t *testing.T) {
+			s, d := setup(t)
+			d.failures.EXPECT().Reserve(gomock.Any(), attempt).Return(int64(7), true, nil)
+			d.failures.EXPECT().Release(gomock.Any(), int64(7)).Return(nil)
+			d.users.EXPECT().ForLogin(gomock.Any(), "amy").Return(u, nil)
+			d.hasher.EXPECT().Verify("h", "pw").Return(true, false)
+			if _, err := s.Login(context.Background(), in); !errs.IsKind(err, errs.KindDisabled) {
+				t.Fatal(err)
+			}
+		})
+	}
 }

@@ -1,6 +1,7 @@
 package card
 
 import (
+	"fmt"
 	"context"
 	"encoding/json"
 	"errors"
@@ -103,8 +104,10 @@ func (s *Editor) SaveInfo(ctx context.Context, a org.Actor, in ports.CardInfoInp
 	telephone := strings.TrimSpace(in.Telephone)
 	f.MaxLen("telephone", telephone, 20)
 	email := f.OptionalEmail("email", in.Email)
+	f.MaxLen("email", email, 254)
 	area, address := strings.TrimSpace(in.Area), strings.TrimSpace(in.Address)
 	f.MaxLen("area", area, 128)
+	f.MaxLen("address", address, validate.MaxLongText)
 	if err := invalid402(f); err != nil {
 		return err
 	}
@@ -127,6 +130,11 @@ func (s *Editor) SaveInfo(ctx context.Context, a org.Actor, in ports.CardInfoInp
 
 // SaveSign is A7 save_sign.
 func (s *Editor) SaveSign(ctx context.Context, a org.Actor, sign string) error {
+	f := validate.New()
+	f.MaxLen("sign", sign, validate.MaxLongText)
+	if err := invalid402(f); err != nil {
+		return err
+	}
 	return s.cards.SaveSign(ctx, a.UserID, sign)
 }
 
@@ -136,8 +144,12 @@ func (s *Editor) UploadPhoto(ctx context.Context, a org.Actor, up ports.Upload) 
 	switch {
 	case !up.Present || len(up.Data) == 0:
 		f.AddCode("photo", validate.MsgRequired, validate.CodeRequired)
-	case !card.IsImage(up.Data):
-		f.AddCode("photo", "Upload a valid image. The file you uploaded was either not an image or a corrupted image.", "invalid_image")
+	case len(up.Data) > card.MaxPhotoBytes:
+		f.AddCode("photo", fmt.Sprintf("上传的图片不能超过 %d MB", card.MaxPhotoBytes>>20), "file_too_large")
+	default:
+		if _, ok := card.DecodeImageHeader(up.Data); !ok {
+			f.AddCode("photo", "Upload a valid image. The file you uploaded was either not an image or a corrupted image.", "invalid_image")
+		}
 	}
 	if err := invalid402(f); err != nil {
 		return card.Photo{}, err
@@ -289,12 +301,20 @@ func (s *Editor) GenerateQRCode(ctx context.Context, a org.Actor) error {
 		img, err = s.mp.WxaCode(ctx, card.PagePath(s.cfg.PagePath, a.UserID), card.QRWidth)
 	}
 	var ge *ports.GatewayError
-	if errors.As(err, &ge) {
+	switch {
+	case errs.IsKind(err, errs.KindUnavailable):
+		// WeChat unreachable, timing out or not configured: 503 (D3).
+		return err
+	case errors.As(err, &ge):
+		// WeChat refused (its errmsg) or answered something unreadable.
+		msg := ge.Msg
+		if ge.Code == -1 || msg == "" {
+			msg = "微信未返回二维码图片"
+		}
 		f := validate.New()
-		f.AddCode("qr_code", ge.Msg, validate.CodeInvalid)
+		f.AddCode("qr_code", msg, validate.CodeInvalid)
 		return f.Err(301)
-	}
-	if err != nil {
+	case err != nil:
 		return err
 	}
 	file := card.QRCodeFile(a.UserID, local)

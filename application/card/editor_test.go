@@ -1,8 +1,11 @@
 package card
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"image"
+	"image/png"
 	"testing"
 
 	"github.com/golang/mock/gomock"
@@ -30,6 +33,13 @@ func newEditor(t *testing.T) (*Editor, editorDeps) {
 }
 
 var rep = org.Actor{UserID: 7, CompanyID: 2, Level: org.LevelMember}
+
+// tinyPNG is a real 2×2 PNG.
+func tinyPNG() []byte {
+	var b bytes.Buffer
+	_ = png.Encode(&b, image.NewGray(image.Rect(0, 0, 2, 2)))
+	return b.Bytes()
+}
 
 func TestQRCodeFromWeChatWhenConfigured(t *testing.T) {
 	s, d := newEditor(t)
@@ -75,7 +85,7 @@ func TestUploadPhotoRemovesTheFileWhenTheTransactionFails(t *testing.T) {
 	d.cards.EXPECT().SetPhotoURL(gomock.Any(), gomock.Any(), gomock.Any()).Return(nil)
 	d.files.EXPECT().Save(gomock.Any(), gomock.Any(), gomock.Any()).Return(boom)
 	d.files.EXPECT().Delete(gomock.Any(), "zhugeleida/imgs/xiaochengxu/user_photo/0_7_photo.jpg").Return(nil)
-	if _, err := s.UploadPhoto(ctx, rep, ports.Upload{Present: true, Data: []byte("\x89PNG\r\n\x1a\nx")}); !errors.Is(err, boom) {
+	if _, err := s.UploadPhoto(ctx, rep, ports.Upload{Present: true, Data: tinyPNG()}); !errors.Is(err, boom) {
 		t.Fatalf("got %v", err)
 	}
 }

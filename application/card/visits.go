@@ -34,7 +34,7 @@ var errNoCard = errors.New("no such card")
 // parseUID reads the card owner id: required integer, 402 with the errors in data.
 func parseUID(uid string) (int64, error) {
 	f := validate.New()
-	id := f.Int("uid", uid, "用户id不能为空", "")
+	id := f.Int("uid", uid, "用户id不能为空", "用户id不能为空") // legacy-api E42, E44: a non-integer too
 	if err := f.ErrInData(402, "请求异常"); err != nil {
 		return 0, err
 	}

@@ -127,6 +127,7 @@ func (s desk) Send(ctx context.Context, a org.Actor, in ports.ChatSendInput) err
 	if !f.Failed("user_id") && userID != a.UserID {
 		f.Add("user_id", chat.MsgNotYourself)
 	}
+	f.MaxLen("msg", in.Msg, chat.MaxMsgLen)
 	if err := f.Err(301); err != nil {
 		return err
 	}
@@ -211,6 +212,7 @@ func (s visitor) Send(ctx context.Context, v customer.Visitor, uid, msg string) 
 	if err != nil {
 		return err
 	}
+	f.MaxLen("msg", msg, chat.MaxMsgLen)
 	if err := f.Err(301); err != nil {
 		return err
 	}

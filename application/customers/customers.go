@@ -94,15 +94,16 @@ func (s *Customers) UpdateInformation(ctx context.Context, a org.Actor, id int64
 	f.MaxLen("username", memo, 64)
 	info := customer.Information{
 		Phone: f.OptionalMobile("phone", in.Phone), Email: f.OptionalEmail("email", in.Email),
-		Company: trim(in.Company), Position: trim(in.Position), Address: trim(in.Address),
+		Company: trim(in.Company), Position: trim(in.Position), Address: trim(in.Address), Mem: trim(in.Mem),
 	}
+	f.MaxLen("address", info.Address, validate.MaxLongText)
+	f.MaxLen("mem", info.Mem, validate.MaxLongText) // optional (D4)
 	f.MaxLen("email", info.Email, 254)
 	f.MaxLen("company", info.Company, 256)
 	f.MaxLen("position", info.Position, 256)
 	if d, ok := f.OptionalDate("birthday", in.Birthday); ok {
 		info.Birthday = &d
 	}
-	info.Mem = f.Required("mem", in.Mem, validate.MsgRequired)
 	if err := f.Err(303); err != nil {
 		return err
 	}

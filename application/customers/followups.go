@@ -97,7 +97,7 @@ func (s *FollowUps) DeletePhrase(ctx context.Context, a org.Actor, id int64) err
 // customer, oldest first; none yet is an empty list.
 func (s *FollowUps) ListFollowNotes(ctx context.Context, a org.Actor, raw string, q ports.ListQuery) ([]followup.Note, int, error) {
 	f := validate.New()
-	id := f.Int("customer_id", raw, "客户ID不能为空", "")
+	id := f.Int("customer_id", raw, "客户ID不能为空", "客户ID不能为空") // legacy-api E38: both messages
 	if !f.Failed("customer_id") {
 		if _, err := s.customers.Visible(ctx, viewer(a), id); errors.Is(err, ports.ErrNotFound) {
 			f.Add("customer_id", "客户不存在")

@@ -150,8 +150,9 @@ func (s *Tags) AddCustomTag(ctx context.Context, a org.Actor, customerID int64, 
 	return s.createCustom(ctx, a, name, []int64{customerID})
 }
 
-// ReplaceCustomerTags is E24: the customer's tags become the existing ones
-// among the listed ids (an empty list clears them).
+// ReplaceCustomerTags is E24: the customer's tags become the listed ones (an
+// empty list clears them). An id that is not one of the company's tags
+// refuses the whole list (302 标签不存在), and nothing changes.
 func (s *Tags) ReplaceCustomerTags(ctx context.Context, a org.Actor, customerID int64, tagList []string) error {
 	ids, err := tagListForm("tag_list", tagList, true)
 	if err != nil {
@@ -166,6 +167,9 @@ func (s *Tags) ReplaceCustomerTags(ctx context.Context, a org.Actor, customerID 
 		found, err := s.tags.Existing(ctx, a.CompanyID, ids)
 		if err != nil {
 			return err
+		}
+		if len(found) != len(tag.Unique(ids)) {
+			return errs.NotFound(302, tag.MsgTagMissing)
 		}
 		keep := make([]int64, len(found))
 		for i, t := range found {

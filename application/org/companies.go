@@ -58,6 +58,7 @@ func (s *Companies) checkForm(ctx context.Context, in ports.CompanyInput, except
 	f.MaxLen("corp_id", trim(in.CorpID), 128)
 	f.MaxLen("tongxunlu_secret", trim(in.TongxunluSecret), 256)
 	f.MaxLen("area", trim(in.Area), 128)
+	f.MaxLen("address", trim(in.Address), validate.MaxLongText)
 	return name, f.Err(code)
 }
 

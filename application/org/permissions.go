@@ -82,7 +82,10 @@ func (s *Permissions) checkForm(ctx context.Context, in ports.PermissionInput, e
 			p.ParentID = &pid
 		}
 	}
-	p.OrderNum = int(f.Int("order_num", in.OrderNum, "排序值不能为空", "排序值只能为数组类型"))
+	if n := f.Int("order_num", in.OrderNum, "排序值不能为空", "排序值只能为数组类型"); !f.Failed("order_num") &&
+		f.Within("order_num", n, validate.MinInt, validate.MaxInt) {
+		p.OrderNum = int(n)
+	}
 	p.Component = trim(in.Component)
 	f.MaxLen("component", p.Component, 64)
 	return p, f.Err(code)

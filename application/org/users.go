@@ -50,6 +50,7 @@ type userForm struct {
 func (s *Users) checkUserForm(ctx context.Context, in ports.UserInput, exceptID int64, creating bool) (userForm, error) {
 	f := validate.New()
 	var out userForm
+	f.MaxLen("userid", trim(in.WeComUserID), 64)
 	out.username = f.Required("username", in.Username, "用户名不能为空")
 	if out.username != "" {
 		f.MaxLen("username", out.username, 32)

@@ -50,8 +50,9 @@ func (s *Service) date(f *validate.Form, field, v string) (time.Time, bool) {
 func (s *Service) parse(q ports.RadarQuery) (parsed, error) {
 	f := validate.New()
 	var p parsed
-	a, _ := f.OptionalInt("action", q.Action, "")
-	p.action = radar.Action(a)
+	if a, ok := f.OptionalInt("action", q.Action, ""); ok && f.Within("action", a, validate.MinSmallInt, validate.MaxSmallInt) {
+		p.action = radar.Action(a)
+	}
 	p.logID, _ = f.OptionalInt("id", q.ID, "")
 	p.bounds.From, p.bounds.HasFrom = s.date(f, "create_date__gte", q.From)
 	p.bounds.To, p.bounds.HasTo = s.date(f, "create_date__lt", q.To)
@@ -110,7 +111,10 @@ func (s *Service) ByAction(ctx context.Context, a org.Actor, q ports.RadarQuery)
 // marked read as they are returned, each exactly once.
 func (s *Service) NewEvents(ctx context.Context, a org.Actor, action, order string) ([]radar.Log, error) {
 	f := validate.New()
-	n, _ := f.OptionalInt("action", action, "")
+	n, ok := f.OptionalInt("action", action, "")
+	if ok {
+		f.Within("action", n, validate.MinSmallInt, validate.MaxSmallInt)
+	}
 	if err := f.ErrInData(402, "请求异常"); err != nil {
 		return nil, err
 	}

@@ -3,6 +3,11 @@
 package card
 
 import (
+	"bytes"
+	"image"
+	_ "image/gif"  // GIF headers
+	_ "image/jpeg" // JPEG headers
+	_ "image/png"  // PNG headers
 	"strconv"
 	"time"
 
@@ -159,14 +164,53 @@ func PagePath(template string, userID int64) string {
 // QRWidth is the wxacode width.
 const QRWidth = 430
 
-// IsImage reports whether data starts like a JPEG, PNG, GIF, WebP or BMP image.
-func IsImage(data []byte) bool {
-	has := func(prefix string) bool { return len(data) >= len(prefix) && string(data[:len(prefix)]) == prefix }
-	switch {
-	case has("\xFF\xD8\xFF"), has("\x89PNG\r\n\x1a\n"), has("GIF87a"), has("GIF89a"), has("BM"):
-		return true
-	case len(data) >= 12 && has("RIFF") && string(data[8:12]) == "WEBP":
-		return true
+// Photos: the formats accepted, and bounds.
+const (
+	MaxPhotoBytes = 5 << 20
+	MaxPhotoSide  = 10000 // pixels, either side
+)
+
+// ImageHeader is what the header of an image says.
+type ImageHeader struct {
+	Format        string // png, jpeg, gif, webp
+	Width, Height int
+}
+
+// DecodeImageHeader reads the header of a PNG, JPEG, GIF or WebP image (the
+// pixels are not decoded) and reports whether it is one, of sane size.
+func DecodeImageHeader(data []byte) (ImageHeader, bool) {
+	var h ImageHeader
+	if cfg, format, err := image.DecodeConfig(bytes.NewReader(data)); err == nil {
+		h = ImageHeader{Format: format, Width: cfg.Width, Height: cfg.Height}
+	} else if w, hh, ok := webpSize(data); ok {
+		h = ImageHeader{Format: "webp", Width: w, Height: hh}
+	} else {
+		return ImageHeader{}, false
 	}
-	return false
+	return h, h.Width > 0 && h.Height > 0 && h.Width <= MaxPhotoSide && h.Height <= MaxPhotoSide
+}
+
+// webpSize reads the canvas size of a WebP file (RIFF "WEBP" with a VP8,
+// VP8L or VP8X first chunk).
+func webpSize(b []byte) (int, int, bool) {
+	if len(b) < 30 || string(b[0:4]) != "RIFF" || string(b[8:12]) != "WEBP" {
+		return 0, 0, false
+	}
+	u24 := func(p []byte) int { return int(p[0]) | int(p[1])<<8 | int(p[2])<<16 }
+	switch string(b[12:16]) {
+	case "VP8X":
+		return 1 + u24(b[24:27]), 1 + u24(b[27:30]), true
+	case "VP8L":
+		if b[20] != 0x2f {
+			return 0, 0, false
+		}
+		bits := uint32(b[21]) | uint32(b[22])<<8 | uint32(b[23])<<16 | uint32(b[24])<<24
+		return int(bits&0x3fff) + 1, int(bits>>14&0x3fff) + 1, true
+	case "VP8 ":
+		if b[23] != 0x9d || b[24] != 0x01 || b[25] != 0x2a {
+			return 0, 0, false
+		}
+		return int(uint16(b[26])|uint16(b[27])<<8) & 0x3fff, int(uint16(b[28])|uint16(b[29])<<8) & 0x3fff, true
+	}
+	return 0, 0, false
 }

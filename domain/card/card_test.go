@@ -1,6 +1,11 @@
 package card
 
 import (
+	"bytes"
+	"image"
+	"image/gif"
+	"image/jpeg"
+	pngenc "image/png"
 	"testing"
 
 	"leida/domain/radar"
@@ -45,23 +50,36 @@ func TestMediaPaths(t *testing.T) {
 	}
 }
 
-func TestIsImage(t *testing.T) {
+func TestDecodeImageHeader(t *testing.T) {
+	img := image.NewRGBA(image.Rect(0, 0, 3, 2))
+	var png, jpg, gifb bytes.Buffer
+	_ = pngenc.Encode(&png, img)
+	_ = jpeg.Encode(&jpg, img, nil)
+	_ = gif.Encode(&gifb, img, nil)
+	riff := func(chunk string, payload []byte) []byte {
+		b := append([]byte("RIFF\x00\x00\x00\x00WEBP"+chunk+"\x00\x00\x00\x00"), payload...)
+		return append(b, make([]byte, 8)...)
+	}
+	vp8l := riff("VP8L", []byte{0x2f, 2, 0x40, 0, 0}) // 3×2: (3-1) | (2-1)<<14
+	vp8x := riff("VP8X", []byte{0, 0, 0, 0, 2, 0, 0, 1, 0, 0})
+	vp8 := riff("VP8 ", []byte{0, 0, 0, 0x9d, 0x01, 0x2a, 3, 0, 2, 0})
+	huge := riff("VP8X", []byte{0, 0, 0, 0, 0xff, 0xff, 0xff, 0, 0, 0})
 	for _, c := range []struct {
-		data string
-		want bool
+		name   string
+		data   []byte
+		format string
 	}{
-		{"\xFF\xD8\xFF\xE0rest", true},
-		{"\x89PNG\r\n\x1a\nrest", true},
-		{"GIF89a...", true},
-		{"RIFF\x00\x00\x00\x00WEBPVP8 ", true},
-		{"BM....", true},
-		{"<html>", false},
-		{`{"errcode":40001}`, false},
-		{"", false},
-		{"RIFF\x00\x00\x00\x00WAVE", false},
+		{"png", png.Bytes(), "png"}, {"jpeg", jpg.Bytes(), "jpeg"}, {"gif", gifb.Bytes(), "gif"},
+		{"webp lossless", vp8l, "webp"}, {"webp extended", vp8x, "webp"}, {"webp lossy", vp8, "webp"},
+		{"png signature only", []byte("\x89PNG\r\n\x1a\nrest"), ""},
+		{"jpeg marker only", []byte("\xFF\xD8\xFF\xE0rest"), ""},
+		{"bmp", []byte("BM...."), ""}, {"html", []byte("<html>"), ""}, {"wechat error", []byte(`{"errcode":40001}`), ""},
+		{"empty", nil, ""}, {"wave", []byte("RIFF\x00\x00\x00\x00WAVEfmt \x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00"), ""},
+		{"16 million pixels wide", huge, ""},
 	} {
-		if got := IsImage([]byte(c.data)); got != c.want {
-			t.Errorf("IsImage(%q) = %v", c.data, got)
+		h, ok := DecodeImageHeader(c.data)
+		if ok != (c.format != "") || h.Format != c.format && ok || ok && (h.Width != 3 || h.Height != 2) {
+			t.Errorf("%s: %+v %v", c.name, h, ok)
 		}
 	}
 }

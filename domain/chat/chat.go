@@ -76,6 +76,10 @@ type Contact struct {
 	Unread         int    // the customer's messages the rep has not read
 }
 
+// MaxMsgLen bounds a chat message (characters): the legacy had no bound, and
+// every contact list and history would carry a huge one.
+const MaxMsgLen = 5000
+
 // Messages of the endpoints.
 const (
 	MsgCustomerRequired = "客户ID不能为空"

@@ -10,6 +10,9 @@ import (
 	"time"
 )
 
+// MsgTagMissing answers a tag id that is not one of the company's (E24).
+const MsgTagMissing = "标签不存在"
+
 // Group names every company has.
 const (
 	GroupBasic    = "基本功能"

@@ -20,6 +20,9 @@ const (
 	MsgDate     = "Enter a valid date."
 	MsgEmail    = "Enter a valid email address."
 	MsgMobile   = "手机号码格式错误"
+	// Text the database cannot store (Django's messages).
+	MsgNullCharacters = "Null characters are not allowed."
+	MsgInvalidText    = "Enter a valid value."
 )
 
 // Codes inside a field error.
@@ -27,6 +30,8 @@ const (
 	CodeRequired = "required"
 	CodeInvalid  = "invalid"
 	CodeCustom   = ""
+	// CodeNullCharacters is Django's code for a NUL byte in text.
+	CodeNullCharacters = "null_characters_not_allowed"
 )
 
 // Form accumulates field errors.
@@ -116,6 +121,32 @@ func (f *Form) OptionalInt(field, value, invalidMsg string) (n int64, present bo
 		return 0, false
 	}
 	return n, true
+}
+
+// MaxLongText bounds the free texts the legacy left unbounded (chat
+// messages, notes, signatures, addresses, memos).
+const MaxLongText = 5000
+
+// Column ranges of integers stored or compared in the database.
+const (
+	MaxSmallInt = 1<<15 - 1
+	MinSmallInt = -1 << 15
+	MaxInt      = 1<<31 - 1
+	MinInt      = -1 << 31
+)
+
+// Within records Django's min_value/max_value errors when n is outside
+// [lo, hi] (the range of the column it goes to) and reports whether it is inside.
+func (f *Form) Within(field string, n, lo, hi int64) bool {
+	switch {
+	case n > hi:
+		f.AddCode(field, fmt.Sprintf("Ensure this value is less than or equal to %d.", hi), "max_value")
+	case n < lo:
+		f.AddCode(field, fmt.Sprintf("Ensure this value is greater than or equal to %d.", lo), "min_value")
+	default:
+		return true
+	}
+	return false
 }
 
 // Choice checks an optional integer choice; def is returned when absent.

@@ -203,34 +203,34 @@ func (m *MockLoginFailures) EXPECT() *MockLoginFailuresMockRecorder {
 	return m.recorder
 }
 
-// Count mocks base method.
-func (m *MockLoginFailures) Count(arg0 context.Context, arg1, arg2 string, arg3 time.Time) (int, int, error) {
+// Release mocks base method.
+func (m *MockLoginFailures) Release(arg0 context.Context, arg1 int64) error {
 	m.ctrl.T.Helper()
-	ret := m.ctrl.Call(m, "Count", arg0, arg1, arg2, arg3)
-	ret0, _ := ret[0].(int)
-	ret1, _ := ret[1].(int)
-	ret2, _ := ret[2].(error)
-	return ret0, ret1, ret2
-}
-
-// Count indicates an expected call of Count.
-func (mr *MockLoginFailuresMockRecorder) Count(arg0, arg1, arg2, arg3 interface{}) *gomock.Call {
-	mr.mock.ctrl.T.Helper()
-	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "Count", reflect.TypeOf((*MockLoginFailures)(nil).Count), arg0, arg1, arg2, arg3)
-}
-
-// Record mocks base method.
-func (m *MockLoginFailures) Record(arg0 context.Context, arg1, arg2 string, arg3, arg4 time.Time) error {
-	m.ctrl.T.Helper()
-	ret := m.ctrl.Call(m, "Record", arg0, arg1, arg2, arg3, arg4)
+	ret := m.ctrl.Call(m, "Release", arg0, arg1)
 	ret0, _ := ret[0].(error)
 	return ret0
 }
 
-// Record indicates an expected call of Record.
-func (mr *MockLoginFailuresMockRecorder) Record(arg0, arg1, arg2, arg3, arg4 interface{}) *gomock.Call {
+// Release indicates an expected call of Release.
+func (mr *MockLoginFailuresMockRecorder) Release(arg0, arg1 interface{}) *gomock.Call {
 	mr.mock.ctrl.T.Helper()
-	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "Record", reflect.TypeOf((*MockLoginFailures)(nil).Record), arg0, arg1, arg2, arg3, arg4)
+	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "Release", reflect.TypeOf((*MockLoginFailures)(nil).Release), arg0, arg1)
+}
+
+// Reserve mocks base method.
+func (m *MockLoginFailures) Reserve(arg0 context.Context, arg1 ports.LoginAttempt) (int64, bool, error) {
+	m.ctrl.T.Helper()
+	ret := m.ctrl.Call(m, "Reserve", arg0, arg1)
+	ret0, _ := ret[0].(int64)
+	ret1, _ := ret[1].(bool)
+	ret2, _ := ret[2].(error)
+	return ret0, ret1, ret2
+}
+
+// Reserve indicates an expected call of Reserve.
+func (mr *MockLoginFailuresMockRecorder) Reserve(arg0, arg1 interface{}) *gomock.Call {
+	mr.mock.ctrl.T.Helper()
+	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "Reserve", reflect.TypeOf((*MockLoginFailures)(nil).Reserve), arg0, arg1)
 }
 
 // MockHealthChecker is a mock of HealthChecker interface.
@@ -350,6 +350,21 @@ func (m *MockUserRepository) Create(arg0 context.Context, arg1 *org.User) error 
 func (mr *MockUserRepositoryMockRecorder) Create(arg0, arg1 interface{}) *gomock.Call {
 	mr.mock.ctrl.T.Helper()
 	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "Create", reflect.TypeOf((*MockUserRepository)(nil).Create), arg0, arg1)
+}
+
+// ForLogin mocks base method.
+func (m *MockUserRepository) ForLogin(arg0 context.Context, arg1 string) (org.User, error) {
+	m.ctrl.T.Helper()
+	ret := m.ctrl.Call(m, "ForLogin", arg0, arg1)
+	ret0, _ := ret[0].(org.User)
+	ret1, _ := ret[1].(error)
+	return ret0, ret1
+}
+
+// ForLogin indicates an expected call of ForLogin.
+func (mr *MockUserRepositoryMockRecorder) ForLogin(arg0, arg1 interface{}) *gomock.Call {
+	mr.mock.ctrl.T.Helper()
+	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "ForLogin", reflect.TypeOf((*MockUserRepository)(nil).ForLogin), arg0, arg1)
 }
 
 // InScope mocks base method.
