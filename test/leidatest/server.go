@@ -302,6 +302,7 @@ type Request struct {
 	Form     url.Values        // form body (POST)
 	Files    map[string][]byte // multipart files (then Form travels as multipart fields)
 	RawQuery string            // replaces the query entirely when set
+	RawBody  string            // a body sent as is (its Content-Type from Header)
 	Header   http.Header
 }
 
@@ -353,6 +354,8 @@ func (s *Server) Send(r Request) (*Resp, error) {
 		}
 		mw.Close()
 		body, contentType = &buf, mw.FormDataContentType()
+	case r.RawBody != "":
+		body = strings.NewReader(r.RawBody)
 	case r.Form != nil:
 		body, contentType = strings.NewReader(r.Form.Encode()), "application/x-www-form-urlencoded"
 	}
