@@ -3,8 +3,13 @@
 // Access tokens are cached until shortly before they expire (WeChat
 // rate-limits the token endpoints), refreshed once when WeChat calls them
 // stale, every request has a timeout, and every failure is a
-// *ports.GatewayError. Nothing here logs, and errors carry neither URLs nor
-// query strings, so secrets and tokens cannot leak through them.
+// *ports.GatewayError. WeChat unreachable or timing out (a transport error,
+// an HTTP status other than 200, errcode -1 "system busy") is moreover
+// wrapped in errs.WeChatUnavailable, and a call without credentials in
+// errs.WeChatNotConfigured, so that it answers 503 whatever the endpoint
+// (D3); an errcode answer is the endpoint's to show. Nothing here logs (the
+// HTTP error handler logs the 503s), and errors carry neither URLs nor query
+// strings, so secrets and tokens cannot leak through them.
 package wechat
 
 import (
@@ -22,6 +27,7 @@ import (
 	"sync"
 	"time"
 
+	"leida/domain/errs"
 	"leida/ports"
 )
 
@@ -93,7 +99,9 @@ func (t transport) do(ctx context.Context, op, method, path string, q url.Values
 		return answer{}, transportFailure(op, err)
 	}
 	if resp.StatusCode != http.StatusOK {
-		return answer{}, failure(op, "HTTP status "+strconv.Itoa(resp.StatusCode))
+		// WeChat answers every API error with 200 and an errcode: another
+		// status is a proxy or gateway between us and WeChat failing.
+		return answer{}, errs.WeChatUnavailable(failure(op, "HTTP status "+strconv.Itoa(resp.StatusCode)))
 	}
 	if int64(len(data)) > limit {
 		return answer{}, failure(op, "answer too large")
@@ -106,21 +114,26 @@ func failure(op, msg string) error {
 	return &ports.GatewayError{Op: op, Code: -1, Msg: msg}
 }
 
+// notConfigured is a call made without the credentials it needs.
+func notConfigured(op, what string) error {
+	return errs.WeChatNotConfigured(failure(op, what+" not configured"))
+}
+
 // transportFailure maps an http.Client error without its URL, which holds
-// secrets or tokens in the query string.
+// secrets or tokens in the query string: WeChat is unavailable (503).
 func transportFailure(op string, err error) error {
 	var ne net.Error
 	switch {
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
-		return failure(op, "timeout")
+		return errs.WeChatUnavailable(failure(op, "timeout"))
 	case errors.Is(err, context.Canceled):
-		return failure(op, "canceled")
+		return errs.WeChatUnavailable(failure(op, "canceled"))
 	}
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		err = ue.Err
 	}
-	return failure(op, err.Error())
+	return errs.WeChatUnavailable(failure(op, err.Error()))
 }
 
 // status is the errcode/errmsg pair of WeChat's JSON answers. Success is
@@ -134,8 +147,16 @@ func (s status) check(op string) error {
 	if s.ErrCode == 0 {
 		return nil
 	}
-	return &ports.GatewayError{Op: op, Code: s.ErrCode, Msg: s.ErrMsg}
+	ge := &ports.GatewayError{Op: op, Code: s.ErrCode, Msg: s.ErrMsg}
+	if s.ErrCode == errSystemBusy {
+		return errs.WeChatUnavailable(ge)
+	}
+	return ge
 }
+
+// errSystemBusy is WeChat's errcode -1, "system error, try again later":
+// WeChat itself is unavailable, whatever the request.
+const errSystemBusy = -1
 
 // decode parses a JSON answer into out (a struct embedding status) and checks its errcode.
 func decode(op string, a answer, out interface{ check(string) error }) error {

@@ -64,7 +64,7 @@ func (m *MiniProgram) fetchToken(ctx context.Context) (tokenAnswer, error) {
 func (m *MiniProgram) Session(ctx context.Context, code string) (string, error) {
 	const op = "wechat jscode2session"
 	if !m.Configured() {
-		return "", failure(op, "mini-program app id/secret not configured")
+		return "", notConfigured(op, "mini-program app id/secret (WECHAT_APP_ID, WECHAT_APP_SECRET)")
 	}
 	a, err := m.t.do(ctx, op, http.MethodGet, "/sns/jscode2session", url.Values{
 		"appid": {m.cfg.AppID}, "secret": {m.cfg.AppSecret}, "js_code": {code}, "grant_type": {"authorization_code"},
@@ -90,7 +90,7 @@ func (m *MiniProgram) Session(ctx context.Context, code string) (string, error) 
 func (m *MiniProgram) WxaCode(ctx context.Context, page string, width int) ([]byte, error) {
 	const op = "wechat getwxacode"
 	if !m.Configured() {
-		return nil, failure(op, "mini-program app id/secret not configured")
+		return nil, notConfigured(op, "mini-program app id/secret (WECHAT_APP_ID, WECHAT_APP_SECRET)")
 	}
 	payload := struct {
 		Path  string `json:"path"`

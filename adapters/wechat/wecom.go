@@ -35,6 +35,11 @@ func NewWeCom(cfg WeComConfig, hc *http.Client, clock ports.Clock) *WeCom {
 	return w
 }
 
+// Configured reports whether both corp id and secret are set.
+func (w *WeCom) Configured() bool {
+	return w.cfg.CorpID != "" && w.cfg.CorpSecret != ""
+}
+
 func (w *WeCom) fetchToken(ctx context.Context) (tokenAnswer, error) {
 	const op = "wecom gettoken"
 	a, err := w.t.do(ctx, op, http.MethodGet, "/cgi-bin/gettoken",
@@ -56,6 +61,9 @@ func (w *WeCom) fetchToken(ctx context.Context) (tokenAnswer, error) {
 // user_ticket) then getuserdetail (user_ticket → name, avatar, gender).
 func (w *WeCom) MemberByCode(ctx context.Context, code string) (ports.WeComMember, error) {
 	const infoOp, detailOp = "wecom getuserinfo", "wecom getuserdetail"
+	if !w.Configured() {
+		return ports.WeComMember{}, notConfigured(infoOp, "WeCom corp id/secret (WECOM_CORP_ID, WECOM_SECRET)")
+	}
 
 	var info struct {
 		status

@@ -11,6 +11,7 @@ import (
 
 	"leida/domain/card"
 	"leida/domain/customer"
+	"leida/domain/errs"
 	"leida/domain/org"
 	"leida/domain/validate"
 	"leida/ports"
@@ -55,8 +56,11 @@ func (s *Service) welcome(u org.User) string {
 
 // WeComLogin is E29. An enabled member goes to the front-end with token, id
 // and avatar; a disabled one, a newcomer (created disabled with the ordinary
-// role in the path's company), an unknown company or any WeCom failure go to
-// the error page.
+// role in the path's company), an unknown company or a WeCom refusal (an
+// errcode: bad or used code, not a member) go to the error page. WeCom
+// unreachable, timing out or not configured is not the visitor's doing: it
+// answers 503 微信服务暂不可用 / 微信服务未配置 (D3), like the database being
+// down, and the error handler logs it.
 func (s *Service) WeComLogin(ctx context.Context, companyID int64, code string) (string, error) {
 	if _, err := s.companies.InScope(ctx, org.Scope{AllCompanies: true}, companyID); err != nil {
 		if errors.Is(err, ports.ErrNotFound) {
@@ -69,6 +73,9 @@ func (s *Service) WeComLogin(ctx context.Context, companyID int64, code string) 
 		return s.errorPage(), nil
 	}
 	m, err := s.wecom.MemberByCode(ctx, code)
+	if errs.IsKind(err, errs.KindUnavailable) {
+		return "", err
+	}
 	if err != nil || m.UserID == "" {
 		return s.errorPage(), nil
 	}
@@ -130,8 +137,12 @@ func (s *Service) MiniProgramLogin(ctx context.Context, in ports.MiniProgramLogi
 	}
 	openid, err := s.mp.Session(ctx, code)
 	var ge *ports.GatewayError
-	if errors.As(err, &ge) {
-		f.AddCode("code", ge.Msg, validate.CodeInvalid)
+	switch {
+	case errs.IsKind(err, errs.KindUnavailable):
+		// Unreachable, timing out or not configured: 503 (D3).
+		return ports.MiniProgramLoginResult{}, err
+	case errors.As(err, &ge):
+		f.AddCode("code", gatewayMessage(ge), validate.CodeInvalid)
 		return ports.MiniProgramLoginResult{}, f.Err(301)
 	}
 	if err != nil {
@@ -160,6 +171,24 @@ func (s *Service) MiniProgramLogin(ctx context.Context, in ports.MiniProgramLogi
 		return s.cards.EnsureBelonger(ctx, owner.CompanyID, owner.UserID, c.ID, int(source))
 	})
 	return out, err
+}
+
+// badAnswer is the message shown for an answer of WeChat that could not be
+// read (malformed JSON, no openid).
+const badAnswer = "微信返回的数据无效"
+
+// gatewayMessage is what a client is shown of a WeChat refusal: WeChat's own
+// errmsg for an errcode answer (D3); for an answer that could not be read
+// (errcode -1 from the adapter) a Chinese message rather than the adapter's
+// diagnosis.
+func gatewayMessage(ge *ports.GatewayError) string {
+	switch {
+	case ge.Code == -1:
+		return badAnswer
+	case ge.Msg == "":
+		return "微信返回错误码 " + strconv.Itoa(ge.Code)
+	}
+	return ge.Msg
 }
 
 // customer finds or creates the identity of openid.

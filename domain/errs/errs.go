@@ -190,9 +190,22 @@ func Disabled() *Error { return &Error{Kind: KindDisabled, Code: 306, Msg: "账�
 // RateLimited is too many attempts.
 func RateLimited() *Error { return &Error{Kind: KindRateLimited, Code: 429, Msg: "请求过于频繁"} }
 
-// Unavailable is a dependency (the database) that does not answer.
+// Unavailable is a dependency (the database) that does not answer, lost the
+// connection mid-query or did not answer within the request's deadline.
 func Unavailable(cause error) *Error {
 	return &Error{Kind: KindUnavailable, Code: 503, Msg: "服务暂不可用", cause: cause}
+}
+
+// WeChatUnavailable is WeChat or WeCom unreachable or timing out (D3): the
+// client sees 503 微信服务暂不可用, the cause is logged, never shown.
+func WeChatUnavailable(cause error) *Error {
+	return &Error{Kind: KindUnavailable, Code: 503, Msg: "微信服务暂不可用", cause: cause}
+}
+
+// WeChatNotConfigured is a WeChat or WeCom call the configuration gives no
+// credentials for (app id/secret, corp id/secret): 503 微信服务未配置.
+func WeChatNotConfigured(cause error) *Error {
+	return &Error{Kind: KindUnavailable, Code: 503, Msg: "微信服务未配置", cause: cause}
 }
 
 // Internal wraps an unexpected failure; the client sees only 500.
