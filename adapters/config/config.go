@@ -36,6 +36,14 @@ type Config struct {
 	LogFormat      string
 	// StreamHeartbeat is the SSE heartbeat interval (STREAM_HEARTBEAT, default 15s).
 	StreamHeartbeat time.Duration
+	// RequestTimeout is every request's deadline but the push streams'
+	// (REQUEST_TIMEOUT, default 5s): past it the client gets 503.
+	RequestTimeout time.Duration
+	// StatementTimeout is PostgreSQL's statement_timeout for the serving pool
+	// (DATABASE_STATEMENT_TIMEOUT; default REQUEST_TIMEOUT less a tenth, so
+	// the server cancels a statement cleanly before the request gives up on
+	// it; 0: none). A statement_timeout in DATABASE_URL wins.
+	StatementTimeout time.Duration
 	// GCPercent is the Go collector's target (GOGC; default 400, -1 = off):
 	// the service's live heap is small, so Go's default of 100 collects very
 	// often under load; 400 spends a few more MB for a fifth less CPU.
@@ -62,7 +70,10 @@ var defaults = map[string]string{
 	"LOG_LEVEL":           "info",
 	"LOG_FORMAT":          "json",
 	"STREAM_HEARTBEAT":    "15s",
-	"GOGC":                "400",
+	"REQUEST_TIMEOUT":     "5s",
+	// DATABASE_STATEMENT_TIMEOUT: empty means REQUEST_TIMEOUT less a tenth.
+	"DATABASE_STATEMENT_TIMEOUT": "",
+	"GOGC":                       "400",
 }
 
 // Load reads the process environment.
@@ -136,6 +147,15 @@ func LoadFrom(lookup func(string) (string, bool)) (Config, error) {
 	}
 	if c.StreamHeartbeat, err = time.ParseDuration(get("STREAM_HEARTBEAT")); err != nil || c.StreamHeartbeat <= 0 {
 		bad("STREAM_HEARTBEAT", "must be a positive duration such as 15s")
+	}
+	if c.RequestTimeout, err = time.ParseDuration(get("REQUEST_TIMEOUT")); err != nil || c.RequestTimeout < time.Millisecond {
+		bad("REQUEST_TIMEOUT", "must be a positive duration such as 5s")
+	}
+	if v := get("DATABASE_STATEMENT_TIMEOUT"); v == "" {
+		c.StatementTimeout = c.RequestTimeout - c.RequestTimeout/10
+	} else if c.StatementTimeout, err = parseDuration(v); err != nil || c.StatementTimeout < 0 ||
+		(c.StatementTimeout > 0 && c.StatementTimeout < time.Millisecond) {
+		bad("DATABASE_STATEMENT_TIMEOUT", "must be a duration such as 4500ms, or 0 for none")
 	}
 	if v := get("GOGC"); v == "off" {
 		c.GCPercent = -1

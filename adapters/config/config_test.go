@@ -46,7 +46,7 @@ func TestInvalidValuesNameTheVariable(t *testing.T) {
 		"DATABASE_URL": "mysql://x", "TIME_ZONE": "Mars/Base", "AUTH_MAX_SKEW": "soon",
 		"LOG_LEVEL": "loud", "LOG_FORMAT": "xml", "PUBLIC_BASE_URL": "nope", "HTTP_ADDR": "8000",
 		"WECHAT_API_BASE_URL": "ftp://x", "FRONTEND_ERROR_PATH": "err", "TRUSTED_PROXIES": "10.0.0.0/33",
-		"GOGC": "lots",
+		"GOGC": "lots", "REQUEST_TIMEOUT": "0", "DATABASE_STATEMENT_TIMEOUT": "-1s",
 	} {
 		_, err := LoadFrom(env(map[string]string{k: v}))
 		if err == nil || !strings.Contains(err.Error(), k) {
@@ -62,5 +62,28 @@ func TestTrustedProxies(t *testing.T) {
 	}
 	if c, _ := LoadFrom(env(nil)); len(c.TrustedProxies) != 0 {
 		t.Fatal("trusts proxies by default")
+	}
+}
+
+func TestTimeouts(t *testing.T) {
+	for _, tc := range []struct {
+		env                map[string]string
+		request, statement time.Duration
+	}{
+		{nil, 5 * time.Second, 4500 * time.Millisecond},
+		{map[string]string{"REQUEST_TIMEOUT": "2s"}, 2 * time.Second, 1800 * time.Millisecond},
+		{map[string]string{"REQUEST_TIMEOUT": "2s", "DATABASE_STATEMENT_TIMEOUT": "0"}, 2 * time.Second, 0},
+		{map[string]string{"DATABASE_STATEMENT_TIMEOUT": "3s"}, 5 * time.Second, 3 * time.Second},
+	} {
+		c, err := LoadFrom(env(tc.env))
+		if err != nil || c.RequestTimeout != tc.request || c.StatementTimeout != tc.statement {
+			t.Errorf("%v: request %v statement %v (%v)", tc.env, c.RequestTimeout, c.StatementTimeout, err)
+		}
+	}
+	for _, bad := range []map[string]string{{"REQUEST_TIMEOUT": "soon"}, {"REQUEST_TIMEOUT": "-5s"},
+		{"DATABASE_STATEMENT_TIMEOUT": "1us"}, {"DATABASE_STATEMENT_TIMEOUT": "later"}} {
+		if _, err := LoadFrom(env(bad)); err == nil {
+			t.Errorf("%v accepted", bad)
+		}
 	}
 }

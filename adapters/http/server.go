@@ -24,6 +24,8 @@ type Options struct {
 	// peer address is the client.
 	TrustedProxies []*net.IPNet
 	Logger         *slog.Logger
+	// RequestTimeout is every request's deadline but the push streams' (0: none).
+	RequestTimeout time.Duration
 }
 
 // Handlers holds the use cases the handlers call.
@@ -70,6 +72,7 @@ func NewServer(h *Handlers) *echo.Echo {
 	e.Use(recoverPanics)
 	e.Use(cors())
 	e.Use(middleware.BodyLimit(opts.BodyLimit))
+	e.Use(requestDeadline(opts.RequestTimeout))
 	for _, rt := range routeTable() {
 		e.Any(rt.path, h.endpoint(rt))
 	}

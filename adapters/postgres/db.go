@@ -29,12 +29,26 @@ import (
 type DB struct {
 	gorm *gorm.DB
 	loc  *time.Location
+	// migrateDSN is the pool's URL without the statement_timeout Settings
+	// add: migrations and rollup rebuilds may take long.
+	migrateDSN string
 }
 
-// Open connects (lazily: a database that is down answers 503 per request
+// Settings tune the pool.
+type Settings struct {
+	// StatementTimeout is PostgreSQL's statement_timeout on the pool's
+	// connections (0: the server's); a statement_timeout in the URL wins.
+	StatementTimeout time.Duration
+}
+
+// Open connects with default settings; see OpenWith.
+func Open(url string, loc *time.Location) (*DB, error) { return OpenWith(url, loc, Settings{}) }
+
+// OpenWith connects (lazily: a database that is down answers 503 per request
 // rather than preventing start-up of commands that do not need it).
-func Open(url string, loc *time.Location) (*DB, error) {
-	g, err := gorm.Open(pgdriver.New(pgdriver.Config{DSN: withGenericPlans(url)}), &gorm.Config{
+func OpenWith(url string, loc *time.Location, s Settings) (*DB, error) {
+	dsn := withGenericPlans(url)
+	g, err := gorm.Open(pgdriver.New(pgdriver.Config{DSN: withStatementTimeout(dsn, s.StatementTimeout)}), &gorm.Config{
 		Logger:         logger.New(log.New(io.Discard, "", 0), logger.Config{LogLevel: logger.Silent}),
 		TranslateError: true,
 		// Connections are made on first use: a database that is down answers
@@ -59,7 +73,7 @@ func Open(url string, loc *time.Location) (*DB, error) {
 	if loc == nil {
 		loc = time.UTC
 	}
-	return &DB{gorm: g, loc: loc}, nil
+	return &DB{gorm: g, loc: loc, migrateDSN: dsn}, nil
 }
 
 // withGenericPlans asks PostgreSQL to plan each prepared statement once
@@ -78,6 +92,31 @@ func withGenericPlans(dsn string) string {
 		return dsn
 	}
 	q.Set("plan_cache_mode", "force_generic_plan")
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// withStatementTimeout sets PostgreSQL's statement_timeout (a run-time
+// parameter of the connection, like plan_cache_mode) unless d is 0 or the
+// URL sets one, as a parameter or in options (-c statement_timeout=...).
+// A statement past it is cancelled by the server, which keeps the
+// connection usable, and a lock wait counts: a request waiting on a stuck
+// lock answers 503 rather than hanging, and its statement does not linger
+// after the request gave up.
+func withStatementTimeout(dsn string, d time.Duration) string {
+	if d <= 0 {
+		return dsn
+	}
+	u, err := neturl.Parse(dsn)
+	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+		return dsn
+	}
+	q := u.Query()
+	if q.Has("statement_timeout") || strings.Contains(q.Get("options"), "statement_timeout") {
+		return dsn
+	}
+	ms := max(d.Milliseconds(), 1)
+	q.Set("statement_timeout", strconv.FormatInt(ms, 10))
 	u.RawQuery = q.Encode()
 	return u.String()
 }
@@ -162,6 +201,9 @@ func translate(err error) error {
 		return ports.ErrDuplicate
 	case errors.Is(err, context.Canceled):
 		return err
+	case errors.Is(err, context.DeadlineExceeded):
+		// The request's deadline: the database did not answer in time.
+		return errs.Unavailable(err)
 	}
 	if unavailable(err) {
 		return errs.Unavailable(err)
@@ -178,18 +220,41 @@ func pgCode(err error) string {
 	return ""
 }
 
+// unavailable reports whether err says the database is down, unreachable,
+// lost the connection (mid-query too), is overloaded or did not finish in
+// time — a 503, not a fault of the request or of the code.
 func unavailable(err error) bool {
 	var ce *pgconn.ConnectError
 	var ne net.Error
 	var pe *pgconn.PgError
 	switch {
-	case errors.As(err, &ce), errors.Is(err, driver.ErrBadConn), errors.As(err, &ne):
+	case errors.As(err, &ce):
+		// Any failure to connect, a refusal by the server included (FATAL:
+		// the database does not exist yet, authentication, starting up).
 		return true
 	case errors.As(err, &pe):
-		// 57P0x: admin shutdown, crash shutdown, cannot connect now; 53300: too many connections.
-		return strings.HasPrefix(pe.Code, "57P0") || pe.Code == "53300"
+		return unavailableCode(pe.Code)
+	case errors.Is(err, driver.ErrBadConn), errors.As(err, &ne), pgconn.Timeout(err),
+		// The server closed the connection under a statement (crash, kill,
+		// network cut): pgconn reads EOF in the middle of its answer.
+		errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		return true
 	}
 	msg := err.Error()
 	return strings.Contains(msg, "connection refused") || strings.Contains(msg, "conn closed") ||
-		strings.Contains(msg, "failed to connect")
+		strings.Contains(msg, "failed to connect") || strings.Contains(msg, "connection reset by peer") ||
+		strings.Contains(msg, "broken pipe") || strings.Contains(msg, "unexpected EOF")
+}
+
+// unavailableCode: SQLSTATE class 08 (connection exception), 53
+// (insufficient resources: disk full, out of memory, too many connections),
+// 57P0x (admin or crash shutdown, cannot connect now, database dropped),
+// 57014 (statement cancelled: statement_timeout), 55P03 (lock_timeout) and
+// 25P03 (idle in transaction too long).
+func unavailableCode(code string) bool {
+	switch {
+	case strings.HasPrefix(code, "08"), strings.HasPrefix(code, "53"), strings.HasPrefix(code, "57P0"):
+		return true
+	}
+	return code == "57014" || code == "55P03" || code == "25P03"
 }

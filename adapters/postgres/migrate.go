@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 
 	"github.com/pressly/goose/v3"
@@ -16,21 +17,30 @@ type MigrationStatus struct {
 	Applied bool
 }
 
-func (d *DB) provider() (*goose.Provider, error) {
-	sqlDB, err := d.gorm.DB()
+// provider runs migrations on a connection of its own, without the serving
+// pool's statement_timeout (a migration may rewrite a large table); close
+// releases it.
+func (d *DB) provider() (p *goose.Provider, close func(), err error) {
+	sqlDB, err := sql.Open("pgx", d.migrateDSN)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return goose.NewProvider(goose.DialectPostgres, sqlDB, migrations.FS)
+	if p, err = goose.NewProvider(goose.DialectPostgres, sqlDB, migrations.FS); err != nil {
+		sqlDB.Close()
+		return nil, nil, err
+	}
+	return p, func() { _ = sqlDB.Close() }, nil
 }
 
 // MigrateUp applies every pending migration, then makes the radar rollups
-// cut days in the configured zone; it returns how many migrations ran.
+// cut days in the configured zone; it returns how many migrations ran. The
+// database being down is an errs.Unavailable error (leida serve retries).
 func (d *DB) MigrateUp(ctx context.Context) (int, error) {
-	p, err := d.provider()
+	p, done, err := d.provider()
 	if err != nil {
 		return 0, err
 	}
+	defer done()
 	res, err := p.Up(ctx)
 	if err != nil {
 		return len(res), translate(fmt.Errorf("migrate up: %w", err))
@@ -53,6 +63,10 @@ func (d *DB) SyncRollupZone(ctx context.Context) (rebuilt bool, err error) {
 	err = d.Run(ctx, func(ctx context.Context) error {
 		var stored string
 		db := d.conn(ctx)
+		// A rebuild reads every log: no statement_timeout for it.
+		if err := db.Exec(`SET LOCAL statement_timeout = 0`).Error; err != nil {
+			return err
+		}
 		// Raw SQL: a one-row settings table read under lock, then a SQL function.
 		if err := db.Raw(`SELECT zone FROM radar_rollup_zone FOR UPDATE`).Scan(&stored).Error; err != nil {
 			return err
@@ -71,20 +85,22 @@ func (d *DB) SyncRollupZone(ctx context.Context) (rebuilt bool, err error) {
 
 // MigrateDown rolls back the latest migration.
 func (d *DB) MigrateDown(ctx context.Context) error {
-	p, err := d.provider()
+	p, done, err := d.provider()
 	if err != nil {
 		return err
 	}
+	defer done()
 	_, err = p.Down(ctx)
 	return err
 }
 
 // MigrationStatuses lists every migration and whether it is applied.
 func (d *DB) MigrationStatuses(ctx context.Context) ([]MigrationStatus, error) {
-	p, err := d.provider()
+	p, done, err := d.provider()
 	if err != nil {
 		return nil, err
 	}
+	defer done()
 	st, err := p.Status(ctx)
 	if err != nil {
 		return nil, err

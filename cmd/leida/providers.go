@@ -26,7 +26,7 @@ type App struct {
 }
 
 func provideDB(cfg config.Config) (*postgres.DB, func(), error) {
-	db, err := postgres.Open(cfg.DatabaseURL, cfg.TimeZone)
+	db, err := postgres.OpenWith(cfg.DatabaseURL, cfg.TimeZone, postgres.Settings{StatementTimeout: cfg.StatementTimeout})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -68,7 +68,7 @@ var applicationSet = wire.NewSet(
 
 func provideHTTPOptions(cfg config.Config, log *slog.Logger) leidahttp.Options {
 	return leidahttp.Options{Location: cfg.TimeZone, PublicBaseURL: cfg.PublicBaseURL, MediaRoot: cfg.MediaRoot, Logger: log,
-		TrustedProxies: cfg.TrustedProxies}
+		TrustedProxies: cfg.TrustedProxies, RequestTimeout: cfg.RequestTimeout}
 }
 
 var httpSet = wire.NewSet(
