@@ -18,8 +18,10 @@ import (
 	"time"
 
 	"leida/adapters/config"
+	leidahttp "leida/adapters/http"
 	"leida/adapters/postgres"
 	"leida/application/auth"
+	"leida/domain/errs"
 )
 
 const usage = `usage: leida <command> [flags]
@@ -86,25 +88,34 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, args []stri
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if !*noMigrate {
-		if _, err := postgres.EnsureDatabase(ctx, cfg.DatabaseURL); err != nil {
-			return err
-		}
+	warnUnconfigured(cfg, log)
+	if err := os.MkdirAll(cfg.MediaRoot, 0o755); err != nil {
+		return fmt.Errorf("MEDIA_ROOT: %w", err)
 	}
+	// Nothing here needs the database: connections are made on first use,
+	// so a database that is down is a 503 per request, not a failed start.
 	app, cleanup, err := initApp(cfg, log)
 	if err != nil {
 		return err
 	}
 	defer cleanup()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var prepared chan error // stays nil (never ready to receive) with --no-migrate
 	if !*noMigrate {
-		n, err := app.DB.MigrateUp(ctx)
-		if err != nil {
-			return err
-		}
-		log.Info("migrations applied", "count", n)
-	}
-	if err := os.MkdirAll(cfg.MediaRoot, 0o755); err != nil {
-		return fmt.Errorf("MEDIA_ROOT: %w", err)
+		prepared = make(chan error, 1)
+		// Listen at once, but answer 503 (/healthz excepted) until the
+		// database is reachable and migrated: a restart during an outage
+		// comes up and recovers by itself.
+		gate := leidahttp.NewGate("database not migrated yet")
+		app.Server.Use(gate.Middleware())
+		go func() {
+			err := prepareDatabase(ctx, cfg, app.DB, gate, log)
+			if err == nil {
+				gate.Open()
+			}
+			prepared <- err
+		}()
 	}
 	srv := &http.Server{
 		Addr:              cfg.HTTPAddr,
@@ -115,12 +126,31 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, args []stri
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
-	log.Info("serving", "addr", cfg.HTTPAddr)
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
+	log.Info("serving", "addr", cfg.HTTPAddr, "request_timeout", cfg.RequestTimeout.String(),
+		"statement_timeout", cfg.StatementTimeout.String())
+	for done := false; !done; {
+		select {
+		case err := <-errc:
+			return err
+		case err := <-prepared:
+			if err != nil && ctx.Err() == nil {
+				// Not an outage (a migration that fails, a bad TIME_ZONE):
+				// waiting would not help.
+				shutdown(srv, log)
+				return err
+			}
+			if err == nil {
+				log.Info("ready")
+			}
+		case <-ctx.Done():
+			done = true
+		}
 	}
+	return shutdown(srv, log)
+}
+
+// shutdown drains in-flight requests (30 s at most).
+func shutdown(srv *http.Server, log *slog.Logger) error {
 	log.Info("shutting down: draining in-flight requests")
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -129,6 +159,67 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, args []stri
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// Backoff of the start-up's database retries.
+const (
+	prepareFirstRetry = 250 * time.Millisecond
+	prepareMaxRetry   = time.Second
+)
+
+// prepareDatabase creates the database when missing and applies pending
+// migrations, retrying with backoff while the database is unavailable
+// (logging why); any other failure is returned.
+func prepareDatabase(ctx context.Context, cfg config.Config, db *postgres.DB, gate *leidahttp.Gate, log *slog.Logger) error {
+	backoff := prepareFirstRetry
+	for attempt := 1; ; attempt++ {
+		err := migrateUp(ctx, cfg, db, log)
+		if err == nil {
+			return nil
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if !errs.IsKind(err, errs.KindUnavailable) {
+			return err
+		}
+		gate.SetReason("database unavailable, migrations not applied yet")
+		log.Warn("database unavailable: serving 503 until it answers and its migrations are applied; retrying",
+			"error", err.Error(), "attempt", attempt, "retry_in_ms", backoff.Milliseconds())
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(backoff):
+		}
+		backoff = min(2*backoff, prepareMaxRetry)
+	}
+}
+
+func migrateUp(ctx context.Context, cfg config.Config, db *postgres.DB, log *slog.Logger) error {
+	if created, err := postgres.EnsureDatabase(ctx, cfg.DatabaseURL); err != nil {
+		return err
+	} else if created {
+		log.Info("database created")
+	}
+	n, err := db.MigrateUp(ctx)
+	if err != nil {
+		return err
+	}
+	log.Info("migrations applied", "count", n)
+	return nil
+}
+
+// warnUnconfigured says at start-up which WeChat features cannot work.
+func warnUnconfigured(cfg config.Config, log *slog.Logger) {
+	if cfg.WechatAppID == "" || cfg.WechatAppSecret == "" {
+		log.Warn("WeChat mini-program not configured (WECHAT_APP_ID, WECHAT_APP_SECRET): "+
+			"the mini-program login (E30) answers 503 微信服务未配置; card QR codes (E48) are generated locally",
+			"app_id_set", cfg.WechatAppID != "", "app_secret_set", cfg.WechatAppSecret != "")
+	}
+	if cfg.WecomCorpID == "" || cfg.WecomSecret == "" {
+		log.Warn("WeCom not configured (WECOM_CORP_ID, WECOM_SECRET): the WeCom login (E29) answers 503 微信服务未配置",
+			"corp_id_set", cfg.WecomCorpID != "", "secret_set", cfg.WecomSecret != "")
+	}
 }
 
 func migrate(ctx context.Context, cfg config.Config, args []string, stdout io.Writer) error {
@@ -183,6 +274,7 @@ func bootstrap(ctx context.Context, cfg config.Config, log *slog.Logger, args []
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	cfg.StatementTimeout = 0 // a one-shot command: no statement deadline
 	app, cleanup, err := initApp(cfg, log)
 	if err != nil {
 		return err
@@ -207,6 +299,7 @@ func seed(ctx context.Context, cfg config.Config, log *slog.Logger, args []strin
 	if !*isDemo {
 		return errors.New("usage: leida seed --demo")
 	}
+	cfg.StatementTimeout = 0 // a one-shot command: no statement deadline
 	app, cleanup, err := initApp(cfg, log)
 	if err != nil {
 		return err

@@ -46,6 +46,7 @@ type Server struct {
 	CompanyID int64     // the bootstrap company
 	MediaRoot string
 	cmd       *exec.Cmd
+	env       []string
 	logs      *syncBuffer
 	drop      func()
 	client    *http.Client
@@ -56,6 +57,12 @@ type Options struct {
 	Env    map[string]string // extra environment (e.g. WECHAT_API_BASE_URL)
 	DBURL  string            // reuse this database instead of creating one
 	Prefix string            // name part of the throw-away database
+	// ServeArgs are extra arguments of `leida serve` (e.g. --no-migrate).
+	ServeArgs []string
+	// NoBootstrap starts the server without bootstrapping its database and
+	// waits only until it listens (/healthz), not until it is ready: for a
+	// database that is down. Bootstrap can follow.
+	NoBootstrap bool
 }
 
 type syncBuffer struct {
@@ -158,25 +165,14 @@ func Start(opts Options) (*Server, error) {
 	for k, v := range opts.Env {
 		env = append(env, k+"="+v)
 	}
-	boot := exec.Command(bin, "bootstrap", "--company", "平台公司", "--username", "root", "--password", "root-password")
-	boot.Env = env
-	out, err := boot.Output()
-	if err != nil {
-		s.Stop()
-		return nil, fmt.Errorf("bootstrap: %v %s", err, stderrOf(err))
+	s.env = env
+	if !opts.NoBootstrap {
+		if err := s.Bootstrap(); err != nil {
+			s.Stop()
+			return nil, err
+		}
 	}
-	var b struct {
-		CompanyID int64  `json:"company_id"`
-		UserID    int64  `json:"user_id"`
-		Token     string `json:"token"`
-	}
-	if err := json.Unmarshal(out, &b); err != nil {
-		s.Stop()
-		return nil, fmt.Errorf("bootstrap output %q: %w", out, err)
-	}
-	s.Admin = Principal{ID: b.UserID, Token: b.Token}
-	s.CompanyID = b.CompanyID
-	s.cmd = exec.Command(bin, "serve")
+	s.cmd = exec.Command(bin, append([]string{"serve"}, opts.ServeArgs...)...)
 	s.cmd.Env = env
 	s.cmd.Stdout, s.cmd.Stderr = s.logs, s.logs
 	if err := s.cmd.Start(); err != nil {
@@ -187,9 +183,13 @@ func Start(opts Options) (*Server, error) {
 		s.Stop()
 		return nil, err
 	}
+	probe := "/readyz"
+	if opts.NoBootstrap {
+		probe = "/healthz"
+	}
 	deadline := time.Now().Add(20 * time.Second)
 	for {
-		resp, err := http.Get(s.URL + "/readyz")
+		resp, err := http.Get(s.URL + probe)
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == 200 {
@@ -203,6 +203,32 @@ func Start(opts Options) (*Server, error) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// Bootstrap runs `leida bootstrap` on the server's database (Start does,
+// unless Options.NoBootstrap) and sets Admin and CompanyID.
+func (s *Server) Bootstrap() error {
+	bin, err := Binary()
+	if err != nil {
+		return err
+	}
+	boot := exec.Command(bin, "bootstrap", "--company", "平台公司", "--username", "root", "--password", "root-password")
+	boot.Env = s.env
+	out, err := boot.Output()
+	if err != nil {
+		return fmt.Errorf("bootstrap: %v %s", err, stderrOf(err))
+	}
+	var b struct {
+		CompanyID int64  `json:"company_id"`
+		UserID    int64  `json:"user_id"`
+		Token     string `json:"token"`
+	}
+	if err := json.Unmarshal(out, &b); err != nil {
+		return fmt.Errorf("bootstrap output %q: %w", out, err)
+	}
+	s.Admin = Principal{ID: b.UserID, Token: b.Token}
+	s.CompanyID = b.CompanyID
+	return nil
 }
 
 func stderrOf(err error) string {
