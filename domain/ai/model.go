@@ -80,12 +80,21 @@ func (c *Counts) Add(b Binned, won bool) {
 	}
 }
 
+// Clone is a deep copy.
+func (c Counts) Clone() Counts {
+	out := NewCounts()
+	out.Merge(c)
+	return out
+}
+
 // Merge adds other's counts.
 func (c *Counts) Merge(other Counts) {
 	for f := range Features {
 		for i := range c.Won[f] {
-			c.Won[f][i] += other.Won[f][i]
-			c.Lost[f][i] += other.Lost[f][i]
+			if i < len(other.Won[f]) && i < len(other.Lost[f]) { // counts of another feature set add nothing
+				c.Won[f][i] += other.Won[f][i]
+				c.Lost[f][i] += other.Lost[f][i]
+			}
 		}
 	}
 	c.NWon += other.NWon
@@ -122,6 +131,25 @@ func smoothed(n []float64, p []float64, k float64) []float64 {
 	out := make([]float64, len(n))
 	for i := range n {
 		out[i] = (n[i] + k*p[i]) / (total + k)
+	}
+	return out
+}
+
+// BinFloor is the least share of a class a bin is given (Laplace's rule in
+// spirit): a bin never seen among lost deals is rare there, not impossible,
+// so no single bin dominates a score.
+const BinFloor = 0.01
+
+// floored raises every share to BinFloor and renormalises.
+func floored(p []float64) []float64 {
+	out := make([]float64, len(p))
+	sum := 0.0
+	for i, x := range p {
+		out[i] = math.Max(x, BinFloor)
+		sum += out[i]
+	}
+	for i := range out {
+		out[i] /= sum
 	}
 	return out
 }
@@ -163,6 +191,7 @@ func Fit(own, pooled Counts) Model {
 		if useOwn {
 			pw, pl = smoothed(own.Won[f], pw, PooledDeals), smoothed(own.Lost[f], pl, PooledDeals)
 		}
+		pw, pl = floored(pw), floored(pl)
 		m.LLR[f] = make([]float64, len(pw))
 		for i := range pw {
 			m.LLR[f][i] = math.Log(pw[i] / pl[i])
@@ -234,11 +263,26 @@ func QuartileCuts(scores []int) [3]int {
 func sigmoid(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
 
 // Calibrate fits Platt scaling σ(A·logodds + B) to outcomes, with a ridge
-// toward the identity (A 1, B 0) weighing like a few deals, by Newton steps.
+// toward the identity (A 1, B 0) weighing like a few deals: Newton steps on
+// the (convex) penalised log loss, halved whenever a step would raise it.
 func Calibrate(logOdds []float64, won []bool) (a, b float64) {
 	const ridge = 2.0
+	loss := func(a, b float64) float64 {
+		s := ridge/2*((a-1)*(a-1)) + ridge/2*b*b
+		for i, x := range logOdds {
+			z := a*x + b
+			// log(1 + e^z) − y·z, computed without overflow
+			l := math.Max(z, 0) + math.Log1p(math.Exp(-math.Abs(z)))
+			if won[i] {
+				l -= z
+			}
+			s += l
+		}
+		return s
+	}
 	a, b = 1, 0
-	for range 50 {
+	cur := loss(a, b)
+	for range 100 {
 		var ga, gb, haa, hab, hbb float64
 		for i, x := range logOdds {
 			p := sigmoid(a*x + b)
@@ -246,10 +290,9 @@ func Calibrate(logOdds []float64, won []bool) (a, b float64) {
 			if won[i] {
 				y = 1
 			}
-			r := p - y
 			w := p * (1 - p)
-			ga += r * x
-			gb += r
+			ga += (p - y) * x
+			gb += p - y
 			haa += w * x * x
 			hab += w * x
 			hbb += w
@@ -262,10 +305,15 @@ func Calibrate(logOdds []float64, won []bool) (a, b float64) {
 		if det <= 1e-12 {
 			break
 		}
-		da := (hbb*ga - hab*gb) / det
-		db := (haa*gb - hab*ga) / det
-		a, b = a-da, b-db
-		if math.Abs(da)+math.Abs(db) < 1e-9 {
+		da, db := (hbb*ga-hab*gb)/det, (haa*gb-hab*ga)/det
+		step := 1.0
+		for ; step > 1e-6; step /= 2 {
+			if next := loss(a-step*da, b-step*db); next <= cur {
+				a, b, cur = a-step*da, b-step*db, next
+				break
+			}
+		}
+		if step <= 1e-6 || math.Abs(step*da)+math.Abs(step*db) < 1e-10 {
 			break
 		}
 	}

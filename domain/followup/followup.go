@@ -5,6 +5,8 @@ package followup
 
 import (
 	"fmt"
+	"math"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -135,4 +137,37 @@ func ActivityText(t *time.Time, now time.Time, loc *time.Location) string {
 	default:
 		return t.In(loc).Format("2006-01-02")
 	}
+}
+
+// ExpectedPrFromNote reads the probability back from an E40 note ("80%" →
+// 80): the history of the rep's estimate, with its time.
+func ExpectedPrFromNote(note string) (int, bool) {
+	v, ok := strings.CutPrefix(note, "更新预计成交率为: ")
+	if !ok {
+		return 0, false
+	}
+	return ParsePercent(v)
+}
+
+// ExpectedTimeFromNote reads the date back from an E39 note.
+func ExpectedTimeFromNote(note string) (time.Time, bool) {
+	v, ok := strings.CutPrefix(note, "更新预计成交日期: ")
+	if !ok {
+		return time.Time{}, false
+	}
+	t, err := time.Parse("2006-01-02", v)
+	return t, err == nil
+}
+
+// ParsePercent reads a probability as reps type it: "80%", "80", "0.8".
+func ParsePercent(v string) (int, bool) {
+	v = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "%"))
+	f, err := strconv.ParseFloat(v, 64)
+	switch {
+	case err != nil || f < 0 || f > 100 || math.IsNaN(f):
+		return 0, false
+	case f <= 1 && strings.Contains(v, "."):
+		f *= 100
+	}
+	return int(math.Round(f)), true
 }

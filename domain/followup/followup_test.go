@@ -107,3 +107,20 @@ func TestNoteTexts(t *testing.T) {
 		t.Errorf("long note has %d characters, want %d", n, NoteMaxLen)
 	}
 }
+
+func TestEstimatesReadBackFromNotes(t *testing.T) {
+	for note, want := range map[string]int{ExpectedPrNote("80%"): 80, ExpectedPrNote("0.35"): 35, ExpectedPrNote("100"): 100} {
+		if got, ok := ExpectedPrFromNote(note); !ok || got != want {
+			t.Errorf("%q → %d %v", note, got, ok)
+		}
+	}
+	for _, note := range []string{ExpectedPrNote("很高"), ExpectedPrNote("120%"), "更新客户标签为: 已婚"} {
+		if _, ok := ExpectedPrFromNote(note); ok {
+			t.Errorf("%q read as a probability", note)
+		}
+	}
+	d := time.Date(2026, 3, 4, 0, 0, 0, 0, time.UTC)
+	if got, ok := ExpectedTimeFromNote(ExpectedTimeNote(d)); !ok || !got.Equal(d) {
+		t.Errorf("%v %v", got, ok)
+	}
+}
