@@ -139,41 +139,46 @@ type CardContact struct {
 }
 
 // CardRepository stores cards: the owner's card fields and counters, photos,
-// tags, praise states and belonger rows.
+// tags, praise states and belonger rows. Every call but Owner and
+// Memberships takes the tenant — the caller's company, or the card owner's
+// for customer-side events — and touches only that company's rows.
 type CardRepository interface {
-	// Owner finds the live card owner; lock serialises the events of one card
-	// (row lock until the transaction ends).
+	// Owner finds the live card owner and so the tenant of a customer-side
+	// card event; lock serialises the events of one card (row lock until the
+	// transaction ends).
 	Owner(ctx context.Context, userID int64, lock bool) (card.Owner, error)
-	// Card reads the live user's card (with photos) if it matches the
-	// filters (id, username, role__name, company__name).
-	Card(ctx context.Context, userID int64, filters map[string]string) (card.Card, error)
-	// Memberships pages through the cards the customer belongs to.
+	// Card reads the company's live user's card (with photos) if it matches
+	// the filters (id, username, role__name, company__name).
+	Card(ctx context.Context, companyID, userID int64, filters map[string]string) (card.Card, error)
+	// Memberships pages through the cards the customer belongs to, in every
+	// company (the customer's own view).
 	Memberships(ctx context.Context, customerID int64, q ListQuery) ([]card.Membership, int, error)
-	AddCounter(ctx context.Context, userID int64, c radar.Counter, delta int) error
+	AddCounter(ctx context.Context, companyID, userID int64, c radar.Counter, delta int) error
 	// Praise is the stored praise state (nil: none).
-	Praise(ctx context.Context, userID, customerID int64) (*bool, error)
+	Praise(ctx context.Context, companyID, userID, customerID int64) (*bool, error)
 	SetPraise(ctx context.Context, companyID, userID, customerID int64, up bool) error
 	// EnsureBelonger creates the (user, customer) belonger row when missing.
 	EnsureBelonger(ctx context.Context, companyID, userID, customerID int64, source int) error
 
-	SaveContact(ctx context.Context, userID int64, phone *string, showPhone *bool) error
-	SaveInfo(ctx context.Context, userID int64, c CardContact) error
+	SaveContact(ctx context.Context, companyID, userID int64, phone *string, showPhone *bool) error
+	SaveInfo(ctx context.Context, companyID, userID int64, c CardContact) error
 	SaveCompanyLocation(ctx context.Context, companyID int64, area, address *string) error
-	SaveSign(ctx context.Context, userID int64, sign string) error
-	SetQRCode(ctx context.Context, userID int64, url string) error
+	SaveSign(ctx context.Context, companyID, userID int64, sign string) error
+	SetQRCode(ctx context.Context, companyID, userID int64, url string) error
 
-	Photos(ctx context.Context, userID int64) ([]card.Photo, error)
+	Photos(ctx context.Context, companyID, userID int64) ([]card.Photo, error)
 	AddPhoto(ctx context.Context, companyID int64, p *card.Photo) error
-	SetPhotoURL(ctx context.Context, photoID int64, url string) error
+	// SetPhotoURL records where the user's photo is stored.
+	SetPhotoURL(ctx context.Context, companyID, userID, photoID int64, url string) error
 	// DeletePhoto removes the user's photo and returns it.
-	DeletePhoto(ctx context.Context, userID, photoID int64) (card.Photo, error)
+	DeletePhoto(ctx context.Context, companyID, userID, photoID int64) (card.Photo, error)
 
-	Tags(ctx context.Context, userID int64) ([]card.Tag, error)
-	TagNameTaken(ctx context.Context, userID int64, name string) (bool, error)
+	Tags(ctx context.Context, companyID, userID int64) ([]card.Tag, error)
+	TagNameTaken(ctx context.Context, companyID, userID int64, name string) (bool, error)
 	AddTag(ctx context.Context, companyID int64, t *card.Tag) error
 	// KeepTags deletes the user's tags not in ids; kept is how many of ids are the user's.
-	KeepTags(ctx context.Context, userID int64, ids []int64) (kept int, err error)
-	DeleteTag(ctx context.Context, userID, id int64) error
+	KeepTags(ctx context.Context, companyID, userID int64, ids []int64) (kept int, err error)
+	DeleteTag(ctx context.Context, companyID, userID, id int64) error
 }
 
 // RadarFilter narrows radar reads. Window bounds are midnights in the

@@ -125,7 +125,8 @@ type TagRepository interface {
 	Create(ctx context.Context, t *tag.Tag) error
 	// Existing keeps the ids that are tags (not groups) of the company, in the given order.
 	Existing(ctx context.Context, companyID int64, ids []int64) ([]tag.Tag, error)
-	// Link attaches the tag to the customers (already linked ones are kept).
+	// Link attaches the company's tag to the customers (already linked ones
+	// are kept; a tag of another company attaches nothing).
 	Link(ctx context.Context, companyID, tagID int64, customerIDs []int64) error
 	// ReplaceCustomerTags makes the company's tags of the customer exactly tagIDs.
 	ReplaceCustomerTags(ctx context.Context, companyID, customerID int64, tagIDs []int64) error
@@ -155,15 +156,19 @@ type FollowUpRepository interface {
 	SetActivity(ctx context.Context, companyID, userID, customerID int64, at time.Time) error
 }
 
-// PhraseRepository stores canned phrases.
+// PhraseRepository stores canned phrases: the global ones (no company, no
+// owner), readable by everyone, and each rep's own, in the rep's company.
 type PhraseRepository interface {
-	// Own pages through the user's phrases (order create_date, id; default newest first).
-	Own(ctx context.Context, userID int64, q ListQuery) ([]followup.Phrase, int, error)
+	// Own pages through the user's phrases in the company (order
+	// create_date, id; default newest first).
+	Own(ctx context.Context, companyID, userID int64, q ListQuery) ([]followup.Phrase, int, error)
 	// Globals lists the global phrases, newest first.
 	Globals(ctx context.Context) ([]followup.Phrase, error)
-	// Taken reports whether the user or the global list already has the text.
-	Taken(ctx context.Context, userID int64, text string) (bool, error)
+	// Taken reports whether the user (in the company) or the global list
+	// already has the text.
+	Taken(ctx context.Context, companyID, userID int64, text string) (bool, error)
 	Create(ctx context.Context, p *followup.Phrase) error
-	// DeleteOwn deletes the user's phrase (ErrNotFound for anyone else's).
-	DeleteOwn(ctx context.Context, userID, id int64) error
+	// DeleteOwn deletes the user's phrase in the company (ErrNotFound for
+	// anyone else's, a global one included).
+	DeleteOwn(ctx context.Context, companyID, userID, id int64) error
 }

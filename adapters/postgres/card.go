@@ -13,7 +13,10 @@ import (
 )
 
 // Cards is the business-card repository: card fields and counters on users,
-// photos, card tags, praise states and belonger rows.
+// photos, card tags, praise states and belonger rows. Every statement is
+// keyed by the tenant (company_id) it is given, besides Owner, which finds
+// the tenant of a customer-side event, and Memberships, the customer's cards
+// in every company.
 type Cards struct{ *DB }
 
 // NewCards makes the repository.
@@ -91,15 +94,15 @@ var cardList = listSpec{
 	tieBreaker:   "u.id",
 }
 
-// Card reads the live user's card with its photos, if it matches the filters.
-func (r *Cards) Card(ctx context.Context, userID int64, filters map[string]string) (card.Card, error) {
+// Card reads the company's live user's card with its photos, if it matches the filters.
+func (r *Cards) Card(ctx context.Context, companyID, userID int64, filters map[string]string) (card.Card, error) {
 	var row cardRow
-	q := r.applyFilters(r.cards(ctx, cardColumns).Where("u.id = ?", userID), cardList, filters)
+	q := r.applyFilters(r.cards(ctx, cardColumns).Where("u.company_id = ? AND u.id = ?", companyID, userID), cardList, filters)
 	if err := q.Take(&row).Error; err != nil {
 		return card.Card{}, translate(err)
 	}
 	c := row.domain()
-	photos, err := r.Photos(ctx, userID)
+	photos, err := r.Photos(ctx, companyID, userID)
 	if err != nil {
 		return card.Card{}, err
 	}
@@ -126,7 +129,7 @@ func (r *Cards) Memberships(ctx context.Context, customerID int64, q ports.ListQ
 }
 
 // AddCounter changes a card counter (popularity, praise, forward).
-func (r *Cards) AddCounter(ctx context.Context, userID int64, c radar.Counter, delta int) error {
+func (r *Cards) AddCounter(ctx context.Context, companyID, userID int64, c radar.Counter, delta int) error {
 	var col string
 	switch c {
 	case radar.Popularity, radar.Praises, radar.Forwards:
@@ -134,14 +137,15 @@ func (r *Cards) AddCounter(ctx context.Context, userID int64, c radar.Counter, d
 	default:
 		return fmt.Errorf("unknown counter %q", c)
 	}
-	return affected(r.conn(ctx).Exec("UPDATE users SET "+col+" = GREATEST("+col+" + ?, 0) WHERE id = ?", delta, userID))
+	return affected(r.conn(ctx).Exec("UPDATE users SET "+col+" = GREATEST("+col+" + ?, 0) WHERE id = ? AND company_id = ?",
+		delta, userID, companyID))
 }
 
 // Praise is the stored praise state of (user, customer).
-func (r *Cards) Praise(ctx context.Context, userID, customerID int64) (*bool, error) {
+func (r *Cards) Praise(ctx context.Context, companyID, userID, customerID int64) (*bool, error) {
 	var ups []bool
-	if err := r.conn(ctx).Raw("SELECT up FROM praises WHERE user_id = ? AND customer_id = ?", userID, customerID).
-		Scan(&ups).Error; err != nil {
+	if err := r.conn(ctx).Raw("SELECT up FROM praises WHERE company_id = ? AND user_id = ? AND customer_id = ?",
+		companyID, userID, customerID).Scan(&ups).Error; err != nil {
 		return nil, translate(err)
 	}
 	if len(ups) == 0 {
@@ -153,7 +157,7 @@ func (r *Cards) Praise(ctx context.Context, userID, customerID int64) (*bool, er
 // SetPraise stores the praise state.
 func (r *Cards) SetPraise(ctx context.Context, companyID, userID, customerID int64, up bool) error {
 	return translate(r.conn(ctx).Exec(`INSERT INTO praises (company_id, user_id, customer_id, up) VALUES (?, ?, ?, ?)
-		ON CONFLICT (user_id, customer_id) DO UPDATE SET up = EXCLUDED.up, updated_at = now()`,
+		ON CONFLICT (company_id, user_id, customer_id) DO UPDATE SET up = EXCLUDED.up, updated_at = now()`,
 		companyID, userID, customerID, up).Error)
 }
 
@@ -163,7 +167,7 @@ func (r *Cards) EnsureBelonger(ctx context.Context, companyID, userID, customerI
 }
 
 // SaveContact writes the card phone and/or its visibility.
-func (r *Cards) SaveContact(ctx context.Context, userID int64, phone *string, showPhone *bool) error {
+func (r *Cards) SaveContact(ctx context.Context, companyID, userID int64, phone *string, showPhone *bool) error {
 	cols := map[string]any{}
 	if phone != nil {
 		cols["mingpian_phone"] = *phone
@@ -174,12 +178,17 @@ func (r *Cards) SaveContact(ctx context.Context, userID int64, phone *string, sh
 	if len(cols) == 0 {
 		return nil
 	}
-	return affected(r.conn(ctx).Table("users").Where("id = ? AND deleted_at IS NULL", userID).Updates(cols))
+	return affected(r.liveUser(ctx, companyID, userID).Updates(cols))
+}
+
+// liveUser is the company's live user as the target of an update.
+func (r *Cards) liveUser(ctx context.Context, companyID, userID int64) *gorm.DB {
+	return r.conn(ctx).Table("users").Where("id = ? AND company_id = ? AND deleted_at IS NULL", userID, companyID)
 }
 
 // SaveInfo writes the card's contact fields.
-func (r *Cards) SaveInfo(ctx context.Context, userID int64, c ports.CardContact) error {
-	return affected(r.conn(ctx).Table("users").Where("id = ? AND deleted_at IS NULL", userID).Updates(map[string]any{
+func (r *Cards) SaveInfo(ctx context.Context, companyID, userID int64, c ports.CardContact) error {
+	return affected(r.liveUser(ctx, companyID, userID).Updates(map[string]any{
 		"mingpian_phone": c.MingpianPhone, "wechat": c.Wechat, "telephone": c.Telephone, "email": c.Email,
 		"country": c.Country,
 	}))
@@ -201,13 +210,13 @@ func (r *Cards) SaveCompanyLocation(ctx context.Context, companyID int64, area, 
 }
 
 // SaveSign writes the signature.
-func (r *Cards) SaveSign(ctx context.Context, userID int64, sign string) error {
-	return affected(r.conn(ctx).Exec("UPDATE users SET sign = ? WHERE id = ? AND deleted_at IS NULL", sign, userID))
+func (r *Cards) SaveSign(ctx context.Context, companyID, userID int64, sign string) error {
+	return affected(r.liveUser(ctx, companyID, userID).Update("sign", sign))
 }
 
 // SetQRCode records the QR code image's URL.
-func (r *Cards) SetQRCode(ctx context.Context, userID int64, url string) error {
-	return affected(r.conn(ctx).Exec("UPDATE users SET qr_code = ? WHERE id = ? AND deleted_at IS NULL", url, userID))
+func (r *Cards) SetQRCode(ctx context.Context, companyID, userID int64, url string) error {
+	return affected(r.liveUser(ctx, companyID, userID).Update("qr_code", url))
 }
 
 type photoRow struct {
@@ -222,9 +231,10 @@ func (p photoRow) domain() card.Photo {
 }
 
 // Photos lists the user's photos by id.
-func (r *Cards) Photos(ctx context.Context, userID int64) ([]card.Photo, error) {
+func (r *Cards) Photos(ctx context.Context, companyID, userID int64) ([]card.Photo, error) {
 	var rows []photoRow
-	if err := r.conn(ctx).Table("user_photos").Where("user_id = ?", userID).Order("id").Find(&rows).Error; err != nil {
+	if err := r.conn(ctx).Table("user_photos").Where("company_id = ? AND user_id = ?", companyID, userID).
+		Order("id").Find(&rows).Error; err != nil {
 		return nil, translate(err)
 	}
 	out := make([]card.Photo, len(rows))
@@ -240,16 +250,17 @@ func (r *Cards) AddPhoto(ctx context.Context, companyID int64, p *card.Photo) er
 		&p.ID, &p.CreatedAt)
 }
 
-// SetPhotoURL records where the photo is stored.
-func (r *Cards) SetPhotoURL(ctx context.Context, photoID int64, url string) error {
-	return affected(r.conn(ctx).Exec("UPDATE user_photos SET photo_url = ? WHERE id = ?", url, photoID))
+// SetPhotoURL records where the user's photo is stored.
+func (r *Cards) SetPhotoURL(ctx context.Context, companyID, userID, photoID int64, url string) error {
+	return affected(r.conn(ctx).Exec("UPDATE user_photos SET photo_url = ? WHERE id = ? AND company_id = ? AND user_id = ?",
+		url, photoID, companyID, userID))
 }
 
 // DeletePhoto removes the user's photo and returns it.
-func (r *Cards) DeletePhoto(ctx context.Context, userID, photoID int64) (card.Photo, error) {
+func (r *Cards) DeletePhoto(ctx context.Context, companyID, userID, photoID int64) (card.Photo, error) {
 	var rows []photoRow
-	err := r.conn(ctx).Raw("DELETE FROM user_photos WHERE id = ? AND user_id = ? RETURNING id, user_id, photo_url, created_at",
-		photoID, userID).Scan(&rows).Error
+	err := r.conn(ctx).Raw(`DELETE FROM user_photos WHERE id = ? AND company_id = ? AND user_id = ?
+		RETURNING id, user_id, photo_url, created_at`, photoID, companyID, userID).Scan(&rows).Error
 	if err != nil {
 		return card.Photo{}, translate(err)
 	}
@@ -267,9 +278,10 @@ type tagRow struct {
 }
 
 // Tags lists the user's card tags by id.
-func (r *Cards) Tags(ctx context.Context, userID int64) ([]card.Tag, error) {
+func (r *Cards) Tags(ctx context.Context, companyID, userID int64) ([]card.Tag, error) {
 	var rows []tagRow
-	if err := r.conn(ctx).Table("user_tags").Where("user_id = ?", userID).Order("id").Find(&rows).Error; err != nil {
+	if err := r.conn(ctx).Table("user_tags").Where("company_id = ? AND user_id = ?", companyID, userID).
+		Order("id").Find(&rows).Error; err != nil {
 		return nil, translate(err)
 	}
 	out := make([]card.Tag, len(rows))
@@ -280,8 +292,8 @@ func (r *Cards) Tags(ctx context.Context, userID int64) ([]card.Tag, error) {
 }
 
 // TagNameTaken reports whether the user already has a tag of that name.
-func (r *Cards) TagNameTaken(ctx context.Context, userID int64, name string) (bool, error) {
-	return exists(r.conn(ctx).Table("user_tags").Where("user_id = ? AND name = ?", userID, name))
+func (r *Cards) TagNameTaken(ctx context.Context, companyID, userID int64, name string) (bool, error) {
+	return exists(r.conn(ctx).Table("user_tags").Where("company_id = ? AND user_id = ? AND name = ?", companyID, userID, name))
 }
 
 // AddTag inserts a card tag (ErrDuplicate when the name exists).
@@ -291,20 +303,20 @@ func (r *Cards) AddTag(ctx context.Context, companyID int64, t *card.Tag) error 
 }
 
 // KeepTags deletes the user's tags not in ids.
-func (r *Cards) KeepTags(ctx context.Context, userID int64, ids []int64) (int, error) {
+func (r *Cards) KeepTags(ctx context.Context, companyID, userID int64, ids []int64) (int, error) {
 	var kept int64
-	if err := r.conn(ctx).Table("user_tags").Where("user_id = ? AND id IN ?", userID, ids).
+	if err := r.conn(ctx).Table("user_tags").Where("company_id = ? AND user_id = ? AND id IN ?", companyID, userID, ids).
 		Count(&kept).Error; err != nil {
 		return 0, translate(err)
 	}
 	if kept == 0 {
 		return 0, nil
 	}
-	err := r.conn(ctx).Exec("DELETE FROM user_tags WHERE user_id = ? AND id NOT IN ?", userID, ids).Error
+	err := r.conn(ctx).Exec("DELETE FROM user_tags WHERE company_id = ? AND user_id = ? AND id NOT IN ?", companyID, userID, ids).Error
 	return int(kept), translate(err)
 }
 
 // DeleteTag removes the user's tag.
-func (r *Cards) DeleteTag(ctx context.Context, userID, id int64) error {
-	return affected(r.conn(ctx).Exec("DELETE FROM user_tags WHERE id = ? AND user_id = ?", id, userID))
+func (r *Cards) DeleteTag(ctx context.Context, companyID, userID, id int64) error {
+	return affected(r.conn(ctx).Exec("DELETE FROM user_tags WHERE id = ? AND company_id = ? AND user_id = ?", id, companyID, userID))
 }

@@ -74,7 +74,7 @@ func (f cardFixture) event(ctx context.Context, rep, cust int64, action radar.Ac
 		if err := f.logs.Record(ctx, &l); err != nil {
 			return err
 		}
-		return f.cards.AddCounter(ctx, rep, radar.Popularity, 1)
+		return f.cards.AddCounter(ctx, o.CompanyID, rep, radar.Popularity, 1)
 	})
 }
 
@@ -123,18 +123,18 @@ func TestCardRepository(t *testing.T) {
 		t.Fatalf("deleted owner: %v", err)
 	}
 	// Praise states.
-	if up, err := f.cards.Praise(ctx, f.rep, f.cust); up != nil || err != nil {
+	if up, err := f.cards.Praise(ctx, f.company, f.rep, f.cust); up != nil || err != nil {
 		t.Fatalf("no praise: %v %v", up, err)
 	}
 	for _, state := range []bool{true, false, true} {
 		if err := f.cards.SetPraise(ctx, f.company, f.rep, f.cust, state); err != nil {
 			t.Fatal(err)
 		}
-		if up, _ := f.cards.Praise(ctx, f.rep, f.cust); up == nil || *up != state {
+		if up, _ := f.cards.Praise(ctx, f.company, f.rep, f.cust); up == nil || *up != state {
 			t.Fatalf("praise %v", up)
 		}
 	}
-	if err := f.cards.AddCounter(ctx, f.rep, radar.Praises, -1); err != nil {
+	if err := f.cards.AddCounter(ctx, f.company, f.rep, radar.Praises, -1); err != nil {
 		t.Fatal(err)
 	}
 	if n := f.count(t, `SELECT praise FROM users WHERE id = $1`, f.rep); n != 0 {
@@ -163,19 +163,19 @@ func TestCardRepository(t *testing.T) {
 	if err := f.cards.AddTag(ctx, f.company, &card.Tag{UserID: f.rep, Name: "a"}); !errors.Is(err, ports.ErrDuplicate) {
 		t.Fatalf("duplicate tag: %v", err)
 	}
-	if kept, err := f.cards.KeepTags(ctx, f.rep, []int64{b.ID, 123456}); kept != 1 || err != nil {
+	if kept, err := f.cards.KeepTags(ctx, f.company, f.rep, []int64{b.ID, 123456}); kept != 1 || err != nil {
 		t.Fatalf("keep %d %v", kept, err)
 	}
-	if tags, _ := f.cards.Tags(ctx, f.rep); len(tags) != 1 || tags[0].ID != b.ID {
+	if tags, _ := f.cards.Tags(ctx, f.company, f.rep); len(tags) != 1 || tags[0].ID != b.ID {
 		t.Fatalf("tags %v", tags)
 	}
-	if kept, _ := f.cards.KeepTags(ctx, f.rep, nil); kept != 0 {
+	if kept, _ := f.cards.KeepTags(ctx, f.company, f.rep, nil); kept != 0 {
 		t.Fatal("nothing kept")
 	}
-	if tags, _ := f.cards.Tags(ctx, f.rep); len(tags) != 1 {
+	if tags, _ := f.cards.Tags(ctx, f.company, f.rep); len(tags) != 1 {
 		t.Fatalf("an empty keep list must not delete: %v", tags)
 	}
-	if err := f.cards.DeleteTag(ctx, f.repB, b.ID); !errors.Is(err, ports.ErrNotFound) {
+	if err := f.cards.DeleteTag(ctx, f.other, f.repB, b.ID); !errors.Is(err, ports.ErrNotFound) {
 		t.Fatalf("another rep's tag: %v", err)
 	}
 	// Photos.
@@ -183,20 +183,20 @@ func TestCardRepository(t *testing.T) {
 	if err := f.cards.AddPhoto(ctx, f.company, &p); err != nil || p.ID == 0 {
 		t.Fatal(err)
 	}
-	if err := f.cards.SetPhotoURL(ctx, p.ID, "statics/x.jpg"); err != nil {
+	if err := f.cards.SetPhotoURL(ctx, f.company, f.rep, p.ID, "statics/x.jpg"); err != nil {
 		t.Fatal(err)
 	}
-	c, err := f.cards.Card(ctx, f.rep, map[string]string{"company__name": "A"})
+	c, err := f.cards.Card(ctx, f.company, f.rep, map[string]string{"company__name": "A"})
 	if err != nil || len(c.Photos) != 1 || c.Photos[0].URL != "statics/x.jpg" || c.CompanyName != "A" {
 		t.Fatalf("card %+v %v", c, err)
 	}
-	if _, err := f.cards.Card(ctx, f.rep, map[string]string{"company__name": "B"}); !errors.Is(err, ports.ErrNotFound) {
+	if _, err := f.cards.Card(ctx, f.company, f.rep, map[string]string{"company__name": "B"}); !errors.Is(err, ports.ErrNotFound) {
 		t.Fatalf("filtered card: %v", err)
 	}
-	if _, err := f.cards.DeletePhoto(ctx, f.repB, p.ID); !errors.Is(err, ports.ErrNotFound) {
+	if _, err := f.cards.DeletePhoto(ctx, f.other, f.repB, p.ID); !errors.Is(err, ports.ErrNotFound) {
 		t.Fatalf("another rep's photo: %v", err)
 	}
-	if got, err := f.cards.DeletePhoto(ctx, f.rep, p.ID); err != nil || got.URL != "statics/x.jpg" {
+	if got, err := f.cards.DeletePhoto(ctx, f.company, f.rep, p.ID); err != nil || got.URL != "statics/x.jpg" {
 		t.Fatalf("delete photo %+v %v", got, err)
 	}
 }

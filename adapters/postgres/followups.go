@@ -77,7 +77,9 @@ func (r *FollowUps) AddressBook(ctx context.Context, companyID, userID int64, so
 	return pageCounted[followup.Entry](base, columns, count, addressBook, q)
 }
 
-// Phrases is the repository of canned phrases.
+// Phrases is the repository of canned phrases: a rep's own (keyed by the
+// rep's company and the rep) and the global ones (company_id and user_id
+// NULL), which everyone reads and nobody deletes.
 type Phrases struct{ *DB }
 
 // NewPhrases makes the repository.
@@ -90,22 +92,24 @@ var phraseList = listSpec{
 	defaultOrder: "-create_date", tieBreaker: "id",
 }
 
-// Own pages through the user's phrases.
-func (r *Phrases) Own(ctx context.Context, userID int64, q ports.ListQuery) ([]followup.Phrase, int, error) {
-	out, total, err := page[followup.Phrase](r.conn(ctx).Table("phrases").Where("user_id = ?", userID), "phrases.*", phraseList, q)
+// Own pages through the user's phrases in the company.
+func (r *Phrases) Own(ctx context.Context, companyID, userID int64, q ports.ListQuery) ([]followup.Phrase, int, error) {
+	out, total, err := page[followup.Phrase](r.conn(ctx).Table("phrases").Where("company_id = ? AND user_id = ?", companyID, userID),
+		"phrases.*", phraseList, q)
 	return out, total, err
 }
 
 // Globals lists the global phrases, newest first.
 func (r *Phrases) Globals(ctx context.Context) ([]followup.Phrase, error) {
 	var out []followup.Phrase
-	err := r.conn(ctx).Table("phrases").Where("user_id IS NULL").Order("created_at DESC, id DESC").Find(&out).Error
+	err := r.conn(ctx).Table("phrases").Where("company_id IS NULL AND user_id IS NULL").Order("created_at DESC, id DESC").Find(&out).Error
 	return out, translate(err)
 }
 
-// Taken reports whether the user or the global list has the text.
-func (r *Phrases) Taken(ctx context.Context, userID int64, text string) (bool, error) {
-	return exists(r.conn(ctx).Table("phrases").Where("text = ? AND (user_id = ? OR user_id IS NULL)", text, userID))
+// Taken reports whether the user (in the company) or the global list has the text.
+func (r *Phrases) Taken(ctx context.Context, companyID, userID int64, text string) (bool, error) {
+	return exists(r.conn(ctx).Table("phrases").
+		Where("text = ? AND ((company_id = ? AND user_id = ?) OR (company_id IS NULL AND user_id IS NULL))", text, companyID, userID))
 }
 
 // Create inserts a phrase.
@@ -113,7 +117,7 @@ func (r *Phrases) Create(ctx context.Context, p *followup.Phrase) error {
 	return r.insert(ctx, "phrases", map[string]any{"company_id": p.CompanyID, "user_id": p.UserID, "text": p.Text}, &p.ID, &p.CreatedAt)
 }
 
-// DeleteOwn deletes the user's phrase.
-func (r *Phrases) DeleteOwn(ctx context.Context, userID, id int64) error {
-	return affected(r.conn(ctx).Exec("DELETE FROM phrases WHERE id = ? AND user_id = ?", id, userID))
+// DeleteOwn deletes the user's phrase in the company.
+func (r *Phrases) DeleteOwn(ctx context.Context, companyID, userID, id int64) error {
+	return affected(r.conn(ctx).Exec("DELETE FROM phrases WHERE id = ? AND company_id = ? AND user_id = ?", id, companyID, userID))
 }

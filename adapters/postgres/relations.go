@@ -26,7 +26,7 @@ func (d *DB) touchFollowUp(ctx context.Context, companyID, userID, customerID in
 	var id int64
 	err := d.conn(ctx).Raw(`INSERT INTO follow_ups (company_id, user_id, customer_id, `+c+`)
 		VALUES (?, ?, ?, COALESCE(?::timestamptz, now()))
-		ON CONFLICT (user_id, customer_id) DO UPDATE SET `+c+` = GREATEST(follow_ups.`+c+`, EXCLUDED.`+c+`)
+		ON CONFLICT (company_id, user_id, customer_id) DO UPDATE SET `+c+` = GREATEST(follow_ups.`+c+`, EXCLUDED.`+c+`)
 		RETURNING id`, companyID, userID, customerID, when).Scan(&id).Error
 	return id, translate(err)
 }
@@ -35,5 +35,5 @@ func (d *DB) touchFollowUp(ctx context.Context, companyID, userID, customerID in
 // an existing row keeps its source.
 func (d *DB) bindCustomer(ctx context.Context, companyID, userID, customerID int64, source int) error {
 	return translate(d.conn(ctx).Exec(`INSERT INTO customer_belongers (company_id, user_id, customer_id, source)
-		VALUES (?, ?, ?, ?) ON CONFLICT (user_id, customer_id) DO NOTHING`, companyID, userID, customerID, source).Error)
+		VALUES (?, ?, ?, ?) ON CONFLICT (company_id, user_id, customer_id) DO NOTHING`, companyID, userID, customerID, source).Error)
 }

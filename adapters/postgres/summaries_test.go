@@ -221,9 +221,7 @@ func TestContactsFollowSendsAndReads(t *testing.T) {
 func TestSummariesMigrationBackfillsAndGoesDown(t *testing.T) {
 	f := newCardFixture(t)
 	ctx := context.Background()
-	if err := f.db.MigrateDown(ctx); err != nil {
-		t.Fatal(err)
-	}
+	migrateDownTo(t, f.db, 5)
 	if n := f.count(t, `SELECT count(*) FROM pg_class WHERE relname IN ('radar_action_days', 'chat_conversations')`); n != 0 {
 		t.Fatalf("summary tables left after down: %d", n)
 	}

@@ -119,11 +119,13 @@ func (r *Tags) Existing(ctx context.Context, companyID int64, ids []int64) ([]ta
 	return out, nil
 }
 
-// Link attaches the tag to the customers.
+// Link attaches the company's tag to the customers (a tag of another
+// company attaches nothing).
 func (r *Tags) Link(ctx context.Context, companyID, tagID int64, customerIDs []int64) error {
 	for _, cid := range customerIDs {
-		if err := r.conn(ctx).Exec(`INSERT INTO customer_tags (company_id, tag_id, customer_id) VALUES (?, ?, ?)
-			ON CONFLICT (tag_id, customer_id) DO NOTHING`, companyID, tagID, cid).Error; err != nil {
+		if err := r.conn(ctx).Exec(`INSERT INTO customer_tags (company_id, tag_id, customer_id)
+			SELECT t.company_id, t.id, ? FROM tags t WHERE t.id = ? AND t.company_id = ?
+			ON CONFLICT (tag_id, customer_id) DO NOTHING`, cid, tagID, companyID).Error; err != nil {
 			return translate(err)
 		}
 	}

@@ -1,10 +1,10 @@
 package card
 
 import (
-	"fmt"
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 
 	"leida/domain/card"
@@ -48,7 +48,7 @@ func invalid402(f *validate.Form) error { return f.ErrInData(402, "请求异常"
 
 // MyCard is A6: the caller's own card (empty when the filters exclude it).
 func (s *Editor) MyCard(ctx context.Context, a org.Actor, q ports.ListQuery) ([]card.Card, error) {
-	c, err := s.cards.Card(ctx, a.UserID, q.Filters)
+	c, err := s.cards.Card(ctx, a.CompanyID, a.UserID, q.Filters)
 	if errors.Is(err, ports.ErrNotFound) {
 		return nil, nil
 	}
@@ -87,7 +87,7 @@ func (s *Editor) SavePhone(ctx context.Context, a org.Actor, in ports.CardPhoneI
 	if err := invalid402(f); err != nil {
 		return err
 	}
-	return s.cards.SaveContact(ctx, a.UserID, &phone, show)
+	return s.cards.SaveContact(ctx, a.CompanyID, a.UserID, &phone, show)
 }
 
 // SaveInfo is A7 save_info. The company's area and address are shared by
@@ -112,7 +112,7 @@ func (s *Editor) SaveInfo(ctx context.Context, a org.Actor, in ports.CardInfoInp
 		return err
 	}
 	return s.tx.Run(ctx, func(ctx context.Context) error {
-		err := s.cards.SaveInfo(ctx, a.UserID, ports.CardContact{MingpianPhone: phone, IsShowPhone: true, Wechat: wechat,
+		err := s.cards.SaveInfo(ctx, a.CompanyID, a.UserID, ports.CardContact{MingpianPhone: phone, IsShowPhone: true, Wechat: wechat,
 			Telephone: telephone, Email: email, Country: int(country)})
 		if err != nil || !a.IsCompanyAdmin() {
 			return err
@@ -135,7 +135,7 @@ func (s *Editor) SaveSign(ctx context.Context, a org.Actor, sign string) error {
 	if err := invalid402(f); err != nil {
 		return err
 	}
-	return s.cards.SaveSign(ctx, a.UserID, sign)
+	return s.cards.SaveSign(ctx, a.CompanyID, a.UserID, sign)
 }
 
 // UploadPhoto is A7 upload_photo: the row and the file are written together.
@@ -162,7 +162,7 @@ func (s *Editor) UploadPhoto(ctx context.Context, a org.Actor, up ports.Upload) 
 		}
 		file = card.PhotoFile(p.ID, a.UserID)
 		p.URL = card.URLOf(file)
-		if err := s.cards.SetPhotoURL(ctx, p.ID, p.URL); err != nil {
+		if err := s.cards.SetPhotoURL(ctx, a.CompanyID, a.UserID, p.ID, p.URL); err != nil {
 			return err
 		}
 		return s.files.Save(ctx, file, up.Data)
@@ -188,7 +188,7 @@ func (s *Editor) DeletePhoto(ctx context.Context, a org.Actor, photoID string, s
 	if err := invalid402(f); err != nil {
 		return err
 	}
-	p, err := s.cards.DeletePhoto(ctx, a.UserID, id)
+	p, err := s.cards.DeletePhoto(ctx, a.CompanyID, a.UserID, id)
 	if errors.Is(err, ports.ErrNotFound) {
 		return errs.NotFound(302, "删除数据不存在")
 	}
@@ -203,12 +203,12 @@ func (s *Editor) DeletePhoto(ctx context.Context, a org.Actor, photoID string, s
 
 // Photos is A7 show_photo.
 func (s *Editor) Photos(ctx context.Context, a org.Actor) ([]card.Photo, error) {
-	return s.cards.Photos(ctx, a.UserID)
+	return s.cards.Photos(ctx, a.CompanyID, a.UserID)
 }
 
 // Tags is E49.
 func (s *Editor) Tags(ctx context.Context, a org.Actor) ([]card.Tag, error) {
-	return s.cards.Tags(ctx, a.UserID)
+	return s.cards.Tags(ctx, a.CompanyID, a.UserID)
 }
 
 func tagTaken() error {
@@ -225,7 +225,7 @@ func (s *Editor) AddTag(ctx context.Context, a org.Actor, name string) (card.Tag
 		f.MaxLen("name", name, 64)
 	}
 	if f.OK() {
-		taken, err := s.cards.TagNameTaken(ctx, a.UserID, name)
+		taken, err := s.cards.TagNameTaken(ctx, a.CompanyID, a.UserID, name)
 		if err != nil {
 			return card.Tag{}, err
 		}
@@ -258,7 +258,7 @@ func (s *Editor) KeepTags(ctx context.Context, a org.Actor, tagList string, sent
 		return err
 	}
 	return s.tx.Run(ctx, func(ctx context.Context) error {
-		kept, err := s.cards.KeepTags(ctx, a.UserID, ids)
+		kept, err := s.cards.KeepTags(ctx, a.CompanyID, a.UserID, ids)
 		if err != nil {
 			return err
 		}
@@ -281,7 +281,7 @@ func (s *Editor) DeleteTag(ctx context.Context, a org.Actor, id string, sent boo
 	if err := f.Err(303); err != nil {
 		return err
 	}
-	err := s.cards.DeleteTag(ctx, a.UserID, n)
+	err := s.cards.DeleteTag(ctx, a.CompanyID, a.UserID, n)
 	if errors.Is(err, ports.ErrNotFound) {
 		return errs.NotFound(302, "标签ID不存在")
 	}
@@ -321,7 +321,7 @@ func (s *Editor) GenerateQRCode(ctx context.Context, a org.Actor) error {
 	if err := s.files.Save(ctx, file, img); err != nil {
 		return err
 	}
-	err = s.cards.SetQRCode(ctx, a.UserID, card.URLOf(file))
+	err = s.cards.SetQRCode(ctx, a.CompanyID, a.UserID, card.URLOf(file))
 	if errors.Is(err, ports.ErrNotFound) {
 		return errs.NotFound(302, "用户ID不存在")
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/golang/mock/gomock"
 
+	"leida/domain/card"
 	"leida/domain/org"
 	"leida/ports"
 	"leida/ports/mocks"
@@ -48,7 +49,7 @@ func TestQRCodeFromWeChatWhenConfigured(t *testing.T) {
 		d.mp.EXPECT().Configured().Return(true),
 		d.mp.EXPECT().WxaCode(gomock.Any(), "pages/mingpian/index?uid=7&source=1", 430).Return(img, nil),
 		d.files.EXPECT().Save(gomock.Any(), "zhugeleida/imgs/xiaochengxu/qr_code/7_qrcode.jpg", img).Return(nil),
-		d.cards.EXPECT().SetQRCode(gomock.Any(), int64(7), "statics/zhugeleida/imgs/xiaochengxu/qr_code/7_qrcode.jpg").Return(nil),
+		d.cards.EXPECT().SetQRCode(gomock.Any(), int64(2), int64(7), "statics/zhugeleida/imgs/xiaochengxu/qr_code/7_qrcode.jpg").Return(nil),
 	)
 	if err := s.GenerateQRCode(ctx, rep); err != nil {
 		t.Fatal(err)
@@ -61,7 +62,7 @@ func TestQRCodeMadeLocallyWithoutWeChat(t *testing.T) {
 		d.mp.EXPECT().Configured().Return(false),
 		d.qr.EXPECT().PNG("http://front/card?uid=7", 430).Return([]byte("png"), nil),
 		d.files.EXPECT().Save(gomock.Any(), "zhugeleida/imgs/xiaochengxu/qr_code/7_qrcode.png", []byte("png")).Return(nil),
-		d.cards.EXPECT().SetQRCode(gomock.Any(), int64(7), "statics/zhugeleida/imgs/xiaochengxu/qr_code/7_qrcode.png").Return(nil),
+		d.cards.EXPECT().SetQRCode(gomock.Any(), int64(2), int64(7), "statics/zhugeleida/imgs/xiaochengxu/qr_code/7_qrcode.png").Return(nil),
 	)
 	if err := s.GenerateQRCode(ctx, rep); err != nil {
 		t.Fatal(err)
@@ -82,7 +83,7 @@ func TestUploadPhotoRemovesTheFileWhenTheTransactionFails(t *testing.T) {
 	s, d := newEditor(t)
 	boom := errors.New("disk full")
 	d.cards.EXPECT().AddPhoto(gomock.Any(), int64(2), gomock.Any()).Return(nil)
-	d.cards.EXPECT().SetPhotoURL(gomock.Any(), gomock.Any(), gomock.Any()).Return(nil)
+	d.cards.EXPECT().SetPhotoURL(gomock.Any(), int64(2), int64(7), gomock.Any(), gomock.Any()).Return(nil)
 	d.files.EXPECT().Save(gomock.Any(), gomock.Any(), gomock.Any()).Return(boom)
 	d.files.EXPECT().Delete(gomock.Any(), "zhugeleida/imgs/xiaochengxu/user_photo/0_7_photo.jpg").Return(nil)
 	if _, err := s.UploadPhoto(ctx, rep, ports.Upload{Present: true, Data: tinyPNG()}); !errors.Is(err, boom) {
@@ -93,13 +94,13 @@ func TestUploadPhotoRemovesTheFileWhenTheTransactionFails(t *testing.T) {
 func TestSaveInfoChangesTheCompanyOnlyForAdmins(t *testing.T) {
 	in := ports.CardInfoInput{Country: "1", MingpianPhone: "13800138000", Area: "北京", AreaSet: true}
 	s, d := newEditor(t)
-	d.cards.EXPECT().SaveInfo(gomock.Any(), int64(7), gomock.Any()).Return(nil)
+	d.cards.EXPECT().SaveInfo(gomock.Any(), int64(2), int64(7), gomock.Any()).Return(nil)
 	if err := s.SaveInfo(ctx, rep, in); err != nil {
 		t.Fatal(err)
 	}
 	s, d = newEditor(t)
 	admin := org.Actor{UserID: 8, CompanyID: 2, Level: org.LevelCompanyAdmin}
-	d.cards.EXPECT().SaveInfo(gomock.Any(), int64(8), gomock.Any()).Return(nil)
+	d.cards.EXPECT().SaveInfo(gomock.Any(), int64(2), int64(8), gomock.Any()).Return(nil)
 	d.cards.EXPECT().SaveCompanyLocation(gomock.Any(), int64(2), gomock.Any(), nil).
 		DoAndReturn(func(_ context.Context, _ int64, area, address *string) error {
 			if *area != "北京" {
@@ -109,5 +110,49 @@ func TestSaveInfoChangesTheCompanyOnlyForAdmins(t *testing.T) {
 		})
 	if err := s.SaveInfo(ctx, admin, in); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// Every repository call of the owner's editor carries the caller's company
+// (2) with the caller (7): the tenant key of each statement.
+func TestEditorKeysEveryCallByTheCallersCompany(t *testing.T) {
+	s, d := newEditor(t)
+	c2, u7 := int64(2), int64(7)
+	d.cards.EXPECT().Card(gomock.Any(), c2, u7, gomock.Any()).Return(card.Card{UserID: 7}, nil)
+	d.cards.EXPECT().SaveContact(gomock.Any(), c2, u7, gomock.Any(), gomock.Any()).Return(nil)
+	d.cards.EXPECT().SaveSign(gomock.Any(), c2, u7, "s").Return(nil)
+	d.cards.EXPECT().Photos(gomock.Any(), c2, u7).Return(nil, nil)
+	d.cards.EXPECT().DeletePhoto(gomock.Any(), c2, u7, int64(5)).Return(card.Photo{}, ports.ErrNotFound)
+	d.cards.EXPECT().Tags(gomock.Any(), c2, u7).Return(nil, nil)
+	d.cards.EXPECT().TagNameTaken(gomock.Any(), c2, u7, "t").Return(false, nil)
+	d.cards.EXPECT().AddTag(gomock.Any(), c2, gomock.Any()).Return(nil)
+	d.cards.EXPECT().KeepTags(gomock.Any(), c2, u7, []int64{5}).Return(0, nil)
+	d.cards.EXPECT().DeleteTag(gomock.Any(), c2, u7, int64(5)).Return(ports.ErrNotFound)
+	if _, err := s.MyCard(ctx, rep, ports.ListQuery{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SavePhone(ctx, rep, ports.CardPhoneInput{Phone: "13800138000"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SaveSign(ctx, rep, "s"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Photos(ctx, rep); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DeletePhoto(ctx, rep, "5", true); code(err) != 302 {
+		t.Fatalf("delete photo: %v", err)
+	}
+	if _, err := s.Tags(ctx, rep); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AddTag(ctx, rep, "t"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.KeepTags(ctx, rep, "[5]", true); code(err) != 301 {
+		t.Fatalf("keep tags: %v", err)
+	}
+	if err := s.DeleteTag(ctx, rep, "5", true); code(err) != 302 {
+		t.Fatalf("delete tag: %v", err)
 	}
 }

@@ -50,7 +50,7 @@ func (s *Visits) record(ctx context.Context, l *radar.Log, counter radar.Counter
 		return err
 	}
 	if delta != 0 {
-		return s.cards.AddCounter(ctx, l.UserID, counter, delta)
+		return s.cards.AddCounter(ctx, l.CompanyID, l.UserID, counter, delta)
 	}
 	return nil
 }
@@ -63,8 +63,10 @@ func (s *Visits) ViewCard(ctx context.Context, v customer.Visitor, uid string, q
 	if err != nil {
 		return ports.CardView{}, err
 	}
+	var owner card.Owner // the tenant of what follows: the card owner's company
 	err = s.tx.Run(ctx, func(ctx context.Context) error {
-		owner, err := s.cards.Owner(ctx, id, true)
+		var err error
+		owner, err = s.cards.Owner(ctx, id, true)
 		if errors.Is(err, ports.ErrNotFound) {
 			return errNoCard
 		}
@@ -88,14 +90,14 @@ func (s *Visits) ViewCard(ctx context.Context, v customer.Visitor, uid string, q
 	if err != nil {
 		return ports.CardView{}, err
 	}
-	c, err := s.cards.Card(ctx, id, q.Filters)
+	c, err := s.cards.Card(ctx, owner.CompanyID, owner.UserID, q.Filters)
 	if errors.Is(err, ports.ErrNotFound) {
 		return ports.CardView{}, nil
 	}
 	if err != nil {
 		return ports.CardView{}, err
 	}
-	up, err := s.cards.Praise(ctx, id, v.CustomerID)
+	up, err := s.cards.Praise(ctx, owner.CompanyID, owner.UserID, v.CustomerID)
 	if err != nil {
 		return ports.CardView{}, err
 	}
@@ -143,7 +145,7 @@ func (s *Visits) Record(ctx context.Context, v customer.Visitor, uid string, ev 
 			return err
 		}
 		if ev == ports.EventPraise {
-			had, err := s.cards.Praise(ctx, owner.UserID, v.CustomerID)
+			had, err := s.cards.Praise(ctx, owner.CompanyID, owner.UserID, v.CustomerID)
 			if err != nil {
 				return err
 			}

@@ -43,6 +43,8 @@ var (
 	owner   = card.Owner{UserID: 4, CompanyID: 2}
 )
 
+// Every call after Owner is keyed by the owner's company (2): the tenant of
+// a customer-side event.
 func TestViewCardLogsTheNthViewCountsAndMakesTheCustomerBelong(t *testing.T) {
 	s, d := newVisits(t)
 	gomock.InOrder(
@@ -56,10 +58,10 @@ func TestViewCardLogsTheNthViewCountsAndMakesTheCustomerBelong(t *testing.T) {
 			l.ID = 77
 			return nil
 		}),
-		d.cards.EXPECT().AddCounter(gomock.Any(), int64(4), radar.Popularity, 1).Return(nil),
+		d.cards.EXPECT().AddCounter(gomock.Any(), int64(2), int64(4), radar.Popularity, 1).Return(nil),
 		d.cards.EXPECT().EnsureBelonger(gomock.Any(), int64(2), int64(4), int64(9), card.SourceScan).Return(nil),
-		d.cards.EXPECT().Card(gomock.Any(), int64(4), gomock.Any()).Return(card.Card{UserID: 4, Popularity: 3}, nil),
-		d.cards.EXPECT().Praise(gomock.Any(), int64(4), int64(9)).Return(new(bool), nil),
+		d.cards.EXPECT().Card(gomock.Any(), int64(2), int64(4), gomock.Any()).Return(card.Card{UserID: 4, Popularity: 3}, nil),
+		d.cards.EXPECT().Praise(gomock.Any(), int64(2), int64(4), int64(9)).Return(new(bool), nil),
 	)
 	view, err := s.ViewCard(ctx, visitor, " 4 ", ports.ListQuery{})
 	if err != nil || view.Card == nil || view.Card.Popularity != 3 || view.IsUpDown {
@@ -123,7 +125,7 @@ func TestRecordEventsFixTheirActionRemarkAndCounter(t *testing.T) {
 			return nil
 		})
 		if c.delta != 0 {
-			d.cards.EXPECT().AddCounter(gomock.Any(), int64(4), c.counter, c.delta).Return(nil)
+			d.cards.EXPECT().AddCounter(gomock.Any(), int64(2), int64(4), c.counter, c.delta).Return(nil)
 		}
 		if err := s.Record(ctx, visitor, "4", c.ev); err != nil {
 			t.Fatal(err)
@@ -136,7 +138,7 @@ func TestPraiseToggleWithdraws(t *testing.T) {
 	up := true
 	gomock.InOrder(
 		d.cards.EXPECT().Owner(gomock.Any(), int64(4), true).Return(owner, nil),
-		d.cards.EXPECT().Praise(gomock.Any(), int64(4), int64(9)).Return(&up, nil),
+		d.cards.EXPECT().Praise(gomock.Any(), int64(2), int64(4), int64(9)).Return(&up, nil),
 		d.cards.EXPECT().SetPraise(gomock.Any(), int64(2), int64(4), int64(9), false).Return(nil),
 		d.logs.EXPECT().Record(gomock.Any(), gomock.Any()).DoAndReturn(func(_ context.Context, l *radar.Log) error {
 			if l.Action != radar.Praise || l.Remark != "取消对你的靠谱评价" {
@@ -144,7 +146,7 @@ func TestPraiseToggleWithdraws(t *testing.T) {
 			}
 			return nil
 		}),
-		d.cards.EXPECT().AddCounter(gomock.Any(), int64(4), radar.Praises, -1).Return(nil),
+		d.cards.EXPECT().AddCounter(gomock.Any(), int64(2), int64(4), radar.Praises, -1).Return(nil),
 	)
 	if err := s.Record(ctx, visitor, "4", ports.EventPraise); err != nil {
 		t.Fatal(err)

@@ -264,9 +264,9 @@ func TestAddPhrase(t *testing.T) {
 	w := newWorld(t)
 	desk := w.followUpDesk(time.UTC)
 	wantField(t, desk.AddPhrase(context.Background(), member, "  "), 301, "custom_language", "自定义用语不能为空")
-	w.phrases.EXPECT().Taken(gomock.Any(), int64(7), "计划近期安排拜访").Return(true, nil)
+	w.phrases.EXPECT().Taken(gomock.Any(), int64(3), int64(7), "计划近期安排拜访").Return(true, nil)
 	wantField(t, desk.AddPhrase(context.Background(), member, "计划近期安排拜访"), 301, "custom_language", "自定义常用语已存在")
-	w.phrases.EXPECT().Taken(gomock.Any(), int64(7), "新话术").Times(2).Return(false, nil)
+	w.phrases.EXPECT().Taken(gomock.Any(), int64(3), int64(7), "新话术").Times(2).Return(false, nil)
 	w.phrases.EXPECT().Create(gomock.Any(), gomock.Any()).DoAndReturn(func(_ context.Context, p *followup.Phrase) error {
 		if *p.UserID != 7 || *p.CompanyID != 3 || p.Text != "新话术" {
 			t.Errorf("phrase %+v", p)
@@ -282,7 +282,7 @@ func TestAddPhrase(t *testing.T) {
 
 func TestDeletePhraseOfAnother(t *testing.T) {
 	w := newWorld(t)
-	w.phrases.EXPECT().DeleteOwn(gomock.Any(), int64(7), int64(3)).Return(ports.ErrNotFound)
+	w.phrases.EXPECT().DeleteOwn(gomock.Any(), int64(3), int64(7), int64(3)).Return(ports.ErrNotFound)
 	wantCode(t, w.followUpDesk(time.UTC).DeletePhrase(context.Background(), member, 3), 302, "ID不存在")
 }
 

@@ -50,7 +50,7 @@ func (s *FollowUps) AddressBook(ctx context.Context, a org.Actor, source string,
 
 // ListPhrases is E35: a page of the caller's phrases, then every global one.
 func (s *FollowUps) ListPhrases(ctx context.Context, a org.Actor, q ports.ListQuery) (ports.PhraseList, error) {
-	own, total, err := s.phrases.Own(ctx, a.UserID, q)
+	own, total, err := s.phrases.Own(ctx, a.CompanyID, a.UserID, q)
 	if err != nil {
 		return ports.PhraseList{}, err
 	}
@@ -64,7 +64,7 @@ func (s *FollowUps) AddPhrase(ctx context.Context, a org.Actor, raw string) erro
 	text := f.Required("custom_language", raw, "自定义用语不能为空")
 	f.MaxLen("custom_language", text, followup.PhraseMaxLen)
 	if !f.Failed("custom_language") {
-		taken, err := s.phrases.Taken(ctx, a.UserID, text)
+		taken, err := s.phrases.Taken(ctx, a.CompanyID, a.UserID, text)
 		if err != nil {
 			return err
 		}
@@ -86,7 +86,7 @@ func (s *FollowUps) AddPhrase(ctx context.Context, a org.Actor, raw string) erro
 
 // DeletePhrase is E37: only the caller's own phrases.
 func (s *FollowUps) DeletePhrase(ctx context.Context, a org.Actor, id int64) error {
-	err := s.phrases.DeleteOwn(ctx, a.UserID, id)
+	err := s.phrases.DeleteOwn(ctx, a.CompanyID, a.UserID, id)
 	if errors.Is(err, ports.ErrNotFound) {
 		return errs.NotFound(302, "ID不存在")
 	}

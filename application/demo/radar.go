@@ -121,7 +121,7 @@ func (s *Seeder) seedPhoto(ctx context.Context, o card.Owner, c color.RGBA) erro
 		return err
 	}
 	file := card.PhotoFile(p.ID, o.UserID)
-	if err := s.radar.Cards.SetPhotoURL(ctx, p.ID, card.URLOf(file)); err != nil {
+	if err := s.radar.Cards.SetPhotoURL(ctx, o.CompanyID, o.UserID, p.ID, card.URLOf(file)); err != nil {
 		return err
 	}
 	return s.radar.Files.Save(ctx, file, buf.Bytes())
@@ -165,7 +165,7 @@ func (s *Seeder) seedHistory(ctx context.Context, o card.Owner, customerID int64
 			return err
 		}
 		if delta != 0 {
-			if err := st.Cards.AddCounter(ctx, o.UserID, counter, delta); err != nil {
+			if err := st.Cards.AddCounter(ctx, o.CompanyID, o.UserID, counter, delta); err != nil {
 				return err
 			}
 		}

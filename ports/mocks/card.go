@@ -41,17 +41,17 @@ func (m *MockCardRepository) EXPECT() *MockCardRepositoryMockRecorder {
 }
 
 // AddCounter mocks base method.
-func (m *MockCardRepository) AddCounter(arg0 context.Context, arg1 int64, arg2 radar.Counter, arg3 int) error {
+func (m *MockCardRepository) AddCounter(arg0 context.Context, arg1, arg2 int64, arg3 radar.Counter, arg4 int) error {
 	m.ctrl.T.Helper()
-	ret := m.ctrl.Call(m, "AddCounter", arg0, arg1, arg2, arg3)
+	ret := m.ctrl.Call(m, "AddCounter", arg0, arg1, arg2, arg3, arg4)
 	ret0, _ := ret[0].(error)
 	return ret0
 }
 
 // AddCounter indicates an expected call of AddCounter.
-func (mr *MockCardRepositoryMockRecorder) AddCounter(arg0, arg1, arg2, arg3 interface{}) *gomock.Call {
+func (mr *MockCardRepositoryMockRecorder) AddCounter(arg0, arg1, arg2, arg3, arg4 interface{}) *gomock.Call {
 	mr.mock.ctrl.T.Helper()
-	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "AddCounter", reflect.TypeOf((*MockCardRepository)(nil).AddCounter), arg0, arg1, arg2, arg3)
+	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "AddCounter", reflect.TypeOf((*MockCardRepository)(nil).AddCounter), arg0, arg1, arg2, arg3, arg4)
 }
 
 // AddPhoto mocks base method.
@@ -83,47 +83,47 @@ func (mr *MockCardRepositoryMockRecorder) AddTag(arg0, arg1, arg2 interface{}) *
 }
 
 // Card mocks base method.
-func (m *MockCardRepository) Card(arg0 context.Context, arg1 int64, arg2 map[string]string) (card.Card, error) {
+func (m *MockCardRepository) Card(arg0 context.Context, arg1, arg2 int64, arg3 map[string]string) (card.Card, error) {
 	m.ctrl.T.Helper()
-	ret := m.ctrl.Call(m, "Card", arg0, arg1, arg2)
+	ret := m.ctrl.Call(m, "Card", arg0, arg1, arg2, arg3)
 	ret0, _ := ret[0].(card.Card)
 	ret1, _ := ret[1].(error)
 	return ret0, ret1
 }
 
 // Card indicates an expected call of Card.
-func (mr *MockCardRepositoryMockRecorder) Card(arg0, arg1, arg2 interface{}) *gomock.Call {
+func (mr *MockCardRepositoryMockRecorder) Card(arg0, arg1, arg2, arg3 interface{}) *gomock.Call {
 	mr.mock.ctrl.T.Helper()
-	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "Card", reflect.TypeOf((*MockCardRepository)(nil).Card), arg0, arg1, arg2)
+	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "Card", reflect.TypeOf((*MockCardRepository)(nil).Card), arg0, arg1, arg2, arg3)
 }
 
 // DeletePhoto mocks base method.
-func (m *MockCardRepository) DeletePhoto(arg0 context.Context, arg1, arg2 int64) (card.Photo, error) {
+func (m *MockCardRepository) DeletePhoto(arg0 context.Context, arg1, arg2, arg3 int64) (card.Photo, error) {
 	m.ctrl.T.Helper()
-	ret := m.ctrl.Call(m, "DeletePhoto", arg0, arg1, arg2)
+	ret := m.ctrl.Call(m, "DeletePhoto", arg0, arg1, arg2, arg3)
 	ret0, _ := ret[0].(card.Photo)
 	ret1, _ := ret[1].(error)
 	return ret0, ret1
 }
 
 // DeletePhoto indicates an expected call of DeletePhoto.
-func (mr *MockCardRepositoryMockRecorder) DeletePhoto(arg0, arg1, arg2 interface{}) *gomock.Call {
+func (mr *MockCardRepositoryMockRecorder) DeletePhoto(arg0, arg1, arg2, arg3 interface{}) *gomock.Call {
 	mr.mock.ctrl.T.Helper()
-	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "DeletePhoto", reflect.TypeOf((*MockCardRepository)(nil).DeletePhoto), arg0, arg1, arg2)
+	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "DeletePhoto", reflect.TypeOf((*MockCardRepository)(nil).DeletePhoto), arg0, arg1, arg2, arg3)
 }
 
 // DeleteTag mocks base method.
-func (m *MockCardRepository) DeleteTag(arg0 context.Context, arg1, arg2 int64) error {
+func (m *MockCardRepository) DeleteTag(arg0 context.Context, arg1, arg2, arg3 int64) error {
 	m.ctrl.T.Helper()
-	ret := m.ctrl.Call(m, "DeleteTag", arg0, arg1, arg2)
+	ret := m.ctrl.Call(m, "DeleteTag", arg0, arg1, arg2, arg3)
 	ret0, _ := ret[0].(error)
 	return ret0
 }
 
 // DeleteTag indicates an expected call of DeleteTag.
-func (mr *MockCardRepositoryMockRecorder) DeleteTag(arg0, arg1, arg2 interface{}) *gomock.Call {
+func (mr *MockCardRepositoryMockRecorder) DeleteTag(arg0, arg1, arg2, arg3 interface{}) *gomock.Call {
 	mr.mock.ctrl.T.Helper()
-	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "DeleteTag", reflect.TypeOf((*MockCardRepository)(nil).DeleteTag), arg0, arg1, arg2)
+	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "DeleteTag", reflect.TypeOf((*MockCardRepository)(nil).DeleteTag), arg0, arg1, arg2, arg3)
 }
 
 // EnsureBelonger mocks base method.
@@ -141,18 +141,18 @@ func (mr *MockCardRepositoryMockRecorder) EnsureBelonger(arg0, arg1, arg2, arg3,
 }
 
 // KeepTags mocks base method.
-func (m *MockCardRepository) KeepTags(arg0 context.Context, arg1 int64, arg2 []int64) (int, error) {
+func (m *MockCardRepository) KeepTags(arg0 context.Context, arg1, arg2 int64, arg3 []int64) (int, error) {
 	m.ctrl.T.Helper()
-	ret := m.ctrl.Call(m, "KeepTags", arg0, arg1, arg2)
+	ret := m.ctrl.Call(m, "KeepTags", arg0, arg1, arg2, arg3)
 	ret0, _ := ret[0].(int)
 	ret1, _ := ret[1].(error)
 	return ret0, ret1
 }
 
 // KeepTags indicates an expected call of KeepTags.
-func (mr *MockCardRepositoryMockRecorder) KeepTags(arg0, arg1, arg2 interface{}) *gomock.Call {
+func (mr *MockCardRepositoryMockRecorder) KeepTags(arg0, arg1, arg2, arg3 interface{}) *gomock.Call {
 	mr.mock.ctrl.T.Helper()
-	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "KeepTags", reflect.TypeOf((*MockCardRepository)(nil).KeepTags), arg0, arg1, arg2)
+	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "KeepTags", reflect.TypeOf((*MockCardRepository)(nil).KeepTags), arg0, arg1, arg2, arg3)
 }
 
 // Memberships mocks base method.
@@ -187,33 +187,33 @@ func (mr *MockCardRepositoryMockRecorder) Owner(arg0, arg1, arg2 interface{}) *g
 }
 
 // Photos mocks base method.
-func (m *MockCardRepository) Photos(arg0 context.Context, arg1 int64) ([]card.Photo, error) {
+func (m *MockCardRepository) Photos(arg0 context.Context, arg1, arg2 int64) ([]card.Photo, error) {
 	m.ctrl.T.Helper()
-	ret := m.ctrl.Call(m, "Photos", arg0, arg1)
+	ret := m.ctrl.Call(m, "Photos", arg0, arg1, arg2)
 	ret0, _ := ret[0].([]card.Photo)
 	ret1, _ := ret[1].(error)
 	return ret0, ret1
 }
 
 // Photos indicates an expected call of Photos.
-func (mr *MockCardRepositoryMockRecorder) Photos(arg0, arg1 interface{}) *gomock.Call {
+func (mr *MockCardRepositoryMockRecorder) Photos(arg0, arg1, arg2 interface{}) *gomock.Call {
 	mr.mock.ctrl.T.Helper()
-	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "Photos", reflect.TypeOf((*MockCardRepository)(nil).Photos), arg0, arg1)
+	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "Photos", reflect.TypeOf((*MockCardRepository)(nil).Photos), arg0, arg1, arg2)
 }
 
 // Praise mocks base method.
-func (m *MockCardRepository) Praise(arg0 context.Context, arg1, arg2 int64) (*bool, error) {
+func (m *MockCardRepository) Praise(arg0 context.Context, arg1, arg2, arg3 int64) (*bool, error) {
 	m.ctrl.T.Helper()
-	ret := m.ctrl.Call(m, "Praise", arg0, arg1, arg2)
+	ret := m.ctrl.Call(m, "Praise", arg0, arg1, arg2, arg3)
 	ret0, _ := ret[0].(*bool)
 	ret1, _ := ret[1].(error)
 	return ret0, ret1
 }
 
 // Praise indicates an expected call of Praise.
-func (mr *MockCardRepositoryMockRecorder) Praise(arg0, arg1, arg2 interface{}) *gomock.Call {
+func (mr *MockCardRepositoryMockRecorder) Praise(arg0, arg1, arg2, arg3 interface{}) *gomock.Call {
 	mr.mock.ctrl.T.Helper()
-	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "Praise", reflect.TypeOf((*MockCardRepository)(nil).Praise), arg0, arg1, arg2)
+	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "Praise", reflect.TypeOf((*MockCardRepository)(nil).Praise), arg0, arg1, arg2, arg3)
 }
 
 // SaveCompanyLocation mocks base method.
@@ -231,59 +231,59 @@ func (mr *MockCardRepositoryMockRecorder) SaveCompanyLocation(arg0, arg1, arg2, 
 }
 
 // SaveContact mocks base method.
-func (m *MockCardRepository) SaveContact(arg0 context.Context, arg1 int64, arg2 *string, arg3 *bool) error {
+func (m *MockCardRepository) SaveContact(arg0 context.Context, arg1, arg2 int64, arg3 *string, arg4 *bool) error {
 	m.ctrl.T.Helper()
-	ret := m.ctrl.Call(m, "SaveContact", arg0, arg1, arg2, arg3)
+	ret := m.ctrl.Call(m, "SaveContact", arg0, arg1, arg2, arg3, arg4)
 	ret0, _ := ret[0].(error)
 	return ret0
 }
 
 // SaveContact indicates an expected call of SaveContact.
-func (mr *MockCardRepositoryMockRecorder) SaveContact(arg0, arg1, arg2, arg3 interface{}) *gomock.Call {
+func (mr *MockCardRepositoryMockRecorder) SaveContact(arg0, arg1, arg2, arg3, arg4 interface{}) *gomock.Call {
 	mr.mock.ctrl.T.Helper()
-	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "SaveContact", reflect.TypeOf((*MockCardRepository)(nil).SaveContact), arg0, arg1, arg2, arg3)
+	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "SaveContact", reflect.TypeOf((*MockCardRepository)(nil).SaveContact), arg0, arg1, arg2, arg3, arg4)
 }
 
 // SaveInfo mocks base method.
-func (m *MockCardRepository) SaveInfo(arg0 context.Context, arg1 int64, arg2 ports.CardContact) error {
+func (m *MockCardRepository) SaveInfo(arg0 context.Context, arg1, arg2 int64, arg3 ports.CardContact) error {
 	m.ctrl.T.Helper()
-	ret := m.ctrl.Call(m, "SaveInfo", arg0, arg1, arg2)
+	ret := m.ctrl.Call(m, "SaveInfo", arg0, arg1, arg2, arg3)
 	ret0, _ := ret[0].(error)
 	return ret0
 }
 
 // SaveInfo indicates an expected call of SaveInfo.
-func (mr *MockCardRepositoryMockRecorder) SaveInfo(arg0, arg1, arg2 interface{}) *gomock.Call {
+func (mr *MockCardRepositoryMockRecorder) SaveInfo(arg0, arg1, arg2, arg3 interface{}) *gomock.Call {
 	mr.mock.ctrl.T.Helper()
-	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "SaveInfo", reflect.TypeOf((*MockCardRepository)(nil).SaveInfo), arg0, arg1, arg2)
+	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "SaveInfo", reflect.TypeOf((*MockCardRepository)(nil).SaveInfo), arg0, arg1, arg2, arg3)
 }
 
 // SaveSign mocks base method.
-func (m *MockCardRepository) SaveSign(arg0 context.Context, arg1 int64, arg2 string) error {
+func (m *MockCardRepository) SaveSign(arg0 context.Context, arg1, arg2 int64, arg3 string) error {
 	m.ctrl.T.Helper()
-	ret := m.ctrl.Call(m, "SaveSign", arg0, arg1, arg2)
+	ret := m.ctrl.Call(m, "SaveSign", arg0, arg1, arg2, arg3)
 	ret0, _ := ret[0].(error)
 	return ret0
 }
 
 // SaveSign indicates an expected call of SaveSign.
-func (mr *MockCardRepositoryMockRecorder) SaveSign(arg0, arg1, arg2 interface{}) *gomock.Call {
+func (mr *MockCardRepositoryMockRecorder) SaveSign(arg0, arg1, arg2, arg3 interface{}) *gomock.Call {
 	mr.mock.ctrl.T.Helper()
-	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "SaveSign", reflect.TypeOf((*MockCardRepository)(nil).SaveSign), arg0, arg1, arg2)
+	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "SaveSign", reflect.TypeOf((*MockCardRepository)(nil).SaveSign), arg0, arg1, arg2, arg3)
 }
 
 // SetPhotoURL mocks base method.
-func (m *MockCardRepository) SetPhotoURL(arg0 context.Context, arg1 int64, arg2 string) error {
+func (m *MockCardRepository) SetPhotoURL(arg0 context.Context, arg1, arg2, arg3 int64, arg4 string) error {
 	m.ctrl.T.Helper()
-	ret := m.ctrl.Call(m, "SetPhotoURL", arg0, arg1, arg2)
+	ret := m.ctrl.Call(m, "SetPhotoURL", arg0, arg1, arg2, arg3, arg4)
 	ret0, _ := ret[0].(error)
 	return ret0
 }
 
 // SetPhotoURL indicates an expected call of SetPhotoURL.
-func (mr *MockCardRepositoryMockRecorder) SetPhotoURL(arg0, arg1, arg2 interface{}) *gomock.Call {
+func (mr *MockCardRepositoryMockRecorder) SetPhotoURL(arg0, arg1, arg2, arg3, arg4 interface{}) *gomock.Call {
 	mr.mock.ctrl.T.Helper()
-	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "SetPhotoURL", reflect.TypeOf((*MockCardRepository)(nil).SetPhotoURL), arg0, arg1, arg2)
+	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "SetPhotoURL", reflect.TypeOf((*MockCardRepository)(nil).SetPhotoURL), arg0, arg1, arg2, arg3, arg4)
 }
 
 // SetPraise mocks base method.
@@ -301,47 +301,47 @@ func (mr *MockCardRepositoryMockRecorder) SetPraise(arg0, arg1, arg2, arg3, arg4
 }
 
 // SetQRCode mocks base method.
-func (m *MockCardRepository) SetQRCode(arg0 context.Context, arg1 int64, arg2 string) error {
+func (m *MockCardRepository) SetQRCode(arg0 context.Context, arg1, arg2 int64, arg3 string) error {
 	m.ctrl.T.Helper()
-	ret := m.ctrl.Call(m, "SetQRCode", arg0, arg1, arg2)
+	ret := m.ctrl.Call(m, "SetQRCode", arg0, arg1, arg2, arg3)
 	ret0, _ := ret[0].(error)
 	return ret0
 }
 
 // SetQRCode indicates an expected call of SetQRCode.
-func (mr *MockCardRepositoryMockRecorder) SetQRCode(arg0, arg1, arg2 interface{}) *gomock.Call {
+func (mr *MockCardRepositoryMockRecorder) SetQRCode(arg0, arg1, arg2, arg3 interface{}) *gomock.Call {
 	mr.mock.ctrl.T.Helper()
-	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "SetQRCode", reflect.TypeOf((*MockCardRepository)(nil).SetQRCode), arg0, arg1, arg2)
+	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "SetQRCode", reflect.TypeOf((*MockCardRepository)(nil).SetQRCode), arg0, arg1, arg2, arg3)
 }
 
 // TagNameTaken mocks base method.
-func (m *MockCardRepository) TagNameTaken(arg0 context.Context, arg1 int64, arg2 string) (bool, error) {
+func (m *MockCardRepository) TagNameTaken(arg0 context.Context, arg1, arg2 int64, arg3 string) (bool, error) {
 	m.ctrl.T.Helper()
-	ret := m.ctrl.Call(m, "TagNameTaken", arg0, arg1, arg2)
+	ret := m.ctrl.Call(m, "TagNameTaken", arg0, arg1, arg2, arg3)
 	ret0, _ := ret[0].(bool)
 	ret1, _ := ret[1].(error)
 	return ret0, ret1
 }
 
 // TagNameTaken indicates an expected call of TagNameTaken.
-func (mr *MockCardRepositoryMockRecorder) TagNameTaken(arg0, arg1, arg2 interface{}) *gomock.Call {
+func (mr *MockCardRepositoryMockRecorder) TagNameTaken(arg0, arg1, arg2, arg3 interface{}) *gomock.Call {
 	mr.mock.ctrl.T.Helper()
-	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "TagNameTaken", reflect.TypeOf((*MockCardRepository)(nil).TagNameTaken), arg0, arg1, arg2)
+	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "TagNameTaken", reflect.TypeOf((*MockCardRepository)(nil).TagNameTaken), arg0, arg1, arg2, arg3)
 }
 
 // Tags mocks base method.
-func (m *MockCardRepository) Tags(arg0 context.Context, arg1 int64) ([]card.Tag, error) {
+func (m *MockCardRepository) Tags(arg0 context.Context, arg1, arg2 int64) ([]card.Tag, error) {
 	m.ctrl.T.Helper()
-	ret := m.ctrl.Call(m, "Tags", arg0, arg1)
+	ret := m.ctrl.Call(m, "Tags", arg0, arg1, arg2)
 	ret0, _ := ret[0].([]card.Tag)
 	ret1, _ := ret[1].(error)
 	return ret0, ret1
 }
 
 // Tags indicates an expected call of Tags.
-func (mr *MockCardRepositoryMockRecorder) Tags(arg0, arg1 interface{}) *gomock.Call {
+func (mr *MockCardRepositoryMockRecorder) Tags(arg0, arg1, arg2 interface{}) *gomock.Call {
 	mr.mock.ctrl.T.Helper()
-	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "Tags", reflect.TypeOf((*MockCardRepository)(nil).Tags), arg0, arg1)
+	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "Tags", reflect.TypeOf((*MockCardRepository)(nil).Tags), arg0, arg1, arg2)
 }
 
 // MockAccessLogRepository is a mock of AccessLogRepository interface.

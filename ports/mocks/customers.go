@@ -447,17 +447,17 @@ func (mr *MockPhraseRepositoryMockRecorder) Create(arg0, arg1 interface{}) *gomo
 }
 
 // DeleteOwn mocks base method.
-func (m *MockPhraseRepository) DeleteOwn(arg0 context.Context, arg1, arg2 int64) error {
+func (m *MockPhraseRepository) DeleteOwn(arg0 context.Context, arg1, arg2, arg3 int64) error {
 	m.ctrl.T.Helper()
-	ret := m.ctrl.Call(m, "DeleteOwn", arg0, arg1, arg2)
+	ret := m.ctrl.Call(m, "DeleteOwn", arg0, arg1, arg2, arg3)
 	ret0, _ := ret[0].(error)
 	return ret0
 }
 
 // DeleteOwn indicates an expected call of DeleteOwn.
-func (mr *MockPhraseRepositoryMockRecorder) DeleteOwn(arg0, arg1, arg2 interface{}) *gomock.Call {
+func (mr *MockPhraseRepositoryMockRecorder) DeleteOwn(arg0, arg1, arg2, arg3 interface{}) *gomock.Call {
 	mr.mock.ctrl.T.Helper()
-	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "DeleteOwn", reflect.TypeOf((*MockPhraseRepository)(nil).DeleteOwn), arg0, arg1, arg2)
+	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "DeleteOwn", reflect.TypeOf((*MockPhraseRepository)(nil).DeleteOwn), arg0, arg1, arg2, arg3)
 }
 
 // Globals mocks base method.
@@ -476,9 +476,9 @@ func (mr *MockPhraseRepositoryMockRecorder) Globals(arg0 interface{}) *gomock.Ca
 }
 
 // Own mocks base method.
-func (m *MockPhraseRepository) Own(arg0 context.Context, arg1 int64, arg2 ports.ListQuery) ([]followup.Phrase, int, error) {
+func (m *MockPhraseRepository) Own(arg0 context.Context, arg1, arg2 int64, arg3 ports.ListQuery) ([]followup.Phrase, int, error) {
 	m.ctrl.T.Helper()
-	ret := m.ctrl.Call(m, "Own", arg0, arg1, arg2)
+	ret := m.ctrl.Call(m, "Own", arg0, arg1, arg2, arg3)
 	ret0, _ := ret[0].([]followup.Phrase)
 	ret1, _ := ret[1].(int)
 	ret2, _ := ret[2].(error)
@@ -486,24 +486,24 @@ func (m *MockPhraseRepository) Own(arg0 context.Context, arg1 int64, arg2 ports.
 }
 
 // Own indicates an expected call of Own.
-func (mr *MockPhraseRepositoryMockRecorder) Own(arg0, arg1, arg2 interface{}) *gomock.Call {
+func (mr *MockPhraseRepositoryMockRecorder) Own(arg0, arg1, arg2, arg3 interface{}) *gomock.Call {
 	mr.mock.ctrl.T.Helper()
-	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "Own", reflect.TypeOf((*MockPhraseRepository)(nil).Own), arg0, arg1, arg2)
+	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "Own", reflect.TypeOf((*MockPhraseRepository)(nil).Own), arg0, arg1, arg2, arg3)
 }
 
 // Taken mocks base method.
-func (m *MockPhraseRepository) Taken(arg0 context.Context, arg1 int64, arg2 string) (bool, error) {
+func (m *MockPhraseRepository) Taken(arg0 context.Context, arg1, arg2 int64, arg3 string) (bool, error) {
 	m.ctrl.T.Helper()
-	ret := m.ctrl.Call(m, "Taken", arg0, arg1, arg2)
+	ret := m.ctrl.Call(m, "Taken", arg0, arg1, arg2, arg3)
 	ret0, _ := ret[0].(bool)
 	ret1, _ := ret[1].(error)
 	return ret0, ret1
 }
 
 // Taken indicates an expected call of Taken.
-func (mr *MockPhraseRepositoryMockRecorder) Taken(arg0, arg1, arg2 interface{}) *gomock.Call {
+func (mr *MockPhraseRepositoryMockRecorder) Taken(arg0, arg1, arg2, arg3 interface{}) *gomock.Call {
 	mr.mock.ctrl.T.Helper()
-	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "Taken", reflect.TypeOf((*MockPhraseRepository)(nil).Taken), arg0, arg1, arg2)
+	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "Taken", reflect.TypeOf((*MockPhraseRepository)(nil).Taken), arg0, arg1, arg2, arg3)
 }
 
 // MockTagGroupSeeder is a mock of TagGroupSeeder interface.
