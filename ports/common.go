@@ -17,6 +17,15 @@ var ErrNotFound = errors.New("not found")
 // ErrDuplicate is returned when a unique constraint refuses a write.
 var ErrDuplicate = errors.New("duplicate")
 
+// ErrInUse is returned when a row cannot be deleted because others still
+// depend on it (a company or role with live users).
+var ErrInUse = errors.New("in use")
+
+// ErrMissingReference is returned when a write names a row that does not
+// exist (any more), such as a company or role deleted concurrently: a
+// foreign key refused it.
+var ErrMissingReference = errors.New("missing reference")
+
 // Clock tells the time.
 type Clock interface {
 	Now() time.Time

@@ -34,11 +34,12 @@ type UserRepository interface {
 	// List pages through the live users in scope with what a list line shows:
 	// id, company, username, role, status, creation and last login.
 	List(ctx context.Context, scope org.Scope, q ListQuery) ([]org.User, int, error)
+	// Create inserts u; ErrDuplicate when the login name is taken,
+	// ErrMissingReference when its company or role does not exist (any more).
 	Create(ctx context.Context, u *org.User) error
-	// Update loads the live user id inside scope, applies fn and saves it.
+	// Update loads the live user id inside scope, applies fn and saves it;
+	// ErrMissingReference when the new company or role does not exist (any more).
 	Update(ctx context.Context, scope org.Scope, id int64, fn func(*org.User) error) error
-	CountActiveByRole(ctx context.Context, roleID int64) (int, error)
-	CountActiveByCompany(ctx context.Context, companyID int64) (int, error)
 }
 
 // RoleRepository stores roles.
@@ -49,6 +50,10 @@ type RoleRepository interface {
 	List(ctx context.Context, q ListQuery) ([]org.Role, int, error)
 	Create(ctx context.Context, r *org.Role) error
 	Save(ctx context.Context, r org.Role) error
+	// Delete removes the role unless a live user holds it (ErrInUse), in
+	// one step against concurrent user writes: a user given the role
+	// meanwhile either counts (ErrInUse) or fails its write
+	// (ErrMissingReference), never loses its role to the deletion.
 	Delete(ctx context.Context, id int64) error
 }
 
@@ -72,7 +77,12 @@ type CompanyRepository interface {
 	List(ctx context.Context, scope org.Scope, q ListQuery) ([]org.Company, int, error)
 	Create(ctx context.Context, c *org.Company) error
 	Save(ctx context.Context, c org.Company) error
-	Delete(ctx context.Context, id int64) error
+	// Delete removes the company inside scope, with its data and its deleted
+	// users, unless a live user belongs to it (ErrInUse), in one step
+	// against concurrent user writes: a user added to (or moved into) the
+	// company meanwhile either counts (ErrInUse) or fails its write
+	// (ErrMissingReference), never goes with the company.
+	Delete(ctx context.Context, scope org.Scope, id int64) error
 }
 
 // CustomerIdentityRepository finds the shared WeChat identity of customers.

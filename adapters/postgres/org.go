@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"leida/domain/customer"
 	"leida/domain/org"
@@ -84,9 +85,10 @@ func (r *Roles) Save(ctx context.Context, role org.Role) error {
 		Updates(map[string]any{"name": role.Name, "level": int(role.Level)}))
 }
 
-// Delete removes a role.
+// Delete removes a role no live user holds (ErrInUse otherwise); deleted
+// users holding it lose it (ON DELETE SET NULL). See deleteUnused.
 func (r *Roles) Delete(ctx context.Context, id int64) error {
-	return affected(r.conn(ctx).Exec("DELETE FROM roles WHERE id = ?", id))
+	return r.deleteUnused(ctx, "roles", "role_id", id, org.Scope{AllCompanies: true})
 }
 
 // ---- permissions
@@ -270,9 +272,48 @@ func (r *Companies) Save(ctx context.Context, c org.Company) error {
 	return affected(r.conn(ctx).Table("companies").Where("id = ?", c.ID).Updates(companyColumns(c)))
 }
 
-// Delete removes a company and, through the foreign keys, its data.
-func (r *Companies) Delete(ctx context.Context, id int64) error {
-	return affected(r.conn(ctx).Exec("DELETE FROM companies WHERE id = ?", id))
+// Delete removes a company inside scope without live users (ErrInUse
+// otherwise) and, through the foreign keys, its data and its deleted users.
+// See deleteUnused.
+func (r *Companies) Delete(ctx context.Context, s org.Scope, id int64) error {
+	return r.deleteUnused(ctx, "companies", "company_id", id, s)
+}
+
+// deleteUnused deletes row id of table (a company: only inside scope) unless a live user
+// refers to it through users.column, atomically against concurrent user
+// writes. One DELETE ... WHERE NOT EXISTS would not do: a user insert
+// holds FOR KEY SHARE on the row it refers to (its foreign-key check) until
+// it commits; the DELETE waits for that lock and then goes on with its
+// NOT EXISTS evaluated in the snapshot taken before the wait, which misses
+// the user, whom the cascade then deletes (or orphans). So, in one
+// transaction: lock the row FOR UPDATE (waiting for such inserts, and
+// making later ones wait), then check for live users in a statement of its
+// own, whose snapshot (READ COMMITTED, the default) includes every insert
+// the lock waited for, then delete. An insert that waited for the lock
+// fails its foreign key once the row is gone. (Under REPEATABLE READ the
+// race ends in a serialization failure of the delete, never in a lost user.)
+func (d *DB) deleteUnused(ctx context.Context, table, column string, id int64, s org.Scope) error {
+	return d.Run(ctx, func(ctx context.Context) error {
+		find := d.conn(ctx).Table(table).Where("id = ?", id)
+		if table == "companies" {
+			find = scoped(find, "id", s)
+		}
+		var ids []int64
+		if err := find.Clauses(clause.Locking{Strength: "UPDATE"}).Pluck("id", &ids).Error; err != nil {
+			return translate(err)
+		}
+		if len(ids) == 0 {
+			return ports.ErrNotFound
+		}
+		inUse, err := exists(d.conn(ctx).Table("users").Where(column+" = ? AND deleted_at IS NULL", id))
+		if err != nil {
+			return err
+		}
+		if inUse {
+			return ports.ErrInUse
+		}
+		return affected(d.conn(ctx).Exec("DELETE FROM "+table+" WHERE id = ?", id))
+	})
 }
 
 // ---- customer identities

@@ -155,12 +155,23 @@ func TestPermissionWithChildCannotBeDeleted(t *testing.T) {
 	}
 }
 
-func TestDeletingACompanyTakesItsUsers(t *testing.T) {
+func TestDeletingACompanyTakesItsDeletedUsers(t *testing.T) {
 	s := newOrgStore(t)
 	ctx := context.Background()
 	a := s.company(t, "A")
 	u := s.user(t, a, s.role(t, "成员", 3), "amy", "00000000000000000000000000000001")
-	if err := s.companies.Delete(ctx, a.ID); err != nil {
+	if err := s.companies.Delete(ctx, org.Scope{AllCompanies: true}, a.ID); !errors.Is(err, ports.ErrInUse) {
+		t.Fatalf("company with a live user: %v", err)
+	}
+	err := s.users.Update(ctx, org.Scope{AllCompanies: true}, u.ID, func(u *org.User) error {
+		now := time.Now()
+		u.DeletedAt = &now
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.companies.Delete(ctx, org.Scope{AllCompanies: true}, a.ID); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.users.Principal(ctx, u.ID); !errors.Is(err, ports.ErrNotFound) {

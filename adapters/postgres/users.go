@@ -182,7 +182,16 @@ func (r *Users) List(ctx context.Context, s org.Scope, q ports.ListQuery) ([]org
 
 // Create inserts u and sets its id and creation time.
 func (r *Users) Create(ctx context.Context, u *org.User) error {
-	return r.insert(ctx, "users", userColumns(*u), &u.ID, &u.CreatedAt)
+	return missingReference(r.insert(ctx, "users", userColumns(*u), &u.ID, &u.CreatedAt))
+}
+
+// missingReference: a foreign key refused the write (its company or role
+// is gone, e.g. deleted concurrently).
+func missingReference(err error) error {
+	if isForeignKey(err) {
+		return ports.ErrMissingReference
+	}
+	return err
 }
 
 // Update locks the live user id in scope, applies fn and saves every column.
@@ -198,25 +207,11 @@ func (r *Users) Update(ctx context.Context, s org.Scope, id int64, fn func(*org.
 		}
 		res := r.conn(ctx).Table("users").Where("id = ?", id).Updates(userColumns(u))
 		if res.Error != nil {
-			return translate(res.Error)
+			return missingReference(translate(res.Error))
 		}
 		if res.RowsAffected == 0 {
 			return ports.ErrNotFound
 		}
 		return nil
 	})
-}
-
-// CountActiveByRole counts live users holding the role.
-func (r *Users) CountActiveByRole(ctx context.Context, roleID int64) (int, error) {
-	var n int64
-	err := r.conn(ctx).Table("users").Where("role_id = ? AND deleted_at IS NULL", roleID).Count(&n).Error
-	return int(n), translate(err)
-}
-
-// CountActiveByCompany counts live users of the company.
-func (r *Users) CountActiveByCompany(ctx context.Context, companyID int64) (int, error) {
-	var n int64
-	err := r.conn(ctx).Table("users").Where("company_id = ? AND deleted_at IS NULL", companyID).Count(&n).Error
-	return int(n), translate(err)
 }

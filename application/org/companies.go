@@ -13,14 +13,13 @@ import (
 // Companies implements ports.CompanyAdmin (E16–E19).
 type Companies struct {
 	companies ports.CompanyRepository
-	users     ports.UserRepository
 	tx        ports.TxRunner
 	tagGroups ports.TagGroupSeeder
 }
 
 // NewCompanies wires the company use cases.
-func NewCompanies(companies ports.CompanyRepository, users ports.UserRepository, tx ports.TxRunner, tagGroups ports.TagGroupSeeder) *Companies {
-	return &Companies{companies: companies, users: users, tx: tx, tagGroups: tagGroups}
+func NewCompanies(companies ports.CompanyRepository, tx ports.TxRunner, tagGroups ports.TagGroupSeeder) *Companies {
+	return &Companies{companies: companies, tx: tx, tagGroups: tagGroups}
 }
 
 var _ ports.CompanyAdmin = (*Companies)(nil)
@@ -109,28 +108,21 @@ func (s *Companies) AddCompany(ctx context.Context, a org.Actor, in ports.Compan
 	return c, nil
 }
 
-// DeleteCompany deletes a company without live users (E18); its data goes with it.
+// DeleteCompany deletes a company without live users (E18); its data goes
+// with it. The check and the deletion are one step of the repository, so a
+// user added meanwhile is never deleted with the company.
 func (s *Companies) DeleteCompany(ctx context.Context, a org.Actor, id int64) error {
 	if !a.CanManageOrganisation() {
 		return errs.Forbidden()
 	}
-	if _, err := s.companies.InScope(ctx, a.Scope(), id); errors.Is(err, ports.ErrNotFound) {
+	err := s.companies.Delete(ctx, a.Scope(), id)
+	switch {
+	case errors.Is(err, ports.ErrNotFound):
 		return errs.NotFound(302, "公司ID不存在")
-	} else if err != nil {
-		return err
-	}
-	n, err := s.users.CountActiveByCompany(ctx, id)
-	if err != nil {
-		return err
-	}
-	if n > 0 {
+	case errors.Is(err, ports.ErrInUse):
 		return errs.Conflict(303, "该企业有关联用户,请转移用户后再试")
 	}
-	if err := s.companies.Delete(ctx, id); errors.Is(err, ports.ErrNotFound) {
-		return errs.NotFound(302, "公司ID不存在")
-	} else {
-		return err
-	}
+	return err
 }
 
 // UpdateCompany changes a company (E19); absent optional fields stay.

@@ -14,12 +14,11 @@ import (
 // platform admins write them.
 type Roles struct {
 	roles ports.RoleRepository
-	users ports.UserRepository
 }
 
 // NewRoles wires the role use cases.
-func NewRoles(roles ports.RoleRepository, users ports.UserRepository) *Roles {
-	return &Roles{roles: roles, users: users}
+func NewRoles(roles ports.RoleRepository) *Roles {
+	return &Roles{roles: roles}
 }
 
 var _ ports.RoleAdmin = (*Roles)(nil)
@@ -73,28 +72,21 @@ func (s *Roles) AddRole(ctx context.Context, a org.Actor, in ports.RoleInput) (o
 	return r, nil
 }
 
-// DeleteRole deletes a role nobody holds (E11).
+// DeleteRole deletes a role no live user holds (E11). The check and the
+// deletion are one step of the repository, so a user given the role
+// meanwhile never loses it to the deletion.
 func (s *Roles) DeleteRole(ctx context.Context, a org.Actor, id int64) error {
 	if !a.CanManageOrganisation() {
 		return errs.Forbidden()
 	}
-	if _, err := s.roles.ByID(ctx, id); errors.Is(err, ports.ErrNotFound) {
+	err := s.roles.Delete(ctx, id)
+	switch {
+	case errors.Is(err, ports.ErrNotFound):
 		return errs.NotFound(302, "角色ID不存在")
-	} else if err != nil {
-		return err
-	}
-	n, err := s.users.CountActiveByRole(ctx, id)
-	if err != nil {
-		return err
-	}
-	if n > 0 {
+	case errors.Is(err, ports.ErrInUse):
 		return errs.Conflict(303, "该角色下存在用户,请转移用户后再试")
 	}
-	if err := s.roles.Delete(ctx, id); errors.Is(err, ports.ErrNotFound) {
-		return errs.NotFound(302, "角色ID不存在")
-	} else {
-		return err
-	}
+	return err
 }
 
 // UpdateRole renames a role and may change its level (E12). The platform

@@ -141,12 +141,25 @@ func (s *Users) AddUser(ctx context.Context, a org.Actor, in ports.UserInput) (o
 		Status:       form.status,
 	}
 	if err := s.users.Create(ctx, &u); err != nil {
-		if errors.Is(err, ports.ErrDuplicate) {
+		switch {
+		case errors.Is(err, ports.ErrDuplicate):
 			return org.User{}, usernameTaken()
+		case errors.Is(err, ports.ErrMissingReference):
+			return org.User{}, s.referenceGone(ctx, in, 0, true, err)
 		}
 		return org.User{}, err
 	}
 	return u, nil
+}
+
+// referenceGone answers a write the database refused because its company
+// or role was deleted after the form was checked: the form checked again
+// names the field, as if the deletion had come first.
+func (s *Users) referenceGone(ctx context.Context, in ports.UserInput, exceptID int64, creating bool, err error) error {
+	if _, ferr := s.checkUserForm(ctx, in, exceptID, creating); ferr != nil {
+		return ferr
+	}
+	return err
 }
 
 func usernameTaken() error {
@@ -248,6 +261,8 @@ func (s *Users) UpdateUser(ctx context.Context, a org.Actor, id int64, in ports.
 		return errs.NotFoundEmpty(303)
 	case errors.Is(err, ports.ErrDuplicate):
 		return usernameTaken()
+	case errors.Is(err, ports.ErrMissingReference):
+		return s.referenceGone(ctx, in, id, false, err)
 	}
 	return err
 }

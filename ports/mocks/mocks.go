@@ -308,36 +308,6 @@ func (mr *MockUserRepositoryMockRecorder) ByUsername(arg0, arg1 interface{}) *go
 	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "ByUsername", reflect.TypeOf((*MockUserRepository)(nil).ByUsername), arg0, arg1)
 }
 
-// CountActiveByCompany mocks base method.
-func (m *MockUserRepository) CountActiveByCompany(arg0 context.Context, arg1 int64) (int, error) {
-	m.ctrl.T.Helper()
-	ret := m.ctrl.Call(m, "CountActiveByCompany", arg0, arg1)
-	ret0, _ := ret[0].(int)
-	ret1, _ := ret[1].(error)
-	return ret0, ret1
-}
-
-// CountActiveByCompany indicates an expected call of CountActiveByCompany.
-func (mr *MockUserRepositoryMockRecorder) CountActiveByCompany(arg0, arg1 interface{}) *gomock.Call {
-	mr.mock.ctrl.T.Helper()
-	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "CountActiveByCompany", reflect.TypeOf((*MockUserRepository)(nil).CountActiveByCompany), arg0, arg1)
-}
-
-// CountActiveByRole mocks base method.
-func (m *MockUserRepository) CountActiveByRole(arg0 context.Context, arg1 int64) (int, error) {
-	m.ctrl.T.Helper()
-	ret := m.ctrl.Call(m, "CountActiveByRole", arg0, arg1)
-	ret0, _ := ret[0].(int)
-	ret1, _ := ret[1].(error)
-	return ret0, ret1
-}
-
-// CountActiveByRole indicates an expected call of CountActiveByRole.
-func (mr *MockUserRepositoryMockRecorder) CountActiveByRole(arg0, arg1 interface{}) *gomock.Call {
-	mr.mock.ctrl.T.Helper()
-	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "CountActiveByRole", reflect.TypeOf((*MockUserRepository)(nil).CountActiveByRole), arg0, arg1)
-}
-
 // Create mocks base method.
 func (m *MockUserRepository) Create(arg0 context.Context, arg1 *org.User) error {
 	m.ctrl.T.Helper()
@@ -761,17 +731,17 @@ func (mr *MockCompanyRepositoryMockRecorder) Create(arg0, arg1 interface{}) *gom
 }
 
 // Delete mocks base method.
-func (m *MockCompanyRepository) Delete(arg0 context.Context, arg1 int64) error {
+func (m *MockCompanyRepository) Delete(arg0 context.Context, arg1 org.Scope, arg2 int64) error {
 	m.ctrl.T.Helper()
-	ret := m.ctrl.Call(m, "Delete", arg0, arg1)
+	ret := m.ctrl.Call(m, "Delete", arg0, arg1, arg2)
 	ret0, _ := ret[0].(error)
 	return ret0
 }
 
 // Delete indicates an expected call of Delete.
-func (mr *MockCompanyRepositoryMockRecorder) Delete(arg0, arg1 interface{}) *gomock.Call {
+func (mr *MockCompanyRepositoryMockRecorder) Delete(arg0, arg1, arg2 interface{}) *gomock.Call {
 	mr.mock.ctrl.T.Helper()
-	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "Delete", reflect.TypeOf((*MockCompanyRepository)(nil).Delete), arg0, arg1)
+	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "Delete", reflect.TypeOf((*MockCompanyRepository)(nil).Delete), arg0, arg1, arg2)
 }
 
 // InScope mocks base method.
