@@ -62,6 +62,9 @@ type AIStore interface {
 	OpenCustomers(ctx context.Context, companyID int64) ([]int64, error)
 	// Companies lists every company (for training).
 	Companies(ctx context.Context) ([]int64, error)
+	// CompaniesToTrain lists the companies with customers whose model is
+	// missing, trained before staleBefore, or behind by newOutcomes outcomes.
+	CompaniesToTrain(ctx context.Context, staleBefore time.Time, newOutcomes int) ([]int64, error)
 	// Model is the company's stored model (ErrNotFound when none).
 	Model(ctx context.Context, companyID int64) (StoredModel, error)
 	// PooledCounts sums the stored bin counts of every company but one.
@@ -78,6 +81,8 @@ type AIStore interface {
 	SetOutcome(ctx context.Context, companyID, customerID int64, outcome customer.Outcome, closedAt *time.Time) (newOutcomes int, err error)
 	// TakeRescores removes and returns up to limit queued customers.
 	TakeRescores(ctx context.Context, limit int) (map[int64][]int64, error)
+	// Queue queues customers to rescore.
+	Queue(ctx context.Context, companyID int64, customerIDs []int64) error
 	// TryTrainingLock holds the company's training lock for the call of fn
 	// when no other instance holds it (reports false otherwise).
 	TryTrainingLock(ctx context.Context, companyID int64, fn func(ctx context.Context) error) (bool, error)

@@ -9,7 +9,7 @@ import (
 )
 
 var detailKeys = []string{"id", "username", "headimgurl", "expected_time", "expedted_pr", "ai_pr", "superior", "source",
-	"memo_name", "phone", "email", "company", "position", "address", "birthday", "mem", "tag"}
+	"memo_name", "phone", "email", "company", "position", "address", "birthday", "mem", "tag", "outcome"}
 
 func getDetail(t *testing.T, p lt.Principal, customerID int64) *lt.Resp {
 	t.Helper()
@@ -59,7 +59,7 @@ func TestE05CustomerDetailVisibility(t *testing.T) {
 		url.Values{"tag_list": {"[" + crmID(tagID(t, co.id, "重要客户")) + "," + crmID(tagID(t, co.id, "已婚")) + "]"}}), 200, "添加成功")
 
 	item := detailItem(t, getDetail(t, co.rep, cu.ID))
-	want := map[string]any{"expected_time": "2018-06-14", "expedted_pr": "80%", "ai_pr": "80%", "source": "扫码", "memo_name": "老王",
+	want := map[string]any{"expected_time": "2018-06-14", "expedted_pr": "80%", "ai_pr": "", "outcome": "open", "source": "扫码", "memo_name": "老王",
 		"phone": "13812345678", "email": "a@b.cn", "company": "甲方", "position": "经理", "address": "通州区", "birthday": "1990-06-01",
 		"mem": "重要", "tag": []any{"已婚", "重要客户"}}
 	for k, v := range want {

@@ -11,7 +11,7 @@ import (
 )
 
 var addressBookKeys = []string{"customer_id", "customer_username", "headimgurl", "expected_time", "expedted_pr", "belonger", "source",
-	"last_follow_time", "last_activity_time", "follow_status"}
+	"last_follow_time", "last_activity_time", "follow_status", "ai_pr"}
 
 type addressBookResp struct {
 	RetData []struct {

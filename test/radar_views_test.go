@@ -158,13 +158,13 @@ func TestE32RadarPerCustomerSortedThenPaged(t *testing.T) {
 	if len(items) != 3 {
 		t.Fatalf("items: %s", r.Raw)
 	}
-	wantKeys := []string{"totalCount", "customer_id", "customer__username", "user_id", "headimgurl", "detail", "action_count", "customer_username"}
+	wantKeys := []string{"totalCount", "customer_id", "customer__username", "user_id", "headimgurl", "detail", "action_count", "customer_username", "ai_pr"}
 	if k := lt.KeysOf(items[0]); !reflect.DeepEqual(k, wantKeys) {
 		t.Fatalf("keys %v", k)
 	}
 	if string(items[0]) != `{"totalCount":4,"customer_id":`+cardID(c2.ID)+`,"customer__username":`+string(cardJSON(radarCustomerName(t, c2.ID)))+
 		`,"user_id":"`+cardID(w.rep.ID)+`","headimgurl":"statics/imgs/Avator.jpg","detail":{"1":{"count":1,"name":"查看名片"},"2":{"count":3,"name":"查看产品"}},"action_count":4,"customer_username":`+
-		string(cardJSON(radarCustomerName(t, c2.ID)))+`}` {
+		string(cardJSON(radarCustomerName(t, c2.ID)))+`,"ai_pr":""}` {
 		t.Fatalf("first: %s", items[0])
 	}
 	// Ties (1 each) by customer id.

@@ -44,6 +44,9 @@ type Config struct {
 	// the server cancels a statement cleanly before the request gives up on
 	// it; 0: none). A statement_timeout in DATABASE_URL wins.
 	StatementTimeout time.Duration
+	// AIPoolCompanies smooths each company's AI model toward the bin counts
+	// of every company (AI_POOL_COMPANIES, default true; counts, never rows).
+	AIPoolCompanies bool
 	// GCPercent is the Go collector's target (GOGC; default 400, -1 = off):
 	// the service's live heap is small, so Go's default of 100 collects very
 	// often under load; 400 spends a few more MB for a fifth less CPU.
@@ -74,6 +77,7 @@ var defaults = map[string]string{
 	// DATABASE_STATEMENT_TIMEOUT: empty means REQUEST_TIMEOUT less a tenth.
 	"DATABASE_STATEMENT_TIMEOUT": "",
 	"GOGC":                       "400",
+	"AI_POOL_COMPANIES":          "true",
 }
 
 // Load reads the process environment.
@@ -156,6 +160,9 @@ func LoadFrom(lookup func(string) (string, bool)) (Config, error) {
 	} else if c.StatementTimeout, err = parseDuration(v); err != nil || c.StatementTimeout < 0 ||
 		(c.StatementTimeout > 0 && c.StatementTimeout < time.Millisecond) {
 		bad("DATABASE_STATEMENT_TIMEOUT", "must be a duration such as 4500ms, or 0 for none")
+	}
+	if c.AIPoolCompanies, err = strconv.ParseBool(get("AI_POOL_COMPANIES")); err != nil {
+		bad("AI_POOL_COMPANIES", "must be true or false")
 	}
 	if v := get("GOGC"); v == "off" {
 		c.GCPercent = -1

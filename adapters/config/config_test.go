@@ -46,7 +46,7 @@ func TestInvalidValuesNameTheVariable(t *testing.T) {
 		"DATABASE_URL": "mysql://x", "TIME_ZONE": "Mars/Base", "AUTH_MAX_SKEW": "soon",
 		"LOG_LEVEL": "loud", "LOG_FORMAT": "xml", "PUBLIC_BASE_URL": "nope", "HTTP_ADDR": "8000",
 		"WECHAT_API_BASE_URL": "ftp://x", "FRONTEND_ERROR_PATH": "err", "TRUSTED_PROXIES": "10.0.0.0/33",
-		"GOGC": "lots", "REQUEST_TIMEOUT": "0", "DATABASE_STATEMENT_TIMEOUT": "-1s",
+		"GOGC": "lots", "AI_POOL_COMPANIES": "maybe", "REQUEST_TIMEOUT": "0", "DATABASE_STATEMENT_TIMEOUT": "-1s",
 	} {
 		_, err := LoadFrom(env(map[string]string{k: v}))
 		if err == nil || !strings.Contains(err.Error(), k) {

@@ -57,12 +57,13 @@ type customerDetailItem struct {
 	Birthday     any      `json:"birthday"`
 	Mem          string   `json:"mem"`
 	Tag          []string `json:"tag"`
+	Outcome      string   `json:"outcome"` // D10: open, won or lost
 }
 
 func presentDetail(d customer.Detail) customerDetailItem {
 	item := customerDetailItem{ID: d.ID, Username: d.Username, Headimgurl: d.Headimgurl, ExpectedTime: wireDate(d.ExpectedTime),
-		ExpedtedPr: d.ExpedtedPr, AIPr: d.AIPr(), Superior: d.SuperiorName, Source: d.Source.Label(), MemoName: d.MemoName,
-		Birthday: "", Tag: d.Tags}
+		ExpedtedPr: d.ExpedtedPr, AIPr: d.AIPrWire(), Superior: d.SuperiorName, Source: d.Source.Label(), MemoName: d.MemoName,
+		Birthday: "", Tag: d.Tags, Outcome: d.Outcome.String()}
 	if in := d.Information; in != nil {
 		item.Phone, item.Email, item.Company, item.Position, item.Address = in.Phone, in.Email, in.Company, in.Position, in.Address
 		item.Birthday, item.Mem = wireDate(in.Birthday), in.Mem
@@ -291,6 +292,7 @@ type addressBookItem struct {
 	LastFollowTime   string  `json:"last_follow_time"`
 	LastActivityTime string  `json:"last_activity_time"`
 	FollowStatus     string  `json:"follow_status"`
+	AIPr             string  `json:"ai_pr"` // D10
 }
 
 // AddressBook is E34.
@@ -308,7 +310,8 @@ func (h *Handlers) AddressBook(c echo.Context) error {
 	for i, e := range entries {
 		items[i] = addressBookItem{CustomerID: e.CustomerID, CustomerUsername: e.CustomerName, Headimgurl: e.Headimgurl,
 			ExpectedTime: wireDate(e.ExpectedTime), ExpedtedPr: e.ExpedtedPr, Belonger: a.Username, Source: e.Source,
-			LastFollowTime: e.LastFollowText, LastActivityTime: e.LastActivityText, FollowStatus: e.FollowStatus}
+			LastFollowTime: e.LastFollowText, LastActivityTime: e.LastActivityText, FollowStatus: e.FollowStatus,
+			AIPr: customer.AIPrText(e.AIPr)}
 	}
 	return ok(c, "查询成功", newPage(items, total))
 }

@@ -2,6 +2,7 @@ package http
 
 import (
 	"bytes"
+	"leida/domain/customer"
 	"strconv"
 	"time"
 
@@ -89,6 +90,7 @@ type customerItem struct {
 	Detail              object `json:"detail"`
 	ActionCount         int    `json:"action_count"`
 	CustomerUsername    string `json:"customer_username"`
+	AIPr                string `json:"ai_pr"` // D10
 }
 
 // RadarByCustomer is E32 (D4: the document's item plus action_count and customer_username).
@@ -110,7 +112,8 @@ func (h *Handlers) RadarByCustomer(c echo.Context) error {
 			detail = append(detail, field{strconv.Itoa(int(ac.Action)), countName{ac.Count, ac.Action.Label()}})
 		}
 		items[i] = customerItem{TotalCount: s.Total, CustomerID: s.CustomerID, CustomerUsernameDoc: s.Username, UserID: uid,
-			Headimgurl: s.Headimgurl, Detail: detail, ActionCount: s.Total, CustomerUsername: s.Username}
+			Headimgurl: s.Headimgurl, Detail: detail, ActionCount: s.Total, CustomerUsername: s.Username,
+			AIPr: customer.AIPrText(s.AIPr)}
 	}
 	return ok(c, "查询日志记录成功", items)
 }

@@ -99,6 +99,9 @@ func routeTable() []route {
 		{post, xcx + "/customer/update_expected_time/:id", authUser, (*Handlers).UpdateExpectedTime, "", invalid303},
 		{post, xcx + "/customer/update_expected_pr/:id", authUser, (*Handlers).UpdateExpectedPr, "", invalid303},
 		{post, xcx + "/customer/update_tag/:id", authUser, (*Handlers).UpdateCustomerTags, "", byMethod},
+		// D10 the AI close probability
+		{post, qy + "/customer/update_outcome/:id", authUser, (*Handlers).UpdateOutcome, "", byMethod},
+		{get, qy + "/customer/ai_pr", authUser, (*Handlers).ExplainAIPr, "", byMethod},
 		{get, qy + "/tag_customer", authUser, (*Handlers).TagsWithCustomers, "", byMethod},                 // E20
 		{get, qy + "/tag_list", authUser, (*Handlers).TagGroups, "", byMethod},                             // E21
 		{post, qy + "/tag_customer/add/:id", authUser, (*Handlers).AddTagWithCustomers, "", byMethod},      // E22

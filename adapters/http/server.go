@@ -46,6 +46,7 @@ type Handlers struct {
 	CardEditor ports.CardEditor
 	Radar      ports.Radar
 	// issue 5: chat (E25–E28, A10) and push streams
+	AI           ports.AIScores // D10
 	Chats        ports.ChatDesk
 	VisitorChats ports.VisitorChat
 	Streams      ports.EventStreams

@@ -155,6 +155,8 @@ func (h *Handlers) writeEvent(buf *bytes.Buffer, ev chat.StreamEvent) {
 		r := ev.Radar
 		data = radarItem{UserID: r.UserID, CustomerID: r.CustomerID, Action: radar.Action(r.Action).Label(), Log: r.Log(),
 			CreateDate: wireTime(r.CreatedAt, h.Options.Location)}
+	case ev.Data != nil:
+		data = json.RawMessage(ev.Data)
 	default:
 		return
 	}

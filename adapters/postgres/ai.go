@@ -260,6 +260,17 @@ func (r *AI) Companies(ctx context.Context) ([]int64, error) {
 	return ids, translate(err)
 }
 
+// CompaniesToTrain lists the companies with bound customers whose model is
+// missing, stale or behind by newOutcomes outcomes.
+func (r *AI) CompaniesToTrain(ctx context.Context, staleBefore time.Time, newOutcomes int) ([]int64, error) {
+	var ids []int64
+	err := r.conn(ctx).Raw(`SELECT c.id FROM companies c LEFT JOIN ai_models m ON m.company_id = c.id
+		WHERE EXISTS (SELECT 1 FROM customer_belongers b WHERE b.company_id = c.id)
+		  AND (m.company_id IS NULL OR m.trained_at < ? OR m.new_outcomes >= ?)
+		ORDER BY c.id`, staleBefore, newOutcomes).Scan(&ids).Error
+	return ids, translate(err)
+}
+
 type modelRow struct {
 	CompanyID int64
 	Model     []byte
@@ -395,8 +406,12 @@ func (r *AI) SaveScores(ctx context.Context, companyID int64, scores []ports.Cus
 				WHERE b.company_id = ? AND b.customer_id = ? ORDER BY b.user_id`, companyID, s.CustomerID).Scan(&reps).Error; err != nil {
 				return err
 			}
-			payload, err := json.Marshal(map[string]any{"customer_id": s.CustomerID, "ai_pr": s.AIPr, "tier": s.Tier,
-				"previous": baseline, "reasons": s.Reasons})
+			var name string
+			if err := db.Raw(`SELECT username FROM customers WHERE id = ?`, s.CustomerID).Scan(&name).Error; err != nil {
+				return err
+			}
+			payload, err := json.Marshal(map[string]any{"customer_id": s.CustomerID, "customer_username": name, "ai_pr": s.AIPr,
+				"tier": s.Tier, "previous": baseline, "reasons": s.Reasons})
 			if err != nil {
 				return err
 			}
@@ -485,6 +500,12 @@ func (r *AI) TakeRescores(ctx context.Context, limit int) (map[int64][]int64, er
 // trainingLockSpace keeps the training locks' keys apart from other advisory locks.
 const trainingLockSpace = int64(0x4149) << 40
 
+// Queue queues customers to rescore.
+func (r *AI) Queue(ctx context.Context, companyID int64, customerIDs []int64) error {
+	return translate(r.conn(ctx).Exec(`INSERT INTO ai_rescore (company_id, customer_id)
+		SELECT ?, id FROM unnest(?::bigint[]) AS id ORDER BY id ON CONFLICT DO NOTHING`, companyID, int64Array(customerIDs)).Error)
+}
+
 // errLocked ends a training transaction another instance holds.
 var errLocked = errors.New("training lock held elsewhere")
 
@@ -492,6 +513,10 @@ var errLocked = errors.New("training lock held elsewhere")
 // lock (an advisory lock released at commit), unless another instance holds it.
 func (r *AI) TryTrainingLock(ctx context.Context, companyID int64, fn func(ctx context.Context) error) (bool, error) {
 	err := r.Run(ctx, func(ctx context.Context) error {
+		// Background work, not a request: no statement deadline.
+		if err := r.conn(ctx).Exec(`SET LOCAL statement_timeout = 0`).Error; err != nil {
+			return err
+		}
 		var got bool
 		if err := r.conn(ctx).Raw(`SELECT pg_try_advisory_xact_lock(?)`, trainingLockSpace|companyID).Scan(&got).Error; err != nil {
 			return err

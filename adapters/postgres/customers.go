@@ -73,6 +73,8 @@ type detailRow struct {
 	Address      *string
 	Birthday     *time.Time
 	Mem          *string
+	Outcome      int
+	AiPr         *int
 }
 
 func deref(s *string) string {
@@ -88,6 +90,7 @@ func (r *Customers) Detail(ctx context.Context, v customer.Viewer, id int64) (cu
 	q := r.conn(ctx).Table("customers c").
 		Select(`c.id, c.openid, c.user_type, c.username, c.headimgurl, c.sex, c.token, c.created_at,
 			p.memo_name, p.expected_time, p.expedted_pr, p.superior_id, s.username AS superior_name,
+			COALESCE(p.outcome, 0) AS outcome, p.ai_pr,
 			(SELECT b.source FROM customer_belongers b WHERE b.customer_id = c.id AND b.company_id = ?
 				ORDER BY (b.user_id = ?) DESC, b.id LIMIT 1) AS source,
 			i.id AS info_id, i.phone, i.email, i.company AS info_company, i.position, i.address, i.birthday, i.mem`,
@@ -102,6 +105,7 @@ func (r *Customers) Detail(ctx context.Context, v customer.Viewer, id int64) (cu
 	identity := customerRow{ID: row.ID, Openid: row.Openid, UserType: row.UserType, Username: row.Username,
 		Headimgurl: row.Headimgurl, Sex: row.Sex, Token: row.Token, CreatedAt: row.CreatedAt}
 	d := customer.Detail{Customer: identity.domain(), SuperiorName: deref(row.SuperiorName), Source: customer.SourceScan,
+		Outcome: customer.Outcome(row.Outcome), AIPr: row.AiPr,
 		Profile: customer.Profile{MemoName: row.MemoName, ExpectedTime: row.ExpectedTime, ExpedtedPr: row.ExpedtedPr, SuperiorID: row.SuperiorID}}
 	if row.Source != nil {
 		d.Source = customer.Source(*row.Source)

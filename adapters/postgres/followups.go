@@ -51,14 +51,14 @@ func (r *FollowUps) Notes(ctx context.Context, companyID, userID, customerID int
 var addressBook = listSpec{
 	filters: map[string]filterSpec{"customer_id": {"f.customer_id", integer}, "create_date": {"f.created_at", instant}},
 	orders: map[string]string{"customer__expedted_pr": "p.expedted_pr", "last_follow_time": "f.last_follow_time",
-		"last_activity_time": "f.last_activity_time"},
+		"last_activity_time": "f.last_activity_time", "ai_pr": "p.ai_pr"},
 	defaultOrder: "-customer__expedted_pr", tieBreaker: "f.id",
 }
 
 // AddressBook lists the user's relations with customers bound to them.
 func (r *FollowUps) AddressBook(ctx context.Context, companyID, userID int64, source int, q ports.ListQuery) ([]followup.Entry, int, error) {
 	const columns = `f.customer_id, c.username AS customer_name, c.headimgurl, p.expected_time, p.expedted_pr, b.source,
-		f.last_follow_time, f.last_activity_time`
+		f.last_follow_time, f.last_activity_time, p.ai_pr`
 	base := r.conn(ctx).Table("follow_ups f").
 		Joins("JOIN customer_belongers b ON b.company_id = f.company_id AND b.user_id = f.user_id AND b.customer_id = f.customer_id").
 		Joins("JOIN customers c ON c.id = f.customer_id").

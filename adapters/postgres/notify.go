@@ -78,6 +78,8 @@ func (r *StreamEvents) After(ctx context.Context, p chat.Principal, after int64,
 		case chat.EventRadar:
 			ev.Radar = &chat.RadarEvent{LogID: pl.ID, UserID: pl.UserID, CustomerID: pl.CustomerID, Action: pl.Action,
 				Remark: pl.Remark, CustomerName: pl.CustomerUsername, CreatedAt: pl.CreatedAt}
+		case chat.EventHotLead:
+			ev.Data = []byte(row.Payload)
 		}
 		out = append(out, ev)
 	}

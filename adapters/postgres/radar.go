@@ -183,6 +183,7 @@ type customerCount struct {
 	Total      int
 	Username   string
 	Headimgurl string
+	AiPr       *int
 }
 
 // ByCustomer ranks the rep's customers by their logs in the window (most
@@ -208,8 +209,10 @@ func (r *AccessLogs) ByCustomer(ctx context.Context, companyID, userID int64, f 
 		grouped = grouped.Offset(p.Offset()).Limit(p.Length)
 	}
 	var heads []customerCount
-	err := r.conn(ctx).Table("(?) g", grouped).Select("g.customer_id, g.total, c.username, c.headimgurl").
-		Joins("JOIN customers c ON c.id = g.customer_id").Order("g.total DESC, g.customer_id").Find(&heads).Error
+	err := r.conn(ctx).Table("(?) g", grouped).Select("g.customer_id, g.total, c.username, c.headimgurl, p.ai_pr").
+		Joins("JOIN customers c ON c.id = g.customer_id").
+		Joins("LEFT JOIN customer_profiles p ON p.company_id = ? AND p.customer_id = g.customer_id", companyID).
+		Order("g.total DESC, g.customer_id").Find(&heads).Error
 	if err != nil {
 		return nil, translate(err)
 	}
@@ -235,7 +238,7 @@ func (r *AccessLogs) ByCustomer(ctx context.Context, companyID, userID int64, f 
 	out := make([]radar.CustomerSummary, len(heads))
 	for i, h := range heads {
 		out[i] = radar.CustomerSummary{CustomerID: h.CustomerID, Username: h.Username, Headimgurl: h.Headimgurl,
-			Total: h.Total, ByAction: byCustomer[h.CustomerID]}
+			Total: h.Total, ByAction: byCustomer[h.CustomerID], AIPr: h.AiPr}
 	}
 	return out, nil
 }
@@ -261,14 +264,16 @@ type windowRow struct {
 	Counts     string // "n1,…,n12"
 	Username   string
 	Headimgurl string
+	AiPr       *int
 }
 
 // rankOpenWindow reads one page of the open window starting on start, most
 // active first, with the per-action counts, by index in one statement.
 func (r *AccessLogs) rankOpenWindow(ctx context.Context, companyID, userID int64, start string, p paging.Page) ([]radar.CustomerSummary, error) {
 	q := r.conn(ctx).Table("radar_customer_windows w").
-		Select("w.customer_id, w.n AS total, array_to_string(w.counts, ',') AS counts, c.username, c.headimgurl").
+		Select("w.customer_id, w.n AS total, array_to_string(w.counts, ',') AS counts, c.username, c.headimgurl, p.ai_pr").
 		Joins("JOIN customers c ON c.id = w.customer_id").
+		Joins("LEFT JOIN customer_profiles p ON p.company_id = w.company_id AND p.customer_id = w.customer_id").
 		Where("w.company_id = ? AND w.user_id = ? AND w.start_day = ?", companyID, userID, start).
 		Order("w.n DESC, w.customer_id")
 	if p.Length > 0 {
@@ -280,7 +285,8 @@ func (r *AccessLogs) rankOpenWindow(ctx context.Context, companyID, userID int64
 	}
 	out := make([]radar.CustomerSummary, len(rows))
 	for i, row := range rows {
-		out[i] = radar.CustomerSummary{CustomerID: row.CustomerID, Username: row.Username, Headimgurl: row.Headimgurl, Total: row.Total}
+		out[i] = radar.CustomerSummary{CustomerID: row.CustomerID, Username: row.Username, Headimgurl: row.Headimgurl, Total: row.Total,
+			AIPr: row.AiPr}
 		for a, n := range strings.Split(row.Counts, ",") {
 			if c, err := strconv.Atoi(n); err == nil && c > 0 {
 				out[i].ByAction = append(out[i].ByAction, radar.ActionCount{Action: radar.Action(a + 1), Count: c})

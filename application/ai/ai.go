@@ -307,28 +307,31 @@ func (s *Service) Rescore(ctx context.Context, companyID int64, ids []int64) err
 }
 
 // RescoreQueued rescores the customers queued by new events (up to limit)
-// and reports how many it took.
+// and reports how many it took. The queue rows are taken in a statement of
+// their own: holding them while scoring would make every new event of those
+// customers wait (and deadlock with the hot-lead push to the rep's stream).
+// A company whose rescoring fails is queued again.
 func (s *Service) RescoreQueued(ctx context.Context, limit int) (int, error) {
+	queued, err := s.store.TakeRescores(ctx, limit)
+	if err != nil {
+		return 0, err
+	}
+	companies := make([]int64, 0, len(queued))
 	n := 0
-	err := s.tx.Run(ctx, func(ctx context.Context) error {
-		queued, err := s.store.TakeRescores(ctx, limit)
-		if err != nil {
-			return err
-		}
-		companies := make([]int64, 0, len(queued))
-		for c := range queued {
-			companies = append(companies, c)
-		}
-		sort.Slice(companies, func(i, j int) bool { return companies[i] < companies[j] })
-		for _, c := range companies {
-			n += len(queued[c])
-			if err := s.Rescore(ctx, c, queued[c]); err != nil {
-				return err
+	for c, ids := range queued {
+		companies = append(companies, c)
+		n += len(ids)
+	}
+	sort.Slice(companies, func(i, j int) bool { return companies[i] < companies[j] })
+	for _, c := range companies {
+		if err := s.Rescore(ctx, c, queued[c]); err != nil {
+			if qerr := s.store.Queue(ctx, c, queued[c]); qerr != nil {
+				s.log.Warn("requeueing customers to rescore", "company_id", c, "error", qerr.Error())
 			}
+			return n, err
 		}
-		return nil
-	})
-	return n, err
+	}
+	return n, nil
 }
 
 // viewer is who the actor sees (D6): members their own customers, company
@@ -371,10 +374,8 @@ func (s *Service) SetOutcome(ctx context.Context, a org.Actor, customerID int64,
 	if outcome.Closed() {
 		closing = &closedAt
 	}
-	var counted int
 	err := s.tx.Run(ctx, func(ctx context.Context) error {
-		var err error
-		if counted, err = s.store.SetOutcome(ctx, a.CompanyID, customerID, outcome, closing); err != nil {
+		if _, err := s.store.SetOutcome(ctx, a.CompanyID, customerID, outcome, closing); err != nil {
 			return err
 		}
 		now := s.clock.Now()
@@ -387,12 +388,25 @@ func (s *Service) SetOutcome(ctx context.Context, a org.Actor, customerID int64,
 	if err != nil {
 		return err
 	}
-	if counted >= s.settings.RetrainAfter {
-		if _, err := s.Train(ctx, a.CompanyID); err != nil {
-			s.log.Warn("retraining after new outcomes", "company_id", a.CompanyID, "error", err.Error())
-		}
+	return nil // the maintenance loop retrains after RetrainAfter outcomes (TrainDue)
+}
+
+// TrainDue trains the companies whose model is missing, a day old, or
+// RetrainAfter outcomes behind (each under its lock: one instance at a time).
+func (s *Service) TrainDue(ctx context.Context) ([]Trained, error) {
+	ids, err := s.store.CompaniesToTrain(ctx, s.clock.Now().Add(-24*time.Hour), s.settings.RetrainAfter)
+	if err != nil {
+		return nil, err
 	}
-	return nil
+	var out []Trained
+	for _, id := range ids {
+		t, err := s.Train(ctx, id)
+		if err != nil {
+			return out, err
+		}
+		out = append(out, t)
+	}
+	return out, nil
 }
 
 // Explain is the ai_pr endpoint: the stored score of a visible customer

@@ -20,6 +20,7 @@ import (
 	"leida/adapters/config"
 	leidahttp "leida/adapters/http"
 	"leida/adapters/postgres"
+	appai "leida/application/ai"
 	"leida/application/auth"
 	"leida/domain/errs"
 )
@@ -33,6 +34,7 @@ commands:
                                        create built-in roles, the company and a platform admin if absent
   seed --demo                          load the demo data set (once)
   sign --user-id N [--customer]        print signed query parameters for that principal
+  ai train [--company N]               train the AI close probability (every company, or one) and rescore
 `
 
 func main() {
@@ -66,6 +68,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return seed(ctx, cfg, log, args[1:], stdout)
 	case "sign":
 		return sign(ctx, cfg, args[1:], stdout)
+	case "ai":
+		return aiCommand(ctx, cfg, log, args[1:], stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -102,7 +106,9 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, args []stri
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var prepared chan error // stays nil (never ready to receive) with --no-migrate
-	if !*noMigrate {
+	if *noMigrate {
+		go maintainAI(ctx, app.AI, log)
+	} else {
 		prepared = make(chan error, 1)
 		// Listen at once, but answer 503 (/healthz excepted) until the
 		// database is reachable and migrated: a restart during an outage
@@ -141,6 +147,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, args []stri
 			}
 			if err == nil {
 				log.Info("ready")
+				go maintainAI(ctx, app.AI, log)
 			}
 		case <-ctx.Done():
 			done = true
@@ -342,4 +349,91 @@ func sign(ctx context.Context, cfg config.Config, args []string, stdout io.Write
 	ts := strconv.FormatInt(time.Now().UnixMilli(), 10)
 	fmt.Fprintf(stdout, "rand_str=%s&timestamp=%s&user_id=%d\n", auth.Sign(ts, token), ts, *id)
 	return nil
+}
+
+// maintainAI keeps the AI close probability current while serving: the
+// customers that new events, messages and notes queued are rescored within
+// a second; every company is retrained daily and after RetrainAfter new
+// outcomes, each by one instance at a time (a PostgreSQL advisory lock).
+func maintainAI(ctx context.Context, s *appai.Service, log *slog.Logger) {
+	go func() {
+		t := time.NewTicker(10 * time.Second)
+		defer t.Stop()
+		for {
+			trained, err := s.TrainDue(ctx)
+			if err != nil && ctx.Err() == nil {
+				log.Warn("AI training", "error", err.Error())
+			}
+			for _, tr := range trained {
+				if !tr.Skipped {
+					log.Info("AI model trained", "company_id", tr.CompanyID, "model", tr.Model, "deals", tr.Deals, "scored", tr.Scored)
+				}
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	const batch = 500
+	t := time.NewTicker(300 * time.Millisecond)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		for ctx.Err() == nil {
+			n, err := s.RescoreQueued(ctx, batch)
+			if err != nil {
+				if ctx.Err() == nil {
+					log.Warn("AI rescoring", "error", err.Error())
+				}
+				break
+			}
+			if n < batch {
+				break
+			}
+		}
+	}
+}
+
+// aiCommand is `leida ai train [--company N]`: one JSON line per company.
+func aiCommand(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout io.Writer) error {
+	if len(args) == 0 || args[0] != "train" {
+		return errors.New("usage: leida ai train [--company N]")
+	}
+	fs := flag.NewFlagSet("ai train", flag.ContinueOnError)
+	company := fs.Int64("company", 0, "train only this company")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	app, cleanup, err := initApp(cfg, log)
+	if err != nil {
+		return err
+	}
+	defer cleanup()
+	if _, err := app.DB.MigrateUp(ctx); err != nil {
+		return err
+	}
+	enc := json.NewEncoder(stdout)
+	if *company != 0 {
+		t, err := app.AI.Train(ctx, *company)
+		if err != nil {
+			return err
+		}
+		return enc.Encode(t)
+	}
+	var failed error
+	err = app.AI.TrainAll(ctx, func(t appai.Trained) {
+		if err := enc.Encode(t); err != nil && failed == nil {
+			failed = err
+		}
+	})
+	if err != nil {
+		return err
+	}
+	return failed
 }

@@ -11,6 +11,7 @@ import (
 	leidahttp "leida/adapters/http"
 	"leida/adapters/postgres"
 	"leida/adapters/security"
+	appai "leida/application/ai"
 	"leida/application/auth"
 	"leida/application/demo"
 	apporg "leida/application/org"
@@ -23,6 +24,7 @@ type App struct {
 	Server    *echo.Echo
 	Bootstrap ports.Bootstrapper
 	Demo      *demo.Seeder
+	AI        *appai.Service
 }
 
 func provideDB(cfg config.Config) (*postgres.DB, func(), error) {

@@ -23,6 +23,7 @@ func initApp(cfg config.Config, log *slog.Logger) (*App, func(), error) {
 		customersSet,
 		cardSet,
 		chatSet,
+		aiSet,
 		wire.Struct(new(App), "*"),
 	)
 	return nil, nil, nil

@@ -68,6 +68,9 @@ func initApp(cfg config.Config, log *slog.Logger) (*App, func(), error) {
 	qrMaker := _wireLocalValue
 	editor := card.NewEditor(cardConfig, db, cards, local, miniProgram, qrMaker)
 	radarService := provideRadar(accessLogs, clock, cfg)
+	ai := postgres.NewAI(db)
+	aiSettings := provideAISettings(cfg)
+	aiService := provideAI(ai, postgresCustomers, followUps, db, clock, aiSettings, log)
 	chats := postgres.NewChats(db)
 	chatSettings := provideChatSettings(cfg)
 	chatService := chat.New(db, chats, clock, chatSettings)
@@ -92,6 +95,7 @@ func initApp(cfg config.Config, log *slog.Logger) (*App, func(), error) {
 		Cards:        visits,
 		CardEditor:   editor,
 		Radar:        radarService,
+		AI:           aiService,
 		Chats:        chatDesk,
 		VisitorChats: visitorChat,
 		Streams:      hub,
@@ -124,6 +128,7 @@ func initApp(cfg config.Config, log *slog.Logger) (*App, func(), error) {
 		Server:    echo,
 		Bootstrap: orgBootstrap,
 		Demo:      seeder,
+		AI:        aiService,
 	}
 	return app, func() {
 		cleanup2()

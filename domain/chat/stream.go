@@ -23,6 +23,9 @@ type Principal struct {
 const (
 	EventChat  = "chat"
 	EventRadar = "radar"
+	// EventHotLead alerts a customer's reps that the AI close probability
+	// jumped (D10); its data is the stored payload as is.
+	EventHotLead = "hot_lead"
 )
 
 // RadarEvent is a new access log of a rep (the E47 item).
@@ -46,6 +49,8 @@ type StreamEvent struct {
 	Name  string
 	Chat  *Message
 	Radar *RadarEvent
+	// Data is the payload of the events shown as stored (hot_lead).
+	Data []byte
 }
 
 // ParseLastEventID reads a Last-Event-ID: a non-negative integer, else absent.

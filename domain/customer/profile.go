@@ -1,6 +1,9 @@
 package customer
 
-import "time"
+import (
+	"strconv"
+	"time"
+)
 
 // Source is how a customer came to a rep (the belonger row).
 type Source int
@@ -58,12 +61,19 @@ type Detail struct {
 	// Information is nil when the company recorded none.
 	Information *Information
 	Tags        []string // tag names, in tag id order
+	Outcome     Outcome
+	AIPr        *int // the stored AI close probability (nil: not scored yet)
 }
 
-// AIPr is the placeholder AI probability: the expected one, "" when unset.
-func (d Detail) AIPr() string {
-	if d.ExpedtedPr == nil {
+// AIPrWire is the stored AI close probability as the wire shows it: an
+// integer 1–99 as a string, "" before the customer is first scored.
+func (d Detail) AIPrWire() string { return AIPrText(d.AIPr) }
+
+// AIPrText is a stored AI close probability as the wire shows it (E05,
+// E32, E34): "57", or "" when not scored yet.
+func AIPrText(p *int) string {
+	if p == nil {
 		return ""
 	}
-	return *d.ExpedtedPr
+	return strconv.Itoa(*p)
 }

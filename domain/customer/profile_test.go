@@ -15,12 +15,12 @@ func TestSourceLabels(t *testing.T) {
 	}
 }
 
-func TestAIPr(t *testing.T) {
-	pr := "80%"
-	if got := (Detail{Profile: Profile{ExpedtedPr: &pr}}).AIPr(); got != "80%" {
-		t.Errorf("got %q", got)
+func TestAIPrWire(t *testing.T) {
+	pr := 57
+	if got := (Detail{AIPr: &pr}).AIPrWire(); got != "57" {
+		t.Fatalf("got %q", got)
 	}
-	if got := (Detail{}).AIPr(); got != "" {
-		t.Errorf("unset: got %q", got)
+	if got := (Detail{}).AIPrWire(); got != "" {
+		t.Fatalf("got %q", got)
 	}
 }

@@ -83,6 +83,7 @@ type Entry struct {
 	Source           int
 	LastFollowTime   *time.Time
 	LastActivityTime *time.Time
+	AIPr             *int // the stored AI close probability (nil: not scored yet)
 	// Relative texts, filled by Label.
 	LastFollowText   string
 	LastActivityText string

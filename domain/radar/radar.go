@@ -209,6 +209,7 @@ type CustomerSummary struct {
 	Headimgurl string
 	Total      int
 	ByAction   []ActionCount // ascending action
+	AIPr       *int          // the company's stored AI close probability of the customer
 }
 
 // ActionCount is how often an action happened.

@@ -53,6 +53,21 @@ func (mr *MockAIStoreMockRecorder) Companies(arg0 interface{}) *gomock.Call {
 	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "Companies", reflect.TypeOf((*MockAIStore)(nil).Companies), arg0)
 }
 
+// CompaniesToTrain mocks base method.
+func (m *MockAIStore) CompaniesToTrain(arg0 context.Context, arg1 time.Time, arg2 int) ([]int64, error) {
+	m.ctrl.T.Helper()
+	ret := m.ctrl.Call(m, "CompaniesToTrain", arg0, arg1, arg2)
+	ret0, _ := ret[0].([]int64)
+	ret1, _ := ret[1].(error)
+	return ret0, ret1
+}
+
+// CompaniesToTrain indicates an expected call of CompaniesToTrain.
+func (mr *MockAIStoreMockRecorder) CompaniesToTrain(arg0, arg1, arg2 interface{}) *gomock.Call {
+	mr.mock.ctrl.T.Helper()
+	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "CompaniesToTrain", reflect.TypeOf((*MockAIStore)(nil).CompaniesToTrain), arg0, arg1, arg2)
+}
+
 // Deals mocks base method.
 func (m *MockAIStore) Deals(arg0 context.Context, arg1 int64) ([]ports.Deal, error) {
 	m.ctrl.T.Helper()
@@ -111,6 +126,20 @@ func (m *MockAIStore) PooledCounts(arg0 context.Context, arg1 int64) (ai.Counts,
 func (mr *MockAIStoreMockRecorder) PooledCounts(arg0, arg1 interface{}) *gomock.Call {
 	mr.mock.ctrl.T.Helper()
 	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "PooledCounts", reflect.TypeOf((*MockAIStore)(nil).PooledCounts), arg0, arg1)
+}
+
+// Queue mocks base method.
+func (m *MockAIStore) Queue(arg0 context.Context, arg1 int64, arg2 []int64) error {
+	m.ctrl.T.Helper()
+	ret := m.ctrl.Call(m, "Queue", arg0, arg1, arg2)
+	ret0, _ := ret[0].(error)
+	return ret0
+}
+
+// Queue indicates an expected call of Queue.
+func (mr *MockAIStoreMockRecorder) Queue(arg0, arg1, arg2 interface{}) *gomock.Call {
+	mr.mock.ctrl.T.Helper()
+	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "Queue", reflect.TypeOf((*MockAIStore)(nil).Queue), arg0, arg1, arg2)
 }
 
 // SaveModel mocks base method.

@@ -231,6 +231,22 @@ func (s *Server) Bootstrap() error {
 	return nil
 }
 
+// Command runs `leida args...` with the server's environment and returns
+// what it printed on stdout.
+func (s *Server) Command(args ...string) (string, error) {
+	bin, err := Binary()
+	if err != nil {
+		return "", err
+	}
+	cmd := exec.Command(bin, args...)
+	cmd.Env = s.env
+	out, err := cmd.Output()
+	if err != nil {
+		return string(out), fmt.Errorf("leida %s: %v %s", strings.Join(args, " "), err, stderrOf(err))
+	}
+	return string(out), nil
+}
+
 func stderrOf(err error) string {
 	if ee, ok := err.(*exec.ExitError); ok {
 		return string(ee.Stderr)
