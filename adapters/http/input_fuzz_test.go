@@ -244,7 +244,6 @@ func FuzzBoundaryField(f *testing.F) {
 			want["body"] = "invalid"
 		}
 		expectedFields(want, form)
-		emptyNameIssue(t, form)
 
 		rec := httptest.NewRecorder()
 		srv.ServeHTTP(rec, req)
@@ -270,6 +269,7 @@ func FuzzBoundaryField(f *testing.F) {
 			t.Fatalf("%s=%s (where %d): %s, want code %d on %v", short(key), short(value), where%4, rec.Body, refusedCode, want)
 		}
 		if got := fieldCodes(t, fields); !sameCodes(got, want) {
+			emptyNameIssue(t, form)
 			t.Fatalf("%s=%s (where %d): fields %v, want %v", short(key), short(value), where%4, got, want)
 		}
 	})
@@ -340,8 +340,9 @@ func multipartCaseIssue(t *testing.T, contentType string) {
 	}
 }
 
-// emptyNameIssue skips an input that only shows the reported issue: a bad
-// value under an empty parameter name is reported under the value's text.
+// emptyNameIssue skips an input that only shows the reported issue (called
+// when the fields refused are not the expected ones): a bad value under an
+// empty parameter name is reported under the value's text, not under "".
 func emptyNameIssue(t *testing.T, vs map[string][]string) {
 	t.Helper()
 	for _, v := range vs[""] {
@@ -458,8 +459,6 @@ func FuzzBoundaryRaw(f *testing.F) {
 		if how == unreadable {
 			want["body"] = "invalid"
 		} else {
-			emptyNameIssue(t, query)
-			emptyNameIssue(t, bodyValues)
 			expectedFields(want, query)
 			expectedFields(want, bodyValues)
 			for _, name := range files {
@@ -474,7 +473,7 @@ func FuzzBoundaryRaw(f *testing.F) {
 			}
 		}
 		if _, qerr := url.ParseQuery(rawQuery); qerr != nil && how != unreadable && len(got) == 1 && got["body"] != "" {
-			t.Skipf("issue: a malformed escape in the query string (%s) is refused as an unreadable body (\"body\": 请求体不是有效的表单), though the body is fine and the query's other values are checked nowhere", short(rawQuery))
+			t.Skipf("issue: a query string url.ParseQuery refuses (%s: bad escape or ';') is refused as an unreadable body (\"body\": 请求体不是有效的表单), though the body is fine and echo's QueryParams just drops the pair", short(rawQuery))
 		}
 		if how == readable && err == nil {
 			// What the handlers will read (form, upload) is the body sent.
@@ -501,6 +500,8 @@ func FuzzBoundaryRaw(f *testing.F) {
 			if withBody {
 				multipartCaseIssue(t, contentType)
 			}
+			emptyNameIssue(t, query)
+			emptyNameIssue(t, bodyValues)
 			if err == nil {
 				t.Fatalf("%s %s ?%q %q %q accepted, want errors %v", m, rt.path, rawQuery, contentType, body, want)
 			}
