@@ -2,9 +2,9 @@ package http
 
 import (
 	"errors"
+	"mime"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -33,7 +33,7 @@ func parseBody(c echo.Context) error {
 	switch {
 	case (r.Method == http.MethodPost || r.Method == http.MethodPut || r.Method == http.MethodPatch) && !bodyIsForm(r):
 		err = errNotAForm
-	case strings.HasPrefix(r.Header.Get(echo.HeaderContentType), echo.MIMEMultipartForm):
+	case isMultipart(r):
 		err = r.ParseMultipartForm(maxMultipartMemory)
 	default:
 		err = r.ParseForm()
@@ -50,6 +50,13 @@ func parseBody(c echo.Context) error {
 }
 
 var errNotAForm = errors.New("the body is not a form")
+
+// isMultipart reports whether the body is declared multipart/form-data
+// (media types are case-insensitive).
+func isMultipart(r *http.Request) bool {
+	mt, _, err := mime.ParseMediaType(r.Header.Get(echo.HeaderContentType))
+	return err == nil && mt == echo.MIMEMultipartForm
+}
 
 // form returns the last value of a body field (the legacy reads the last of
 // repeated keys), and whether it was sent.

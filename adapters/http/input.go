@@ -61,6 +61,11 @@ const MaxTextLen = 20000
 func checkInput(c echo.Context, rt route) error {
 	r := c.Request()
 	f := validate.New()
+	if _, err := url.ParseQuery(r.URL.RawQuery); err != nil {
+		// A bad escape or a ';' in the query: refused as such, not dropped.
+		f.AddCode("query", validate.MsgInvalidText, validate.CodeInvalid)
+		return rt.invalidInput(r.Method).err(f)
+	}
 	if err := parseBody(c); err != nil {
 		var e *errs.Error
 		if errors.As(err, &e) && e.Kind == errs.KindTooLarge {
@@ -76,7 +81,7 @@ func checkInput(c echo.Context, rt route) error {
 	if r.MultipartForm != nil {
 		checkValues(f, r.MultipartForm.Value)
 		for name := range r.MultipartForm.File {
-			checkText(f, "", name)
+			checkName(f, name)
 		}
 	}
 	return rt.invalidInput(r.Method).err(f)
@@ -90,7 +95,7 @@ func checkValues(f *validate.Form, vs url.Values) {
 	}
 	sort.Strings(names)
 	for _, k := range names {
-		if checkText(f, "", k) {
+		if checkName(f, k) {
 			continue
 		}
 		for _, v := range vs[k] {
@@ -101,13 +106,16 @@ func checkValues(f *validate.Form, vs url.Values) {
 	}
 }
 
-// checkText records the first problem of one text (a name when field is
-// "", else field's value) and reports whether there was one.
+// checkName records the problem of a parameter name, reported under the
+// name made printable, and reports whether there was one.
+func checkName(f *validate.Form, name string) bool {
+	return checkText(f, strings.ReplaceAll(strings.ToValidUTF8(name, "\uFFFD"), "\x00", "\uFFFD"), name)
+}
+
+// checkText records the first problem of one text under field and reports
+// whether there was one.
 func checkText(f *validate.Form, field, text string) bool {
 	name := field
-	if name == "" {
-		name = strings.ReplaceAll(strings.ToValidUTF8(text, "\uFFFD"), "\x00", "\uFFFD")
-	}
 	if f.Failed(name) {
 		return true
 	}

@@ -8,6 +8,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"leida/domain/radar"
 	"leida/ports"
 )
 
@@ -73,8 +74,9 @@ func (d *DB) instantRange(v string) (time.Time, time.Time, bool) {
 			return t, t.Add(time.Second), true
 		}
 	}
-	if t, err := time.ParseInLocation("2006-01-02", v, d.loc); err == nil {
-		return t, t.AddDate(0, 0, 1), true
+	if t, err := time.Parse("2006-01-02", v); err == nil {
+		start := radar.StartOfDay(t.Year(), t.Month(), t.Day(), d.loc)
+		return start, radar.NextDay(start), true
 	}
 	return time.Time{}, time.Time{}, false
 }

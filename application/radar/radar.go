@@ -43,7 +43,7 @@ func (s *Service) date(f *validate.Form, field, v string) (time.Time, bool) {
 	if !ok {
 		return time.Time{}, false
 	}
-	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, s.loc), true
+	return radar.StartOfDay(t.Year(), t.Month(), t.Day(), s.loc), true
 }
 
 // parse validates action, id and the date bounds: 402 请求异常, errors in data.

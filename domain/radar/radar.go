@@ -165,14 +165,31 @@ type Bounds struct {
 	HasFrom, HasTo bool
 }
 
+// StartOfDay is when the calendar day y-m-d begins in loc: its midnight,
+// or, where a clock change skips midnight, the first instant that exists.
+func StartOfDay(y int, m time.Month, d int, loc *time.Location) time.Time {
+	t := time.Date(y, m, d, 0, 0, 0, 0, loc)
+	if _, _, day := t.Date(); day != time.Date(y, m, d, 12, 0, 0, 0, loc).Day() {
+		_, end := t.ZoneBounds() // midnight did not exist: Date normalised back into the day before
+		t = end
+	}
+	return t
+}
+
+// NextDay is the start of the day after the one that starts at t.
+func NextDay(t time.Time) time.Time {
+	y, m, d := t.Date()
+	return StartOfDay(y, m, d+1, t.Location())
+}
+
 func defaultFrom(now time.Time) time.Time {
 	y, m, d := now.Date()
-	return time.Date(y, m, d-(DefaultDays-1), 0, 0, 0, 0, now.Location())
+	return StartOfDay(y, m, d-(DefaultDays-1), now.Location())
 }
 
 func (b Bounds) upper(w *Window) {
 	if b.HasTo {
-		w.To = b.To.AddDate(0, 0, 1)
+		w.To = NextDay(b.To)
 	}
 }
 

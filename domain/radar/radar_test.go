@@ -89,3 +89,23 @@ func TestWindows(t *testing.T) {
 		}
 	}
 }
+
+// Where a clock change skips midnight (Havana, 8 March 2026: 00:00 → 01:00),
+// the day starts at the first instant that exists, not an hour early.
+func TestStartOfDayAcrossAMidnightGap(t *testing.T) {
+	havana, err := time.LoadLocation("America/Havana")
+	if err != nil {
+		t.Skip("no tzdata for America/Havana")
+	}
+	start := StartOfDay(2026, 3, 8, havana)
+	if y, m, d := start.Date(); y != 2026 || m != 3 || d != 8 || start.Hour() != 1 {
+		t.Fatalf("start %v", start)
+	}
+	if next := NextDay(start); next.Day() != 9 || next.Hour() != 0 {
+		t.Fatalf("next %v", next)
+	}
+	sh, _ := time.LoadLocation("Asia/Shanghai")
+	if got := StartOfDay(2026, 3, 8, sh); !got.Equal(time.Date(2026, 3, 8, 0, 0, 0, 0, sh)) {
+		t.Fatalf("Shanghai %v", got)
+	}
+}
