@@ -1,7 +1,7 @@
 SHELL := /bin/bash
 export PATH := /usr/local/go/bin:$(PATH)
 
-.PHONY: run test generate build db bench bench-http load fuzz fmt
+.PHONY: run test generate build db bench bench-http ai-eval load fuzz fmt
 
 ## run: set everything up (database, migrations, bootstrap, demo data) and serve on :8000
 run: build db
@@ -29,6 +29,10 @@ bench: db
 ## bench-http: req/s and latency of endpoints of leida serve under wrk, next to a bare Echo + pgx handler (not part of make test)
 bench-http: db
 	go test -run '^$$' -bench '^BenchmarkHTTP$$' -benchtime 1x -timeout 60m ./test/
+
+## ai-eval: the AI close probability on a generated company (planted effects, time-based split) against three baselines (not part of make test)
+ai-eval: db
+	AI_EVAL=1 go test -count=1 -run '^TestAIEvaluation$$' -v -timeout 30m ./application/ai/ | grep -v '^=== '
 
 ## load: chat load script (200 conversations, 30 s, two instances on loopback; not part of make test)
 load: db
