@@ -202,6 +202,8 @@ func BenchmarkHTTP(b *testing.B) {
 	}
 	endpoints := []endpoint{
 		{"E01 users", "/zhugeleida/qiyeweixin/user", nil, 50, false},
+		{"E05 customer", "/zhugeleida/qiyeweixin/customer",
+			url.Values{"customer_id": {strconv.FormatInt(bigCustomer, 10)}}, 0, false},
 		{"E25 contacts", "/zhugeleida/qiyeweixin/contact", nil, 25, false},
 		{"E26 chat history", "/zhugeleida/qiyeweixin/chat",
 			url.Values{"customer_id": {strconv.FormatInt(bigCustomer, 10)}}, 25, false},
