@@ -83,24 +83,63 @@ func NewService(cfg Config, users ports.UserRepository, customers ports.Customer
 
 var _ ports.Authenticator = (*Service)(nil)
 
+// Reason says why a signed request was refused. The client only ever sees
+// 400 token异常 (or 306 账户未启用); the HTTP adapter logs the reason.
+type Reason string
+
+// The reasons of a refused signed request.
+const (
+	ReasonMalformedUserID  Reason = "malformed_user_id" // user_id missing or not a positive integer
+	ReasonUnknownPrincipal Reason = "unknown_principal" // no such user or customer
+	ReasonBadTimestamp     Reason = "bad_timestamp"     // timestamp missing or not milliseconds
+	ReasonStaleTimestamp   Reason = "stale_timestamp"   // older than AUTH_MAX_SKEW
+	ReasonFutureTimestamp  Reason = "future_timestamp"  // further ahead than AUTH_MAX_SKEW
+	ReasonNoToken          Reason = "no_token"          // the principal has no token (never logged in)
+	ReasonMissingSignature Reason = "missing_signature" // no rand_str
+	ReasonBadSignature     Reason = "bad_signature"     // rand_str does not match
+	ReasonDisabled         Reason = "disabled"          // user disabled or deleted (306)
+)
+
+// Rejection is the error of a refused signed request: the typed error the
+// client sees (errs.As finds it) and why, for the log.
+type Rejection struct {
+	Reason Reason
+	// Skew is how far the timestamp was from the server's clock (positive:
+	// in the past), for the timestamp reasons.
+	Skew time.Duration
+	Err  *errs.Error
+}
+
+func (r *Rejection) Error() string { return r.Err.Error() + " (" + string(r.Reason) + ")" }
+
+func (r *Rejection) Unwrap() error { return r.Err }
+
+func refused(reason Reason) error { return &Rejection{Reason: reason, Err: errs.BadToken()} }
+
 // verify checks the timestamp window and the signature against token.
 func (s *Service) verify(c ports.Credentials, token string) error {
 	if s.cfg.MaxSkew > 0 {
 		ms, err := strconv.ParseInt(c.Timestamp, 10, 64)
 		if err != nil {
-			return errs.BadToken()
+			return refused(ReasonBadTimestamp)
 		}
 		skew := s.clock.Now().Sub(time.UnixMilli(ms))
-		if skew > s.cfg.MaxSkew || skew < -s.cfg.MaxSkew {
-			return errs.BadToken()
+		if skew > s.cfg.MaxSkew {
+			return &Rejection{Reason: ReasonStaleTimestamp, Skew: skew, Err: errs.BadToken()}
+		}
+		if skew < -s.cfg.MaxSkew {
+			return &Rejection{Reason: ReasonFutureTimestamp, Skew: skew, Err: errs.BadToken()}
 		}
 	}
-	if token == "" || c.RandStr == "" {
-		return errs.BadToken()
+	switch {
+	case token == "":
+		return refused(ReasonNoToken)
+	case c.RandStr == "":
+		return refused(ReasonMissingSignature)
 	}
 	want := Sign(c.Timestamp, token)
 	if subtle.ConstantTimeCompare([]byte(want), []byte(c.RandStr)) != 1 {
-		return errs.BadToken()
+		return refused(ReasonBadSignature)
 	}
 	return nil
 }
@@ -114,11 +153,11 @@ func parseID(s string) (int64, bool) {
 func (s *Service) AuthenticateUser(ctx context.Context, c ports.Credentials) (org.Actor, error) {
 	id, ok := parseID(c.UserID)
 	if !ok {
-		return org.Actor{}, errs.BadToken()
+		return org.Actor{}, refused(ReasonMalformedUserID)
 	}
 	u, err := s.users.Principal(ctx, id)
 	if errors.Is(err, ports.ErrNotFound) {
-		return org.Actor{}, errs.BadToken()
+		return org.Actor{}, refused(ReasonUnknownPrincipal)
 	}
 	if err != nil {
 		return org.Actor{}, err
@@ -127,7 +166,7 @@ func (s *Service) AuthenticateUser(ctx context.Context, c ports.Credentials) (or
 		return org.Actor{}, err
 	}
 	if !u.Active() {
-		return org.Actor{}, errs.Disabled()
+		return org.Actor{}, &Rejection{Reason: ReasonDisabled, Err: errs.Disabled()}
 	}
 	level := u.RoleLevel
 	if !level.Valid() {
@@ -140,11 +179,11 @@ func (s *Service) AuthenticateUser(ctx context.Context, c ports.Credentials) (or
 func (s *Service) AuthenticateCustomer(ctx context.Context, c ports.Credentials) (customer.Visitor, error) {
 	id, ok := parseID(c.UserID)
 	if !ok {
-		return customer.Visitor{}, errs.BadToken()
+		return customer.Visitor{}, refused(ReasonMalformedUserID)
 	}
 	cu, err := s.customers.ByID(ctx, id)
 	if errors.Is(err, ports.ErrNotFound) {
-		return customer.Visitor{}, errs.BadToken()
+		return customer.Visitor{}, refused(ReasonUnknownPrincipal)
 	}
 	if err != nil {
 		return customer.Visitor{}, err

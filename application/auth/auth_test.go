@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"testing"
 	"time"
@@ -9,6 +10,7 @@ import (
 	"github.com/golang/mock/gomock"
 
 	"leida/adapters/clock"
+	"leida/domain/customer"
 	"leida/domain/errs"
 	"leida/domain/org"
 	"leida/ports"
@@ -190,5 +192,65 @@ func TestLogin(t *testing.T) {
 				t.Fatal(err)
 			}
 		})
+	}
+}
+
+// A refused signed request carries why (for the adapter's log), while the
+// client-facing error stays 400 token异常 or 306.
+func TestRejectionReasons(t *testing.T) {
+	now := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
+	enabled := org.User{ID: 7, Token: token, Status: org.StatusEnabled}
+	ts := func(at time.Time) string { return strconv.FormatInt(at.UnixMilli(), 10) }
+	cases := []struct {
+		name   string
+		user   *org.User // nil: unknown
+		creds  ports.Credentials
+		code   int
+		reason Reason
+	}{
+		{"malformed user_id", nil, ports.Credentials{UserID: "x7"}, 400, ReasonMalformedUserID},
+		{"unknown user", nil, creds(7, now, token), 400, ReasonUnknownPrincipal},
+		{"no timestamp", &enabled, ports.Credentials{UserID: "7", RandStr: Sign("", token)}, 400, ReasonBadTimestamp},
+		{"stale", &enabled, creds(7, now.Add(-11*time.Minute), token), 400, ReasonStaleTimestamp},
+		{"future", &enabled, creds(7, now.Add(11*time.Minute), token), 400, ReasonFutureTimestamp},
+		{"no stored token", &org.User{ID: 7, Status: org.StatusEnabled}, creds(7, now, ""), 400, ReasonNoToken},
+		{"no rand_str", &enabled, ports.Credentials{UserID: "7", Timestamp: ts(now)}, 400, ReasonMissingSignature},
+		{"bad signature", &enabled, creds(7, now, "ffffffffffffffffffffffffffffffff"), 400, ReasonBadSignature},
+		{"disabled", &org.User{ID: 7, Token: token, Status: org.StatusDisabled}, creds(7, now, token), 306, ReasonDisabled},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			ctrl := gomock.NewController(t)
+			users := mocks.NewMockUserRepository(ctrl)
+			if c.reason != ReasonMalformedUserID {
+				if c.user != nil {
+					users.EXPECT().Principal(gomock.Any(), int64(7)).Return(*c.user, nil)
+				} else {
+					users.EXPECT().Principal(gomock.Any(), int64(7)).Return(org.User{}, ports.ErrNotFound)
+				}
+			}
+			s := NewService(Config{MaxSkew: 10 * time.Minute}, users, nil, clock.NewFixed(now), nil, nil, nil)
+			_, err := s.AuthenticateUser(context.Background(), c.creds)
+			var rej *Rejection
+			if !errors.As(err, &rej) || rej.Reason != c.reason {
+				t.Fatalf("want reason %s, got %v", c.reason, err)
+			}
+			if e, ok := errs.As(err); !ok || e.Code != c.code {
+				t.Fatalf("want code %d, got %v", c.code, err)
+			}
+			if c.reason == ReasonStaleTimestamp && rej.Skew <= 10*time.Minute {
+				t.Fatalf("skew %v", rej.Skew)
+			}
+		})
+	}
+	// The customer side reports the same reasons.
+	ctrl := gomock.NewController(t)
+	customers := mocks.NewMockCustomerIdentityRepository(ctrl)
+	customers.EXPECT().ByID(gomock.Any(), int64(9)).Return(customer.Customer{}, ports.ErrNotFound)
+	s := NewService(Config{MaxSkew: 10 * time.Minute}, nil, customers, clock.NewFixed(now), nil, nil, nil)
+	_, err := s.AuthenticateCustomer(context.Background(), creds(9, now, token))
+	var rej *Rejection
+	if !errors.As(err, &rej) || rej.Reason != ReasonUnknownPrincipal || !errs.IsKind(err, errs.KindUnauthorized) {
+		t.Fatalf("customer: %v", err)
 	}
 }
