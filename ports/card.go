@@ -105,7 +105,9 @@ type CardEditor interface {
 	AddTag(ctx context.Context, a org.Actor, name string) (card.Tag, error)
 	KeepTags(ctx context.Context, a org.Actor, tagList string, sent bool) error
 	DeleteTag(ctx context.Context, a org.Actor, id string, sent bool) error
-	GenerateQRCode(ctx context.Context, a org.Actor) error
+	// GenerateQRCode makes and stores the card's QR code (E48) and returns
+	// its stored (relative) URL.
+	GenerateQRCode(ctx context.Context, a org.Actor) (string, error)
 }
 
 // RadarQuery is the radar views' query (raw values) plus paging and order.

@@ -363,10 +363,17 @@ func (h *Handlers) DeleteCardTag(c echo.Context) error {
 	return ok(c, "删除成功", nil)
 }
 
+// qrCodeData is E48's data: the legacy's {} plus the stored image's URL
+// (an extra key, D1.4), relative like the other stored image fields (D3).
+type qrCodeData struct {
+	QRCode string `json:"qr_code"`
+}
+
 // GenerateQRCode is E48.
 func (h *Handlers) GenerateQRCode(c echo.Context) error {
-	if err := h.CardEditor.GenerateQRCode(c.Request().Context(), actor(c)); err != nil {
+	url, err := h.CardEditor.GenerateQRCode(c.Request().Context(), actor(c))
+	if err != nil {
 		return err
 	}
-	return ok(c, "生成小程序二维码成功", nil)
+	return ok(c, "生成小程序二维码成功", qrCodeData{QRCode: url})
 }

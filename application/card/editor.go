@@ -290,8 +290,9 @@ func (s *Editor) DeleteTag(ctx context.Context, a org.Actor, id string, sent boo
 
 // GenerateQRCode is E48 (D7): WeChat's wxacode when the mini-program is
 // configured, else a QR PNG of the card URL made locally; stored under the
-// media root and recorded as the user's qr_code.
-func (s *Editor) GenerateQRCode(ctx context.Context, a org.Actor) error {
+// media root and recorded as the user's qr_code, which it returns (the
+// stored, relative URL).
+func (s *Editor) GenerateQRCode(ctx context.Context, a org.Actor) (string, error) {
 	local := !s.mp.Configured()
 	var img []byte
 	var err error
@@ -304,7 +305,7 @@ func (s *Editor) GenerateQRCode(ctx context.Context, a org.Actor) error {
 	switch {
 	case errs.IsKind(err, errs.KindUnavailable):
 		// WeChat unreachable, timing out or not configured: 503 (D3).
-		return err
+		return "", err
 	case errors.As(err, &ge):
 		// WeChat refused (its errmsg) or answered something unreadable.
 		msg := ge.Msg
@@ -313,17 +314,21 @@ func (s *Editor) GenerateQRCode(ctx context.Context, a org.Actor) error {
 		}
 		f := validate.New()
 		f.AddCode("qr_code", msg, validate.CodeInvalid)
-		return f.Err(301)
+		return "", f.Err(301)
 	case err != nil:
-		return err
+		return "", err
 	}
 	file := card.QRCodeFile(a.UserID, local)
 	if err := s.files.Save(ctx, file, img); err != nil {
-		return err
+		return "", err
 	}
-	err = s.cards.SetQRCode(ctx, a.CompanyID, a.UserID, card.URLOf(file))
+	url := card.URLOf(file)
+	err = s.cards.SetQRCode(ctx, a.CompanyID, a.UserID, url)
 	if errors.Is(err, ports.ErrNotFound) {
-		return errs.NotFound(302, "用户ID不存在")
+		return "", errs.NotFound(302, "用户ID不存在")
 	}
-	return err
+	if err != nil {
+		return "", err
+	}
+	return url, nil
 }

@@ -51,8 +51,8 @@ func TestQRCodeFromWeChatWhenConfigured(t *testing.T) {
 		d.files.EXPECT().Save(gomock.Any(), "zhugeleida/imgs/xiaochengxu/qr_code/7_qrcode.jpg", img).Return(nil),
 		d.cards.EXPECT().SetQRCode(gomock.Any(), int64(2), int64(7), "statics/zhugeleida/imgs/xiaochengxu/qr_code/7_qrcode.jpg").Return(nil),
 	)
-	if err := s.GenerateQRCode(ctx, rep); err != nil {
-		t.Fatal(err)
+	if url, err := s.GenerateQRCode(ctx, rep); err != nil || url != "statics/zhugeleida/imgs/xiaochengxu/qr_code/7_qrcode.jpg" {
+		t.Fatal(url, err)
 	}
 }
 
@@ -64,8 +64,8 @@ func TestQRCodeMadeLocallyWithoutWeChat(t *testing.T) {
 		d.files.EXPECT().Save(gomock.Any(), "zhugeleida/imgs/xiaochengxu/qr_code/7_qrcode.png", []byte("png")).Return(nil),
 		d.cards.EXPECT().SetQRCode(gomock.Any(), int64(2), int64(7), "statics/zhugeleida/imgs/xiaochengxu/qr_code/7_qrcode.png").Return(nil),
 	)
-	if err := s.GenerateQRCode(ctx, rep); err != nil {
-		t.Fatal(err)
+	if url, err := s.GenerateQRCode(ctx, rep); err != nil || url != "statics/zhugeleida/imgs/xiaochengxu/qr_code/7_qrcode.png" {
+		t.Fatal(url, err)
 	}
 }
 
@@ -74,7 +74,7 @@ func TestQRCodeGatewayErrorStoresNothing(t *testing.T) {
 	d.mp.EXPECT().Configured().Return(true)
 	d.mp.EXPECT().WxaCode(gomock.Any(), gomock.Any(), gomock.Any()).
 		Return(nil, &ports.GatewayError{Op: "wechat getwxacode", Code: -1, Msg: "answer is not an image"})
-	if err := s.GenerateQRCode(ctx, rep); code(err) != 301 {
+	if _, err := s.GenerateQRCode(ctx, rep); code(err) != 301 {
 		t.Fatalf("got %v", err)
 	}
 }
