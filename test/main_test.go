@@ -29,6 +29,9 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	code := m.Run()
+	if c := checkContract(); code == 0 {
+		code = c
+	}
 	for _, s := range append([]*leidatest.Server{srv}, extraServers...) {
 		if code == 0 {
 			code = checkNoUnexpected500(s.Logs())
@@ -67,6 +70,21 @@ func checkNoUnexpected500(logs string) int {
 		}
 	}
 	if bad > 0 {
+		return 1
+	}
+	return 0
+}
+
+// checkContract reports how many answers were validated against
+// /openapi.json and fails the run on violations no Do reported (issue 11).
+func checkContract() int {
+	validated, exempt := leidatest.ContractStats()
+	fmt.Fprintf(os.Stderr, "openapi: %d answers validated against /openapi.json (%d exempt: streams, docs, static files)\n", validated, exempt)
+	vs := leidatest.UnreportedViolations()
+	for _, v := range vs {
+		fmt.Fprintln(os.Stderr, "openapi violation (Send):", v)
+	}
+	if len(vs) > 0 {
 		return 1
 	}
 	return 0

@@ -50,6 +50,10 @@ type Server struct {
 	logs      *syncBuffer
 	drop      func()
 	client    *http.Client
+	// contract is the server's /openapi.json, which every answer of Send
+	// is validated against (openapi.go).
+	contract   *contract
+	contractMu sync.Mutex
 }
 
 // Options tune a server.
@@ -193,6 +197,9 @@ func Start(opts Options) (*Server, error) {
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == 200 {
+				if !opts.NoBootstrap {
+					s.fetchContract()
+				}
 				return s, nil
 			}
 		}
@@ -307,6 +314,8 @@ type Resp struct {
 	Data   json.RawMessage
 	// Keys are the envelope's top-level keys in order.
 	Keys []string
+	// violation: the answer does not match /openapi.json (Do fails on it).
+	violation *Violation
 }
 
 // MsgString is msg as a string ("" when it is not one).
@@ -354,6 +363,10 @@ func (s *Server) Do(t testing.TB, r Request) *Resp {
 	resp, err := s.Send(r)
 	if err != nil {
 		t.Fatalf("%s %s: %v", r.Method, r.Path, err)
+	}
+	if v := resp.violation; v != nil {
+		reported(v)
+		t.Errorf("%s", v)
 	}
 	return resp
 }
@@ -438,6 +451,7 @@ func (s *Server) Send(r Request) (*Resp, error) {
 		out.Code, out.Msg, out.Data = env.Code, env.Msg, env.Data
 		out.Keys = topKeys(out.Raw)
 	}
+	out.violation = s.check(req, out)
 	return out, nil
 }
 
