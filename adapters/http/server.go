@@ -80,6 +80,8 @@ func NewServer(h *Handlers) *echo.Echo {
 	if opts.MediaRoot != "" {
 		e.Static("/statics", opts.MediaRoot)
 	}
+	// Outside the route table too: /openapi.json, /docs and the home page (issue 11).
+	registerDocs(e)
 	// Unknown paths: the 404 envelope (via the error handler).
 	e.RouteNotFound("/*", func(echo.Context) error { return errs.UnknownRoute() })
 	return e
