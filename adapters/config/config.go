@@ -17,6 +17,7 @@ import (
 type Config struct {
 	DatabaseURL       string
 	HTTPAddr          string
+	MetricsAddr       string // /metrics on a listener of its own; empty: on HTTP_ADDR
 	PublicBaseURL     string
 	TimeZone          *time.Location
 	AuthMaxSkew       time.Duration
@@ -57,6 +58,7 @@ type Config struct {
 var defaults = map[string]string{
 	"DATABASE_URL":        "postgres://postgres@127.0.0.1:5432/leida?sslmode=disable",
 	"HTTP_ADDR":           ":8000",
+	"METRICS_ADDR":        "",
 	"PUBLIC_BASE_URL":     "http://127.0.0.1:8000/",
 	"TIME_ZONE":           "Asia/Shanghai",
 	"AUTH_MAX_SKEW":       "10m",
@@ -102,6 +104,14 @@ func LoadFrom(lookup func(string) (string, bool)) (Config, error) {
 	c.HTTPAddr = get("HTTP_ADDR")
 	if !strings.Contains(c.HTTPAddr, ":") {
 		bad("HTTP_ADDR", "must be host:port or :port")
+	}
+	c.MetricsAddr = get("METRICS_ADDR")
+	if c.MetricsAddr != "" {
+		if !validAddr(c.MetricsAddr) {
+			bad("METRICS_ADDR", "must be host:port or :port, or empty for the main listener")
+		} else if c.MetricsAddr == c.HTTPAddr {
+			bad("METRICS_ADDR", "must differ from HTTP_ADDR (leave it empty to serve /metrics there)")
+		}
 	}
 	c.PublicBaseURL = get("PUBLIC_BASE_URL")
 	if !isHTTPURL(c.PublicBaseURL) {
@@ -201,6 +211,16 @@ func parseNets(s string) ([]*net.IPNet, error) {
 		out = append(out, n)
 	}
 	return out, nil
+}
+
+// validAddr reports whether s is host:port or :port with a numeric port.
+func validAddr(s string) bool {
+	_, port, err := net.SplitHostPort(s)
+	if err != nil {
+		return false
+	}
+	n, err := strconv.Atoi(port)
+	return err == nil && n >= 0 && n <= 65535
 }
 
 func parseDuration(s string) (time.Duration, error) {

@@ -87,3 +87,19 @@ func TestTimeouts(t *testing.T) {
 		}
 	}
 }
+
+func TestMetricsAddr(t *testing.T) {
+	c, err := LoadFrom(env(nil))
+	if err != nil || c.MetricsAddr != "" {
+		t.Fatalf("default: %q %v", c.MetricsAddr, err)
+	}
+	c, err = LoadFrom(env(map[string]string{"METRICS_ADDR": "127.0.0.1:9100"}))
+	if err != nil || c.MetricsAddr != "127.0.0.1:9100" {
+		t.Fatalf("set: %q %v", c.MetricsAddr, err)
+	}
+	for _, v := range []string{"9100", "host:port", ":99999", ":8000"} {
+		if _, err := LoadFrom(env(map[string]string{"METRICS_ADDR": v})); err == nil || !strings.Contains(err.Error(), "METRICS_ADDR") {
+			t.Errorf("METRICS_ADDR=%s: %v", v, err)
+		}
+	}
+}

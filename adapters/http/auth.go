@@ -1,8 +1,12 @@
 package http
 
 import (
+	"errors"
+	"log/slog"
+
 	"github.com/labstack/echo/v4"
 
+	"leida/application/auth"
 	"leida/domain/customer"
 	"leida/domain/org"
 	"leida/ports"
@@ -31,22 +35,40 @@ func credentials(c echo.Context) ports.Credentials {
 }
 
 // authenticate checks the signed request for kind and stores the principal.
-func authenticate(a ports.Authenticator, kind authKind, c echo.Context) error {
+// A refusal is logged at info with its reason and the request id (the
+// client sees only 400 token异常 or 306) and counted.
+func (h *Handlers) authenticate(kind authKind, c echo.Context) error {
+	var err error
 	switch kind {
 	case authUser:
-		actor, err := a.AuthenticateUser(c.Request().Context(), credentials(c))
-		if err != nil {
-			return err
+		var a org.Actor
+		if a, err = h.Auth.AuthenticateUser(c.Request().Context(), credentials(c)); err == nil {
+			c.Set(ctxActor, a)
 		}
-		c.Set(ctxActor, actor)
 	case authCustomer:
-		v, err := a.AuthenticateCustomer(c.Request().Context(), credentials(c))
-		if err != nil {
-			return err
+		var v customer.Visitor
+		if v, err = h.Auth.AuthenticateCustomer(c.Request().Context(), credentials(c)); err == nil {
+			c.Set(ctxVisitor, v)
 		}
-		c.Set(ctxVisitor, v)
 	}
-	return nil
+	var rej *auth.Rejection
+	if errors.As(err, &rej) {
+		h.Metrics.authFailed(kind, rej.Reason)
+		attrs := []any{"reason", string(rej.Reason), "principal", principalLabel(kind), "user_id", truncate(query(c, "user_id"), 32),
+			"route", c.Path(), "request_id", requestID(c)}
+		if rej.Skew != 0 {
+			attrs = append(attrs, "skew_ms", rej.Skew.Milliseconds())
+		}
+		h.logger().Info("authentication refused", attrs...)
+	}
+	return err
+}
+
+func (h *Handlers) logger() *slog.Logger {
+	if h.Options.Logger != nil {
+		return h.Options.Logger
+	}
+	return slog.Default()
 }
 
 // actor is the authenticated enterprise user of an authUser route.
@@ -59,4 +81,12 @@ func actor(c echo.Context) org.Actor {
 func visitor(c echo.Context) customer.Visitor {
 	v, _ := c.Get(ctxVisitor).(customer.Visitor)
 	return v
+}
+
+// truncate bounds untrusted text written to the log.
+func truncate(s string, n int) string {
+	if len(s) > n {
+		return s[:n] + "…"
+	}
+	return s
 }

@@ -48,7 +48,8 @@ func requestDeadline(d time.Duration) echo.MiddlewareFunc {
 
 // Gate holds requests back until it is opened: `leida serve` listens at once
 // but answers 503 服务暂不可用 (and /readyz 503) until its database is
-// reachable and migrated; /healthz answers throughout (the process is alive).
+// reachable and migrated; /healthz answers throughout (the process is alive),
+// and so does /metrics.
 type Gate struct {
 	open   atomic.Bool
 	reason atomic.Value // string: why it is closed, for the log
@@ -71,7 +72,7 @@ func (g *Gate) Open() { g.open.Store(true) }
 func (g *Gate) Middleware() echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
-			if g.open.Load() || c.Path() == "/healthz" {
+			if g.open.Load() || c.Path() == "/healthz" || c.Path() == MetricsPath {
 				return next(c)
 			}
 			return errs.Unavailable(errors.New("not ready: " + g.reason.Load().(string)))

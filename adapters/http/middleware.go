@@ -36,7 +36,8 @@ func requestID(c echo.Context) string {
 	return c.Response().Header().Get(echo.HeaderXRequestID)
 }
 
-// accessLog writes one line per request; the query (with rand_str) is never logged.
+// accessLog writes one line per request (scrapes of /metrics at debug); the
+// query (with rand_str) is never logged.
 func accessLog(log *slog.Logger) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
@@ -45,7 +46,11 @@ func accessLog(log *slog.Logger) echo.MiddlewareFunc {
 				c.Error(err)
 			}
 			code, _ := c.Get(ctxEnvelopeCode).(int)
-			log.Info("request",
+			level := slog.LevelInfo
+			if c.Path() == MetricsPath {
+				level = slog.LevelDebug // scraped every few seconds
+			}
+			log.Log(c.Request().Context(), level, "request",
 				"method", c.Request().Method,
 				"path", c.Request().URL.Path,
 				"status", c.Response().Status,

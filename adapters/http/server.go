@@ -26,6 +26,9 @@ type Options struct {
 	Logger         *slog.Logger
 	// RequestTimeout is every request's deadline but the push streams' (0: none).
 	RequestTimeout time.Duration
+	// MetricsElsewhere: /metrics is served on a listener of its own
+	// (METRICS_ADDR), not here.
+	MetricsElsewhere bool
 }
 
 // Handlers holds the use cases the handlers call.
@@ -52,6 +55,7 @@ type Handlers struct {
 	Streams      ports.EventStreams
 	StreamOpts   StreamOptions
 	Options      Options
+	Metrics      *Metrics // may be nil: nothing counted, no /metrics
 }
 
 // NewServer builds the Echo instance with every route of the table.
@@ -70,6 +74,7 @@ func NewServer(h *Handlers) *echo.Echo {
 	e.Pre(normalizePath)
 	e.Use(middleware.RequestID())
 	e.Use(accessLog(opts.Logger))
+	e.Use(h.Metrics.Middleware())
 	e.Use(recoverPanics)
 	e.Use(cors())
 	e.Use(middleware.BodyLimit(opts.BodyLimit))
@@ -80,8 +85,13 @@ func NewServer(h *Handlers) *echo.Echo {
 	if opts.MediaRoot != "" {
 		e.Static("/statics", opts.MediaRoot)
 	}
+	serveDefaultAvatars(e, opts.MediaRoot)
 	// Outside the route table too: /openapi.json, /docs and the home page (issue 11).
 	registerDocs(e)
+	if h.Metrics != nil && !opts.MetricsElsewhere {
+		// Outside the route table: no legacy authentication.
+		e.GET(MetricsPath, echo.WrapHandler(h.Metrics.Handler()))
+	}
 	// Unknown paths: the 404 envelope (via the error handler).
 	e.RouteNotFound("/*", func(echo.Context) error { return errs.UnknownRoute() })
 	return e
@@ -96,7 +106,7 @@ func (h *Handlers) endpoint(rt route) echo.HandlerFunc {
 				return errs.UnknownRoute()
 			}
 		}
-		if err := authenticate(h.Auth, rt.auth, c); err != nil {
+		if err := h.authenticate(rt.auth, c); err != nil {
 			return err
 		}
 		if rt.methods != nil && !slices.Contains(rt.methods, c.Request().Method) {

@@ -79,6 +79,7 @@ func (h *Handlers) serveStream(c echo.Context, p chat.Principal) error {
 		return err
 	}
 	defer sub.Close()
+	defer h.Metrics.streamOpened(p.Kind)()
 
 	w := c.Response()
 	// The server's read timeout would otherwise cancel a long stream.
@@ -127,13 +128,17 @@ func (h *Handlers) serveStream(c echo.Context, p chat.Principal) error {
 				continue
 			}
 			buf.Reset()
+			sent := evs[:0]
 			for _, ev := range evs {
-				h.writeEvent(&buf, ev)
+				if h.writeEvent(&buf, ev) {
+					sent = append(sent, ev)
+				}
 			}
 			if _, err := w.Write(buf.Bytes()); err != nil {
 				return nil
 			}
 			w.Flush()
+			h.Metrics.pushed(sent)
 		}
 	}
 }
@@ -145,8 +150,9 @@ func streamLogger(h *Handlers) *slog.Logger {
 	return slog.Default()
 }
 
-// writeEvent renders one SSE event: id, event name, one data line of JSON.
-func (h *Handlers) writeEvent(buf *bytes.Buffer, ev chat.StreamEvent) {
+// writeEvent renders one SSE event: id, event name, one data line of JSON;
+// false for an event of no known kind (nothing written).
+func (h *Handlers) writeEvent(buf *bytes.Buffer, ev chat.StreamEvent) bool {
 	var data any
 	switch {
 	case ev.Chat != nil:
@@ -158,11 +164,12 @@ func (h *Handlers) writeEvent(buf *bytes.Buffer, ev chat.StreamEvent) {
 	case ev.Data != nil:
 		data = json.RawMessage(ev.Data)
 	default:
-		return
+		return false
 	}
 	enc := json.NewEncoder(buf)
 	enc.SetEscapeHTML(false)
 	fmt.Fprintf(buf, "id: %s\nevent: %s\ndata: ", strconv.FormatInt(ev.Seq, 10), ev.Name)
 	_ = enc.Encode(data) // one line, ends with \n (JSON escapes newlines inside strings)
 	buf.WriteByte('\n')
+	return true
 }

@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 	pgdriver "gorm.io/driver/postgres"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -151,6 +153,18 @@ func (d *DB) Close() error {
 		return err
 	}
 	return sqlDB.Close()
+}
+
+// PoolCollector is a Prometheus collector of the pool's statistics
+// (sql.DB.Stats at each scrape: open, in-use and idle connections, waits and
+// their total duration, connections closed by the limits), as the go_sql_*
+// metrics labelled db_name.
+func (d *DB) PoolCollector(dbName string) (prometheus.Collector, error) {
+	sqlDB, err := d.gorm.DB()
+	if err != nil {
+		return nil, err
+	}
+	return collectors.NewDBStatsCollector(sqlDB, dbName), nil
 }
 
 // Ping checks the database answers (readiness).

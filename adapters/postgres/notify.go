@@ -99,6 +99,9 @@ type Listener struct {
 	log *slog.Logger
 	// idle is how long to wait for a notification before pinging the server.
 	idle time.Duration
+	// OnReconnect, when set, is called each time the connection dropped (or
+	// could not be made) and is retried (for the metrics).
+	OnReconnect func()
 }
 
 // NewListener makes a listener for the database at url.
@@ -120,6 +123,9 @@ func (l *Listener) Listen(ctx context.Context, connected func(), wake func(ports
 			return nil
 		}
 		l.log.Warn("stream listener disconnected; reconnecting", "error", err.Error(), "backoff_ms", backoff.Milliseconds())
+		if l.OnReconnect != nil {
+			l.OnReconnect()
+		}
 		select {
 		case <-ctx.Done():
 			return nil

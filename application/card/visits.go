@@ -16,14 +16,24 @@ import (
 
 // Visits implements ports.CardVisits (E42–E46, A8, A9, action/record).
 type Visits struct {
-	tx    ports.TxRunner
-	cards ports.CardRepository
-	logs  ports.AccessLogRepository
+	tx      ports.TxRunner
+	cards   ports.CardRepository
+	logs    ports.AccessLogRepository
+	metrics ports.WriteMetrics // may be nil
 }
 
-// NewVisits wires the customer-side card use cases.
-func NewVisits(tx ports.TxRunner, cards ports.CardRepository, logs ports.AccessLogRepository) *Visits {
-	return &Visits{tx: tx, cards: cards, logs: logs}
+// NewVisits wires the customer-side card use cases; metrics (may be nil)
+// counts the radar events written.
+func NewVisits(tx ports.TxRunner, cards ports.CardRepository, logs ports.AccessLogRepository, metrics ports.WriteMetrics) *Visits {
+	return &Visits{tx: tx, cards: cards, logs: logs, metrics: metrics}
+}
+
+// written counts the radar event of a committed transaction.
+func (s *Visits) written(err error, a radar.Action) error {
+	if err == nil && s.metrics != nil {
+		s.metrics.RadarEventWritten(a)
+	}
+	return err
 }
 
 var _ ports.CardVisits = (*Visits)(nil)
@@ -87,7 +97,7 @@ func (s *Visits) ViewCard(ctx context.Context, v customer.Visitor, uid string, q
 	if errors.Is(err, errNoCard) {
 		return ports.CardView{}, nil
 	}
-	if err != nil {
+	if err := s.written(err, radar.ViewCard); err != nil {
 		return ports.CardView{}, err
 	}
 	c, err := s.cards.Card(ctx, owner.CompanyID, owner.UserID, q.Filters)
@@ -136,7 +146,7 @@ func (s *Visits) Record(ctx context.Context, v customer.Visitor, uid string, ev 
 	if !known {
 		return errs.Internal(errors.New("unknown card event"))
 	}
-	return s.tx.Run(ctx, func(ctx context.Context) error {
+	return s.written(s.tx.Run(ctx, func(ctx context.Context) error {
 		owner, err := s.cards.Owner(ctx, id, true)
 		if errors.Is(err, ports.ErrNotFound) {
 			return ownerMissing()
@@ -157,7 +167,7 @@ func (s *Visits) Record(ctx context.Context, v customer.Visitor, uid string, ev 
 		}
 		l := radar.Log{CompanyID: owner.CompanyID, UserID: owner.UserID, CustomerID: v.CustomerID, Action: e.action, Remark: e.remark}
 		return s.record(ctx, &l, e.counter, e.delta)
-	})
+	}), e.action)
 }
 
 // RecordAction is `action/record`: any of the 12 actions with its fixed
@@ -175,7 +185,7 @@ func (s *Visits) RecordAction(ctx context.Context, v customer.Visitor, uid, acti
 	if err := f.Err(301); err != nil {
 		return err
 	}
-	return s.tx.Run(ctx, func(ctx context.Context) error {
+	return s.written(s.tx.Run(ctx, func(ctx context.Context) error {
 		owner, err := s.cards.Owner(ctx, id, true)
 		if errors.Is(err, ports.ErrNotFound) {
 			return ownerMissing()
@@ -193,5 +203,5 @@ func (s *Visits) RecordAction(ctx context.Context, v customer.Visitor, uid, acti
 		}
 		l := radar.Log{CompanyID: owner.CompanyID, UserID: owner.UserID, CustomerID: v.CustomerID, Action: a, Remark: remark}
 		return s.record(ctx, &l, "", 0)
-	})
+	}), a)
 }

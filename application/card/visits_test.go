@@ -8,6 +8,7 @@ import (
 	"github.com/golang/mock/gomock"
 
 	"leida/domain/card"
+	"leida/domain/chat"
 	"leida/domain/customer"
 	"leida/domain/errs"
 	"leida/domain/radar"
@@ -27,7 +28,7 @@ func newVisits(t *testing.T) (*Visits, visitDeps) {
 	// The runner runs fn and passes its error through, like the real one (which also rolls back).
 	d.tx.EXPECT().Run(gomock.Any(), gomock.Any()).AnyTimes().
 		DoAndReturn(func(ctx context.Context, fn func(context.Context) error) error { return fn(ctx) })
-	return NewVisits(d.tx, d.cards, d.logs), d
+	return NewVisits(d.tx, d.cards, d.logs, nil), d
 }
 
 func code(err error) int {
@@ -181,5 +182,50 @@ func TestRecordActionUsesTheFixedRemark(t *testing.T) {
 	})
 	if err := s.RecordAction(ctx, visitor, "4", "12"); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// counted records the metrics calls.
+type counted struct{ actions []radar.Action }
+
+func (c *counted) RadarEventWritten(a radar.Action) { c.actions = append(c.actions, a) }
+func (c *counted) ChatMessageWritten(chat.SendType) {}
+
+// Each committed radar event is counted with its action; nothing is counted
+// when nothing was written (unknown owner) or the write failed.
+func TestWrittenRadarEventsAreCounted(t *testing.T) {
+	_, d := newVisits(t)
+	m := &counted{}
+	s := NewVisits(d.tx, d.cards, d.logs, m)
+	d.cards.EXPECT().Owner(gomock.Any(), int64(4), true).Return(owner, nil).Times(3)
+	d.cards.EXPECT().Owner(gomock.Any(), int64(5), true).Return(card.Owner{}, ports.ErrNotFound).Times(2)
+	d.logs.EXPECT().CountViews(gomock.Any(), int64(2), int64(4), int64(9)).Return(0, nil)
+	boom := errors.New("log refused")
+	gomock.InOrder(
+		d.logs.EXPECT().Record(gomock.Any(), gomock.Any()).Return(nil),
+		d.logs.EXPECT().Record(gomock.Any(), gomock.Any()).Return(nil),
+		d.logs.EXPECT().Record(gomock.Any(), gomock.Any()).Return(boom),
+	)
+	d.cards.EXPECT().AddCounter(gomock.Any(), int64(2), int64(4), radar.Popularity, 1).Return(nil)
+	d.cards.EXPECT().EnsureBelonger(gomock.Any(), int64(2), int64(4), int64(9), card.SourceScan).Return(nil)
+	d.cards.EXPECT().Card(gomock.Any(), int64(2), int64(4), gomock.Any()).Return(card.Card{UserID: 4}, nil)
+	d.cards.EXPECT().Praise(gomock.Any(), int64(2), int64(4), int64(9)).Return(nil, nil)
+	if _, err := s.ViewCard(ctx, visitor, "4", ports.ListQuery{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ViewCard(ctx, visitor, "5", ports.ListQuery{}); err != nil { // unknown owner: nothing written
+		t.Fatal(err)
+	}
+	if err := s.Record(ctx, visitor, "4", ports.EventCall); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.RecordAction(ctx, visitor, "4", "3"); !errors.Is(err, boom) {
+		t.Fatal(err)
+	}
+	if err := s.Record(ctx, visitor, "5", ports.EventCall); code(err) != 302 {
+		t.Fatal(err)
+	}
+	if len(m.actions) != 2 || m.actions[0] != radar.ViewCard || m.actions[1] != radar.CallPhone {
+		t.Fatalf("counted %v", m.actions)
 	}
 }

@@ -31,11 +31,12 @@ type Service struct {
 	chats    ports.ChatRepository
 	clock    ports.Clock
 	settings Settings
+	metrics  ports.WriteMetrics // may be nil
 }
 
-// New wires the chat use cases.
-func New(tx ports.TxRunner, chats ports.ChatRepository, clock ports.Clock, settings Settings) *Service {
-	return &Service{tx: tx, chats: chats, clock: clock, settings: settings}
+// New wires the chat use cases; metrics (may be nil) counts the messages written.
+func New(tx ports.TxRunner, chats ports.ChatRepository, clock ports.Clock, settings Settings, metrics ports.WriteMetrics) *Service {
+	return &Service{tx: tx, chats: chats, clock: clock, settings: settings, metrics: metrics}
 }
 
 // Desk is the enterprise side of s.
@@ -143,11 +144,16 @@ func (s desk) Send(ctx context.Context, a org.Actor, in ports.ChatSendInput) err
 }
 
 // send stores the message, which touches the follow-up relation, in one transaction.
+// Once committed, the message is counted.
 func (s *Service) send(ctx context.Context, conv chat.Conversation, t chat.SendType, msg string) error {
-	return s.tx.Run(ctx, func(ctx context.Context) error {
+	err := s.tx.Run(ctx, func(ctx context.Context) error {
 		m := chat.Message{CompanyID: conv.CompanyID, UserID: conv.UserID, CustomerID: conv.CustomerID, SendType: t, Msg: msg}
 		return s.chats.Insert(ctx, &m)
 	})
+	if err == nil && s.metrics != nil {
+		s.metrics.ChatMessageWritten(t)
+	}
+	return err
 }
 
 // ---- customer side

@@ -3,6 +3,7 @@ package chat
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"testing"
 	"time"
 
@@ -14,6 +15,7 @@ import (
 	"leida/domain/errs"
 	"leida/domain/org"
 	"leida/domain/paging"
+	"leida/domain/radar"
 	"leida/ports"
 	"leida/ports/mocks"
 )
@@ -26,7 +28,7 @@ type deps struct {
 func newService(t *testing.T) (*Service, deps) {
 	ctrl := gomock.NewController(t)
 	d := deps{mocks.NewMockTxRunner(ctrl), mocks.NewMockChatRepository(ctrl)}
-	return New(d.tx, d.chats, clock.NewFixed(time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)), Settings{Location: time.UTC}), d
+	return New(d.tx, d.chats, clock.NewFixed(time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)), Settings{Location: time.UTC}, nil), d
 }
 
 // inTx runs the function like a transaction runner, once.
@@ -212,7 +214,7 @@ func TestContactsCarryRelativeTimes(t *testing.T) {
 	chats := mocks.NewMockChatRepository(ctrl)
 	sh, _ := time.LoadLocation("Asia/Shanghai")
 	now := time.Date(2026, 11, 27, 9, 0, 0, 0, sh)
-	s := New(nil, chats, clock.NewFixed(now), Settings{Location: sh})
+	s := New(nil, chats, clock.NewFixed(now), Settings{Location: sh}, nil)
 	a := org.Actor{UserID: 3, CompanyID: 1, Level: org.LevelMember}
 	chats.EXPECT().Contacts(gomock.Any(), int64(1), int64(3), paging.Page{Number: 1, Length: 20}).Return([]chat.Contact{
 		{CustomerID: 1, At: now.Add(-time.Hour)},
@@ -229,5 +231,43 @@ func TestContactsCarryRelativeTimes(t *testing.T) {
 		if c.When != want[i] {
 			t.Errorf("contact %d: %q, want %q", c.CustomerID, c.When, want[i])
 		}
+	}
+}
+
+// counted records the metrics calls.
+type counted struct{ sent []chat.SendType }
+
+func (c *counted) RadarEventWritten(radar.Action)     {}
+func (c *counted) ChatMessageWritten(t chat.SendType) { c.sent = append(c.sent, t) }
+
+// A message is counted once its transaction committed, never when the write failed.
+func TestSentMessagesAreCountedAfterCommit(t *testing.T) {
+	ctrl := gomock.NewController(t)
+	d := deps{mocks.NewMockTxRunner(ctrl), mocks.NewMockChatRepository(ctrl)}
+	m := &counted{}
+	s := New(d.tx, d.chats, clock.NewFixed(time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)), Settings{Location: time.UTC}, m)
+	d.chats.EXPECT().RepSeesCustomer(gomock.Any(), int64(5), int64(2), true, int64(40)).Return(true, nil).Times(2)
+	d.chats.EXPECT().RepOfCustomer(gomock.Any(), int64(40), int64(3)).Return(int64(5), nil)
+	d.tx.EXPECT().Run(gomock.Any(), gomock.Any()).Times(3).DoAndReturn(func(ctx context.Context, fn func(context.Context) error) error {
+		return fn(ctx)
+	})
+	refused := errors.New("refused")
+	gomock.InOrder(
+		d.chats.EXPECT().Insert(gomock.Any(), gomock.Any()).Return(nil),
+		d.chats.EXPECT().Insert(gomock.Any(), gomock.Any()).Return(refused),
+		d.chats.EXPECT().Insert(gomock.Any(), gomock.Any()).Return(nil),
+	)
+	in := ports.ChatSendInput{UserID: "2", CustomerID: "40", SendType: "1", Msg: "hi"}
+	if err := s.Desk().Send(context.Background(), admin, in); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Desk().Send(context.Background(), admin, in); !errors.Is(err, refused) {
+		t.Fatal(err)
+	}
+	if err := s.Visitor().Send(context.Background(), guest, "3", "hi"); err != nil {
+		t.Fatal(err)
+	}
+	if len(m.sent) != 2 || m.sent[0] != chat.RepToCustomer || m.sent[1] != chat.CustomerToRep {
+		t.Fatalf("counted %v", m.sent)
 	}
 }

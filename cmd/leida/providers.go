@@ -22,9 +22,10 @@ import (
 type App struct {
 	DB        *postgres.DB
 	Server    *echo.Echo
-	Bootstrap ports.Bootstrapper
+	Bootstrap *apporg.Bootstrap
 	Demo      *demo.Seeder
 	AI        *appai.Service
+	Metrics   *leidahttp.Metrics
 }
 
 func provideDB(cfg config.Config) (*postgres.DB, func(), error) {
@@ -70,8 +71,23 @@ var applicationSet = wire.NewSet(
 
 func provideHTTPOptions(cfg config.Config, log *slog.Logger) leidahttp.Options {
 	return leidahttp.Options{Location: cfg.TimeZone, PublicBaseURL: cfg.PublicBaseURL, MediaRoot: cfg.MediaRoot, Logger: log,
-		TrustedProxies: cfg.TrustedProxies, RequestTimeout: cfg.RequestTimeout}
+		TrustedProxies: cfg.TrustedProxies, RequestTimeout: cfg.RequestTimeout, MetricsElsewhere: cfg.MetricsAddr != ""}
 }
+
+// provideMetrics makes the process's metrics registry (its own, not the
+// global default), with the database pool's statistics.
+func provideMetrics(db *postgres.DB) (*leidahttp.Metrics, error) {
+	pool, err := db.PoolCollector("leida")
+	if err != nil {
+		return nil, err
+	}
+	return leidahttp.NewMetrics(pool), nil
+}
+
+var metricsSet = wire.NewSet(
+	provideMetrics,
+	wire.Bind(new(ports.WriteMetrics), new(*leidahttp.Metrics)),
+)
 
 var httpSet = wire.NewSet(
 	provideHTTPOptions,

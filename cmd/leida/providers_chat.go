@@ -22,8 +22,10 @@ func provideChatDesk(s *appchat.Service) ports.ChatDesk { return s.Desk() }
 
 func provideVisitorChat(s *appchat.Service) ports.VisitorChat { return s.Visitor() }
 
-func provideStreamListener(cfg config.Config, log *slog.Logger) *postgres.Listener {
-	return postgres.NewListener(cfg.DatabaseURL, log)
+func provideStreamListener(cfg config.Config, log *slog.Logger, m *leidahttp.Metrics) *postgres.Listener {
+	l := postgres.NewListener(cfg.DatabaseURL, log)
+	l.OnReconnect = m.ListenerReconnected
+	return l
 }
 
 // provideStreamHub starts the fan-out of push events (LISTEN, pruning); the

@@ -24,6 +24,7 @@ func initApp(cfg config.Config, log *slog.Logger) (*App, func(), error) {
 		cardSet,
 		chatSet,
 		aiSet,
+		metricsSet,
 		wire.Struct(new(App), "*"),
 	)
 	return nil, nil, nil

@@ -62,7 +62,12 @@ func initApp(cfg config.Config, log *slog.Logger) (*App, func(), error) {
 	miniProgram := provideMiniProgram(cfg, clock)
 	loginsService := logins.NewService(loginsConfig, db, postgresLogins, users, companies, cards, weCom, miniProgram, tokenSource)
 	accessLogs := postgres.NewAccessLogs(db)
-	visits := card.NewVisits(db, cards, accessLogs)
+	metrics, err := provideMetrics(db)
+	if err != nil {
+		cleanup()
+		return nil, nil, err
+	}
+	visits := card.NewVisits(db, cards, accessLogs, metrics)
 	cardConfig := provideCardConfig(cfg)
 	local := provideFileStore(cfg)
 	qrMaker := _wireLocalValue
@@ -73,11 +78,11 @@ func initApp(cfg config.Config, log *slog.Logger) (*App, func(), error) {
 	aiService := provideAI(ai, postgresCustomers, followUps, db, clock, aiSettings, log)
 	chats := postgres.NewChats(db)
 	chatSettings := provideChatSettings(cfg)
-	chatService := chat.New(db, chats, clock, chatSettings)
+	chatService := chat.New(db, chats, clock, chatSettings, metrics)
 	chatDesk := provideChatDesk(chatService)
 	visitorChat := provideVisitorChat(chatService)
 	streamEvents := postgres.NewStreamEvents(db)
-	listener := provideStreamListener(cfg, log)
+	listener := provideStreamListener(cfg, log, metrics)
 	hub, cleanup2 := provideStreamHub(streamEvents, listener, clock, log)
 	streamOptions := provideStreamOptions(cfg)
 	options := provideHTTPOptions(cfg, log)
@@ -101,6 +106,7 @@ func initApp(cfg config.Config, log *slog.Logger) (*App, func(), error) {
 		Streams:      hub,
 		StreamOpts:   streamOptions,
 		Options:      options,
+		Metrics:      metrics,
 	}
 	echo := http.NewServer(handlers)
 	orgBootstrap := org.NewBootstrap(db, roles, companies, users, passwordHasher, tokenSource, tags)
@@ -129,6 +135,7 @@ func initApp(cfg config.Config, log *slog.Logger) (*App, func(), error) {
 		Bootstrap: orgBootstrap,
 		Demo:      seeder,
 		AI:        aiService,
+		Metrics:   metrics,
 	}
 	return app, func() {
 		cleanup2()
