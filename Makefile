@@ -16,8 +16,9 @@ test: db
 generate:
 	go generate ./...
 
+## build: bin/leida, with the git revision stamped for `leida version` where git allows (-buildvcs=auto overrides a GOFLAGS=-buildvcs=false)
 build:
-	go build -o bin/leida ./cmd/leida
+	@go build -buildvcs=auto -o bin/leida ./cmd/leida 2>/dev/null || go build -o bin/leida ./cmd/leida
 
 db:
 	@scripts/ensure-postgres.sh

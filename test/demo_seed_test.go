@@ -1,6 +1,7 @@
 package test
 
 import (
+	"encoding/json"
 	"os"
 	"os/exec"
 	"strings"
@@ -28,8 +29,23 @@ func TestSeedDemoMakesALivingDemo(t *testing.T) {
 		}
 		return string(out)
 	}
-	if out := seed(); !strings.Contains(out, "demo data loaded") {
+	out := seed()
+	if !strings.Contains(out, "demo data loaded") {
 		t.Fatalf("first run: %s", out)
+	}
+	// Its last line names whom to try the demo as (make run signs a curl line for each).
+	var guide struct {
+		RepID        int64  `json:"rep_user_id"`
+		RepName      string `json:"rep_username"`
+		CustomerID   int64  `json:"customer_id"`
+		CustomerName string `json:"customer_username"`
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &guide); err != nil || guide.RepName != "张聪" || guide.CustomerName != "王小明" {
+		t.Fatalf("guide line: %v %s", err, out)
+	}
+	if n := s.Count(t, `SELECT count(*) FROM chat_messages WHERE user_id = $1 AND customer_id = $2`, guide.RepID, guide.CustomerID); n == 0 {
+		t.Fatal("the demo rep and customer have no chat")
 	}
 	counts := func() string {
 		var b strings.Builder

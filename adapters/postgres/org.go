@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"errors"
-	"fmt"
 	"time"
 
 	"gorm.io/gorm"
@@ -382,8 +381,5 @@ func (d *DB) TokenOf(ctx context.Context, id int64, customer bool) (string, erro
 	}
 	var token string
 	err := d.conn(ctx).Table(table).Select("token").Where("id = ?", id).Take(&token).Error
-	if errors.Is(translate(err), ports.ErrNotFound) {
-		return "", fmt.Errorf("no %s with id %d", table, id)
-	}
-	return token, translate(err)
+	return token, translate(err) // ports.ErrNotFound when absent
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 
+	"leida/domain/customer"
 	"leida/domain/org"
 	"leida/ports"
 )
@@ -71,6 +72,40 @@ var demoMenu = []struct {
 		{"/system/user", "用户管理", "system/user"}, {"/system/role", "角色管理", "system/role"},
 		{"/system/quanxian", "权限管理", "system/quanxian"}, {"/system/company", "公司管理", "system/company"},
 	}},
+}
+
+// Guide names whom to try the demo as (`make run` prints a signed curl
+// line for each): a rep with customers, radar history and chats, and one of
+// that rep's mini-program customers, who has chatted with the rep.
+type Guide struct {
+	RepID        int64  `json:"rep_user_id"`
+	RepName      string `json:"rep_username"`
+	CustomerID   int64  `json:"customer_id"`
+	CustomerName string `json:"customer_username"`
+}
+
+// guideRelation is the demoRelations entry Guide presents (张聪 and 王小明:
+// customers, radar history and a conversation).
+const guideRelation = 0
+
+// Guide finds the demo's rep and customer (the demo must be loaded).
+func (s *Seeder) Guide(ctx context.Context) (Guide, error) {
+	r := demoRelations[guideRelation]
+	rep, err := s.users.ByUsername(ctx, r.rep)
+	if errors.Is(err, ports.ErrNotFound) {
+		return Guide{}, fmt.Errorf("demo rep %s not found: run leida seed --demo", r.rep)
+	}
+	if err != nil {
+		return Guide{}, err
+	}
+	c, err := s.radar.Logins.CustomerByOpenID(ctx, demoOpenID(r.customer), customer.UserTypeMiniProgram)
+	if errors.Is(err, ports.ErrNotFound) {
+		return Guide{}, fmt.Errorf("demo customer %s not found: run leida seed --demo", demoCustomerList[r.customer].name)
+	}
+	if err != nil {
+		return Guide{}, err
+	}
+	return Guide{RepID: rep.ID, RepName: rep.Username, CustomerID: c.ID, CustomerName: c.Username}, nil
 }
 
 // Seed loads the demo data unless it is already there; it reports whether it wrote.

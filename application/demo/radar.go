@@ -90,7 +90,7 @@ func (s *Seeder) seedRadar(ctx context.Context) error {
 // demoCustomer is the identity of demo customer i (customers.go), created
 // here should it be missing.
 func (s *Seeder) demoCustomer(ctx context.Context, i int) (int64, error) {
-	openid := fmt.Sprintf("demo-openid-%d", i+1)
+	openid := demoOpenID(i)
 	c, err := s.radar.Logins.CustomerByOpenID(ctx, openid, customer.UserTypeMiniProgram)
 	if !errors.Is(err, ports.ErrNotFound) {
 		return c.ID, err
@@ -106,6 +106,9 @@ func (s *Seeder) demoCustomer(ctx context.Context, i int) (int64, error) {
 	}
 	return c.ID, nil
 }
+
+// demoOpenID is the WeChat openid of demoCustomerList[i].
+func demoOpenID(i int) string { return fmt.Sprintf("demo-openid-%d", i+1) }
 
 func (s *Seeder) seedPhoto(ctx context.Context, o card.Owner, c color.RGBA) error {
 	img := image.NewRGBA(image.Rect(0, 0, 320, 200))

@@ -84,3 +84,39 @@ func (b *Bootstrap) Bootstrap(ctx context.Context, company, username, password s
 	})
 	return res, err
 }
+
+// ResetPassword makes password the login password of the existing user
+// username (`leida bootstrap --reset-password`, for a demo admin whose
+// password was lost). When it already is, nothing changes; otherwise the
+// new hash is stored and the token rotated (D5). It reports whether it
+// changed the password.
+func (b *Bootstrap) ResetPassword(ctx context.Context, username, password string) (ports.BootstrapResult, bool, error) {
+	if trim(username) == "" || password == "" {
+		return ports.BootstrapResult{}, false, errors.New("resetting a password needs --username and --password")
+	}
+	u, err := b.users.ByUsername(ctx, trim(username))
+	if errors.Is(err, ports.ErrNotFound) {
+		return ports.BootstrapResult{}, false, fmt.Errorf("no user %q", trim(username))
+	}
+	if err != nil {
+		return ports.BootstrapResult{}, false, err
+	}
+	if ok, _ := b.hasher.Verify(u.PasswordHash, password); ok {
+		return ports.BootstrapResult{CompanyID: u.CompanyID, UserID: u.ID, Token: u.Token}, false, nil
+	}
+	hash, err := b.hasher.Hash(password)
+	if err != nil {
+		return ports.BootstrapResult{}, false, err
+	}
+	token, err := b.tokens.NewToken()
+	if err != nil {
+		return ports.BootstrapResult{}, false, err
+	}
+	var res ports.BootstrapResult
+	err = b.users.Update(ctx, org.Scope{AllCompanies: true}, u.ID, func(u *org.User) error {
+		u.PasswordHash, u.Token = hash, token
+		res = ports.BootstrapResult{CompanyID: u.CompanyID, UserID: u.ID, Token: u.Token}
+		return nil
+	})
+	return res, err == nil, err
+}

@@ -9,11 +9,14 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -23,19 +26,8 @@ import (
 	appai "leida/application/ai"
 	"leida/application/auth"
 	"leida/domain/errs"
+	"leida/ports"
 )
-
-const usage = `usage: leida <command> [flags]
-
-commands:
-  serve [--no-migrate]                 apply pending migrations, then serve HTTP until SIGINT/SIGTERM
-  migrate up|down|status               manage the database schema
-  bootstrap --company C --username U --password P
-                                       create built-in roles, the company and a platform admin if absent
-  seed --demo                          load the demo data set (once)
-  sign --user-id N [--customer]        print signed query parameters for that principal
-  ai train [--company N]               train the AI close probability (every company, or one) and rescore
-`
 
 func main() {
 	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
@@ -44,10 +36,155 @@ func main() {
 	}
 }
 
+// command is one `leida` command: its synopsis and description (its help),
+// its flags (declared by flags, for the help and for parsing) and what it does.
+type command struct {
+	name     string
+	synopsis string // usage line(s) after "usage: "
+	summary  string // one line for the overview
+	about    string // what it does, for its help
+	flags    func(fs *flag.FlagSet)
+	// run does the command; nil for the commands that need no configuration
+	// (help, version), handled before it is read.
+	run func(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout, stderr io.Writer) error
+}
+
+// commands lists every command in the order of the overview.
+func commands() []command {
+	return []command{
+		{name: "serve", synopsis: "leida serve [--no-migrate]",
+			summary: "serve HTTP until SIGINT/SIGTERM (migrating in the background first)",
+			about: `Listens on HTTP_ADDR at once (and on METRICS_ADDR when set) and serves the API until SIGINT or
+SIGTERM, then drains in-flight requests. Unless --no-migrate, it first creates the database if
+missing and applies pending migrations in the background; until that is done every request but
+/healthz answers 503. A busy address fails before anything is served.`,
+			flags: func(fs *flag.FlagSet) {
+				fs.Bool("no-migrate", false, "serve at once, without applying pending migrations")
+			},
+			run: serve},
+		{name: "migrate", synopsis: "leida migrate up|down|status",
+			summary: "manage the database schema",
+			about: `up creates the database if missing and applies pending migrations; down rolls back the latest
+one; status lists them.`,
+			run: migrate},
+		{name: "bootstrap", synopsis: "leida bootstrap --company NAME --username NAME --password PASS [--reset-password]",
+			summary: "create the built-in roles, the company and a platform admin if absent",
+			about: `Creates the built-in roles, the company and its platform admin when absent (nothing when
+present) and prints {"company_id":N,"token":"...","user_id":N}. With --reset-password an existing
+user of that name gets PASS as its password (and a new token) unless PASS already works.`,
+			flags: bootstrapFlags, run: bootstrap},
+		{name: "seed", synopsis: "leida seed --demo",
+			summary: "load the demo data set (once)",
+			about: `Loads the demo data set once (companies, reps, customers, tags, follow-ups, radar history,
+chats), then prints one JSON line naming a demo rep and one of the rep's mini-program customers,
+to try the API as (leida sign --user-id N [--customer]).`,
+			flags: seedFlags, run: seed},
+		{name: "sign", synopsis: "leida sign --user-id N [--customer]",
+			summary: "print signed query parameters for a user (or customer)",
+			about: `Prints rand_str=...&timestamp=...&user_id=N for that enterprise user (or, with --customer,
+mini-program customer) of the database of DATABASE_URL, which it names on stderr, for trying the
+API with curl. The signature is valid for AUTH_MAX_SKEW.`,
+			flags: signFlags, run: sign},
+		{name: "ai", synopsis: "leida ai train [--company N]",
+			summary: "train the AI close probability (every company, or one) and rescore",
+			flags:   aiFlags, run: aiCommand},
+		{name: "version", synopsis: "leida version",
+			summary: "print the module version and the VCS revision of this binary"},
+		{name: "help", synopsis: "leida help [command]",
+			summary: "print the commands, or one command's usage"},
+	}
+}
+
+func lookupCommand(name string) (command, bool) {
+	for _, c := range commands() {
+		if c.name == name {
+			return c, true
+		}
+	}
+	return command{}, false
+}
+
+// printOverview lists the commands.
+func printOverview(w io.Writer) {
+	fmt.Fprint(w, "usage: leida <command> [flags]\n\ncommands:\n")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
+	}
+	fmt.Fprint(w, "\n'leida help <command>' or 'leida <command> --help' prints a command's usage.\n"+
+		"Configuration comes from the environment (see the README).\n")
+}
+
+// printUsage is a command's help.
+func printUsage(w io.Writer, c command) {
+	fmt.Fprintf(w, "usage: %s\n\n", c.synopsis)
+	about := c.about
+	if about == "" {
+		about = strings.ToUpper(c.summary[:1]) + c.summary[1:] + "."
+	}
+	fmt.Fprintln(w, about)
+	if c.flags != nil {
+		fs := flag.NewFlagSet(c.name, flag.ContinueOnError)
+		c.flags(fs)
+		fs.SetOutput(w)
+		fmt.Fprint(w, "\nflags:\n")
+		fs.PrintDefaults()
+	}
+}
+
+// wantsHelp reports whether args (after the command) ask for its help.
+func wantsHelp(args []string) bool {
+	for _, a := range args {
+		switch a {
+		case "--":
+			return false
+		case "-h", "-help", "--help":
+			return true
+		}
+	}
+	return false
+}
+
 func run(args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
+		printOverview(stderr)
 		return errors.New("missing command")
+	}
+	// Help and version need no configuration: they work whatever the environment.
+	switch args[0] {
+	case "help", "-h", "-help", "--help":
+		if len(args) < 2 {
+			printOverview(stdout)
+			return nil
+		}
+		name := args[1]
+		if wantsHelp(args[1:2]) {
+			name = "help" // leida help --help
+		}
+		c, ok := lookupCommand(name)
+		if !ok {
+			printOverview(stderr)
+			return fmt.Errorf("unknown command %q", args[1])
+		}
+		printUsage(stdout, c)
+		return nil
+	case "version", "--version", "-version":
+		if wantsHelp(args[1:]) {
+			c, _ := lookupCommand("version")
+			printUsage(stdout, c)
+			return nil
+		}
+		bi, _ := debug.ReadBuildInfo()
+		fmt.Fprint(stdout, versionText(bi))
+		return nil
+	}
+	c, ok := lookupCommand(args[0])
+	if !ok {
+		printOverview(stderr)
+		return fmt.Errorf("unknown command %q", args[0])
+	}
+	if wantsHelp(args[1:]) {
+		printUsage(stdout, c)
+		return nil
 	}
 	cfg, err := config.Load()
 	if err != nil {
@@ -57,25 +194,45 @@ func run(args []string, stdout, stderr io.Writer) error {
 	log := newLogger(cfg, stderr)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	switch args[0] {
-	case "serve":
-		return serve(ctx, cfg, log, args[1:])
-	case "migrate":
-		return migrate(ctx, cfg, args[1:], stdout)
-	case "bootstrap":
-		return bootstrap(ctx, cfg, log, args[1:], stdout)
-	case "seed":
-		return seed(ctx, cfg, log, args[1:], stdout)
-	case "sign":
-		return sign(ctx, cfg, args[1:], stdout)
-	case "ai":
-		return aiCommand(ctx, cfg, log, args[1:], stdout)
-	case "help", "-h", "--help":
-		fmt.Fprint(stdout, usage)
-		return nil
+	return c.run(ctx, cfg, log, args[1:], stdout, stderr)
+}
+
+// versionText is `leida version`: the main module's version (a tag when
+// built with `go install leida/cmd/leida@vX`, else "(devel)") and the VCS
+// revision Go stamped into the binary.
+func versionText(bi *debug.BuildInfo) string {
+	if bi == nil {
+		return "leida: no build information in this binary\n"
 	}
-	fmt.Fprint(stderr, usage)
-	return fmt.Errorf("unknown command %q", args[0])
+	settings := map[string]string{}
+	for _, s := range bi.Settings {
+		settings[s.Key] = s.Value
+	}
+	version := bi.Main.Version
+	if version == "" {
+		version = "(devel)"
+	}
+	path := bi.Main.Path
+	if path == "" {
+		path = bi.Path
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "leida %s\n", version)
+	fmt.Fprintf(&b, "module:   %s\n", path)
+	if rev := settings["vcs.revision"]; rev != "" {
+		state := ""
+		if settings["vcs.modified"] == "true" {
+			state = " (with uncommitted changes)"
+		}
+		fmt.Fprintf(&b, "revision: %s%s\n", rev, state)
+		if t := settings["vcs.time"]; t != "" {
+			fmt.Fprintf(&b, "committed: %s\n", t)
+		}
+	} else {
+		b.WriteString("revision: unknown (built without VCS stamping: -buildvcs=false, or outside a git checkout)\n")
+	}
+	fmt.Fprintf(&b, "go:       %s\n", bi.GoVersion)
+	return b.String()
 }
 
 func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
@@ -86,11 +243,54 @@ func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
 	return slog.New(slog.NewJSONHandler(w, opts))
 }
 
-func serve(ctx context.Context, cfg config.Config, log *slog.Logger, args []string) error {
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	noMigrate := fs.Bool("no-migrate", false, "do not apply pending migrations")
+// parseFlags parses a command's flags (those its flags function declares).
+func parseFlags(name string, declare func(*flag.FlagSet), args []string) (*flag.FlagSet, error) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	if declare != nil {
+		declare(fs)
+	}
 	if err := fs.Parse(args); err != nil {
+		return nil, fmt.Errorf("%s: %w (see leida help %s)", name, err, name)
+	}
+	return fs, nil
+}
+
+func flagString(fs *flag.FlagSet, name string) string { return fs.Lookup(name).Value.String() }
+
+func flagBool(fs *flag.FlagSet, name string) bool {
+	v, _ := fs.Lookup(name).Value.(flag.Getter).Get().(bool)
+	return v
+}
+
+func flagInt(fs *flag.FlagSet, name string) int64 {
+	v, _ := fs.Lookup(name).Value.(flag.Getter).Get().(int64)
+	return v
+}
+
+func serve(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, _, _ io.Writer) error {
+	c, _ := lookupCommand("serve")
+	fs, err := parseFlags("serve", c.flags, args)
+	if err != nil {
 		return err
+	}
+	noMigrate := flagBool(fs, "no-migrate")
+	if fs.NArg() > 0 {
+		return fmt.Errorf("serve: unexpected argument %q (see leida help serve)", fs.Arg(0))
+	}
+	// Listen first: a busy or bad address fails here, before anything says
+	// it is serving.
+	ln, err := net.Listen("tcp", cfg.HTTPAddr)
+	if err != nil {
+		return fmt.Errorf("HTTP_ADDR %s: %w", cfg.HTTPAddr, err)
+	}
+	defer ln.Close() // after Shutdown: harmless
+	var metricsLn net.Listener
+	if cfg.MetricsAddr != "" {
+		if metricsLn, err = net.Listen("tcp", cfg.MetricsAddr); err != nil {
+			return fmt.Errorf("METRICS_ADDR %s: %w", cfg.MetricsAddr, err)
+		}
+		defer metricsLn.Close()
 	}
 	warnUnconfigured(cfg, log)
 	if err := os.MkdirAll(cfg.MediaRoot, 0o755); err != nil {
@@ -106,11 +306,11 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, args []stri
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var prepared chan error // stays nil (never ready to receive) with --no-migrate
-	if *noMigrate {
+	if noMigrate {
 		go maintainAI(ctx, app.AI, log)
 	} else {
 		prepared = make(chan error, 1)
-		// Listen at once, but answer 503 (/healthz excepted) until the
+		// Serve at once, but answer 503 (/healthz excepted) until the
 		// database is reachable and migrated: a restart during an outage
 		// comes up and recovers by itself.
 		gate := leidahttp.NewGate("database not migrated yet")
@@ -124,25 +324,43 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, args []stri
 		}()
 	}
 	srv := &http.Server{
-		Addr:              cfg.HTTPAddr,
 		Handler:           app.Server,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		IdleTimeout:       120 * time.Second,
 	}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.ListenAndServe() }()
-	log.Info("serving", "addr", cfg.HTTPAddr, "request_timeout", cfg.RequestTimeout.String(),
-		"statement_timeout", cfg.StatementTimeout.String())
+	errc := make(chan error, 2)
+	go func() { errc <- srv.Serve(ln) }()
+	var metricsSrv *http.Server
+	if metricsLn != nil {
+		mux := http.NewServeMux()
+		mux.Handle("GET "+leidahttp.MetricsPath, app.Metrics.Handler())
+		metricsSrv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+			WriteTimeout: 30 * time.Second}
+		go func() { errc <- metricsSrv.Serve(metricsLn) }()
+	}
+	attrs := []any{"addr", ln.Addr().String(), "request_timeout", cfg.RequestTimeout.String(),
+		"statement_timeout", cfg.StatementTimeout.String()}
+	if metricsLn != nil {
+		attrs = append(attrs, "metrics_addr", metricsLn.Addr().String())
+	}
+	log.Info("serving", attrs...)
+	stop := func() error {
+		if metricsSrv != nil {
+			_ = metricsSrv.Close()
+		}
+		return shutdown(srv, log)
+	}
 	for done := false; !done; {
 		select {
 		case err := <-errc:
+			_ = stop()
 			return err
 		case err := <-prepared:
 			if err != nil && ctx.Err() == nil {
 				// Not an outage (a migration that fails, a bad TIME_ZONE):
 				// waiting would not help.
-				shutdown(srv, log)
+				_ = stop()
 				return err
 			}
 			if err == nil {
@@ -153,7 +371,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, args []stri
 			done = true
 		}
 	}
-	return shutdown(srv, log)
+	return stop()
 }
 
 // shutdown drains in-flight requests (30 s at most).
@@ -229,7 +447,7 @@ func warnUnconfigured(cfg config.Config, log *slog.Logger) {
 	}
 }
 
-func migrate(ctx context.Context, cfg config.Config, args []string, stdout io.Writer) error {
+func migrate(ctx context.Context, cfg config.Config, _ *slog.Logger, args []string, stdout, _ io.Writer) error {
 	if len(args) != 1 {
 		return errors.New("usage: leida migrate up|down|status")
 	}
@@ -273,14 +491,19 @@ func migrate(ctx context.Context, cfg config.Config, args []string, stdout io.Wr
 	return nil
 }
 
-func bootstrap(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout io.Writer) error {
-	fs := flag.NewFlagSet("bootstrap", flag.ContinueOnError)
-	company := fs.String("company", "", "company name")
-	username := fs.String("username", "", "platform admin's login name")
-	password := fs.String("password", "", "platform admin's password")
-	if err := fs.Parse(args); err != nil {
+func bootstrapFlags(fs *flag.FlagSet) {
+	fs.String("company", "", "company name")
+	fs.String("username", "", "platform admin's login name")
+	fs.String("password", "", "platform admin's password")
+	fs.Bool("reset-password", false, "give an existing user of that name this password (unless it already works)")
+}
+
+func bootstrap(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout, _ io.Writer) error {
+	fs, err := parseFlags("bootstrap", bootstrapFlags, args)
+	if err != nil {
 		return err
 	}
+	company, username, password := flagString(fs, "company"), flagString(fs, "username"), flagString(fs, "password")
 	cfg.StatementTimeout = 0 // a one-shot command: no statement deadline
 	app, cleanup, err := initApp(cfg, log)
 	if err != nil {
@@ -290,20 +513,29 @@ func bootstrap(ctx context.Context, cfg config.Config, log *slog.Logger, args []
 	if _, err := app.DB.MigrateUp(ctx); err != nil {
 		return err
 	}
-	res, err := app.Bootstrap.Bootstrap(ctx, *company, *username, *password)
+	res, err := app.Bootstrap.Bootstrap(ctx, company, username, password)
 	if err != nil {
 		return err
 	}
-	return json.NewEncoder(stdout).Encode(map[string]any{"company_id": res.CompanyID, "user_id": res.UserID, "token": res.Token})
+	out := map[string]any{"company_id": res.CompanyID, "user_id": res.UserID, "token": res.Token}
+	if flagBool(fs, "reset-password") {
+		reset, changed, err := app.Bootstrap.ResetPassword(ctx, username, password)
+		if err != nil {
+			return err
+		}
+		out["user_id"], out["token"], out["password_reset"] = reset.UserID, reset.Token, changed
+	}
+	return json.NewEncoder(stdout).Encode(out)
 }
 
-func seed(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout io.Writer) error {
-	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
-	isDemo := fs.Bool("demo", false, "load the demo data set")
-	if err := fs.Parse(args); err != nil {
+func seedFlags(fs *flag.FlagSet) { fs.Bool("demo", false, "load the demo data set") }
+
+func seed(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout, _ io.Writer) error {
+	fs, err := parseFlags("seed", seedFlags, args)
+	if err != nil {
 		return err
 	}
-	if !*isDemo {
+	if !flagBool(fs, "demo") {
 		return errors.New("usage: leida seed --demo")
 	}
 	cfg.StatementTimeout = 0 // a one-shot command: no statement deadline
@@ -324,17 +556,25 @@ func seed(ctx context.Context, cfg config.Config, log *slog.Logger, args []strin
 	} else {
 		fmt.Fprintln(stdout, "demo data already present")
 	}
-	return nil
-}
-
-func sign(ctx context.Context, cfg config.Config, args []string, stdout io.Writer) error {
-	fs := flag.NewFlagSet("sign", flag.ContinueOnError)
-	id := fs.Int64("user-id", 0, "the principal's id")
-	isCustomer := fs.Bool("customer", false, "sign as a mini-program customer")
-	if err := fs.Parse(args); err != nil {
+	guide, err := app.Demo.Guide(ctx)
+	if err != nil {
 		return err
 	}
-	if *id <= 0 {
+	return json.NewEncoder(stdout).Encode(guide)
+}
+
+func signFlags(fs *flag.FlagSet) {
+	fs.Int64("user-id", 0, "the enterprise user's id (the customer's with --customer)")
+	fs.Bool("customer", false, "sign as a mini-program customer")
+}
+
+func sign(ctx context.Context, cfg config.Config, _ *slog.Logger, args []string, stdout, stderr io.Writer) error {
+	fs, err := parseFlags("sign", signFlags, args)
+	if err != nil {
+		return err
+	}
+	id, isCustomer := flagInt(fs, "user-id"), flagBool(fs, "customer")
+	if id <= 0 {
 		return errors.New("usage: leida sign --user-id N [--customer]")
 	}
 	db, cleanup, err := initStore(cfg)
@@ -342,13 +582,56 @@ func sign(ctx context.Context, cfg config.Config, args []string, stdout io.Write
 		return err
 	}
 	defer cleanup()
-	token, err := db.TokenOf(ctx, *id, *isCustomer)
-	if err != nil {
-		return err
+	where := databaseName(cfg.DatabaseURL)
+	who := "enterprise user"
+	if isCustomer {
+		who = "mini-program customer"
+	}
+	token, err := db.TokenOf(ctx, id, isCustomer)
+	switch {
+	case errors.Is(err, ports.ErrNotFound):
+		hint := "an enterprise user's id? drop --customer"
+		if !isCustomer {
+			hint = "a mini-program customer's id? add --customer"
+		}
+		return fmt.Errorf("sign: no %s with id %d in database %s (DATABASE_URL; %s)", who, id, where, hint)
+	case err != nil:
+		return fmt.Errorf("sign: reading %s %d in database %s: %w", who, id, where, err)
+	case token == "":
+		return fmt.Errorf("sign: %s %d in database %s has no token yet (it has never logged in)", who, id, where)
 	}
 	ts := strconv.FormatInt(time.Now().UnixMilli(), 10)
-	fmt.Fprintf(stdout, "rand_str=%s&timestamp=%s&user_id=%d\n", auth.Sign(ts, token), ts, *id)
+	fmt.Fprintf(stdout, "rand_str=%s&timestamp=%s&user_id=%d\n", auth.Sign(ts, token), ts, id)
+	fmt.Fprintf(stderr, "leida: signed as %s %d of database %s, valid for AUTH_MAX_SKEW (%s)\n", who, id, where, skewText(cfg.AuthMaxSkew))
 	return nil
+}
+
+func skewText(d time.Duration) string {
+	if d == 0 {
+		return "no limit"
+	}
+	return d.String()
+}
+
+// databaseName names the database of url for messages: name on host:port
+// (never the password).
+func databaseName(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "of DATABASE_URL"
+	}
+	name := strings.TrimPrefix(u.Path, "/")
+	if name == "" {
+		name = u.User.Username()
+	}
+	host := u.Host
+	if host == "" {
+		host = u.Query().Get("host")
+	}
+	if host == "" {
+		return fmt.Sprintf("%q", name)
+	}
+	return fmt.Sprintf("%q on %s", name, host)
 }
 
 // maintainAI keeps the AI close probability current while serving: the
@@ -400,16 +683,18 @@ func maintainAI(ctx context.Context, s *appai.Service, log *slog.Logger) {
 	}
 }
 
+func aiFlags(fs *flag.FlagSet) { fs.Int64("company", 0, "train only this company") }
+
 // aiCommand is `leida ai train [--company N]`: one JSON line per company.
-func aiCommand(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout io.Writer) error {
+func aiCommand(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout, _ io.Writer) error {
 	if len(args) == 0 || args[0] != "train" {
 		return errors.New("usage: leida ai train [--company N]")
 	}
-	fs := flag.NewFlagSet("ai train", flag.ContinueOnError)
-	company := fs.Int64("company", 0, "train only this company")
-	if err := fs.Parse(args[1:]); err != nil {
+	fs, err := parseFlags("ai train", aiFlags, args[1:])
+	if err != nil {
 		return err
 	}
+	company := flagInt(fs, "company")
 	app, cleanup, err := initApp(cfg, log)
 	if err != nil {
 		return err
@@ -419,8 +704,8 @@ func aiCommand(ctx context.Context, cfg config.Config, log *slog.Logger, args []
 		return err
 	}
 	enc := json.NewEncoder(stdout)
-	if *company != 0 {
-		t, err := app.AI.Train(ctx, *company)
+	if company != 0 {
+		t, err := app.AI.Train(ctx, company)
 		if err != nil {
 			return err
 		}
