@@ -79,7 +79,12 @@ func checkNoUnexpected500(logs string) int {
 // /openapi.json and fails the run on violations no Do reported (issue 11).
 func checkContract() int {
 	validated, exempt := leidatest.ContractStats()
-	fmt.Fprintf(os.Stderr, "openapi: %d answers validated against /openapi.json (%d exempt: streams, docs, static files)\n", validated, exempt)
+	answered, total, missing := leidatest.ContractCoverage()
+	fmt.Fprintf(os.Stderr, "openapi: %d answers validated against /openapi.json (%d exempt: streams, docs, static files); %d of its %d operations answered\n",
+		validated, exempt, answered, total)
+	if len(missing) > 0 && testing.Verbose() {
+		fmt.Fprintln(os.Stderr, "openapi: operations no test called:", strings.Join(missing, ", "))
+	}
 	vs := leidatest.UnreportedViolations()
 	for _, v := range vs {
 		fmt.Fprintln(os.Stderr, "openapi violation (Send):", v)

@@ -197,3 +197,35 @@ func TestAnswersAreCheckedAgainstTheDocument(t *testing.T) {
 		t.Error("nothing validated")
 	}
 }
+
+// The aliases no other test calls answer as the document says (the hook
+// validates each answer): with every documented operation called once by
+// the suite, each one's answers are checked.
+func TestAliasesAnswerAsDocumented(t *testing.T) {
+	const none = "/999999999"
+	for _, c := range []struct {
+		method, path string
+		code         int
+	}{
+		{"GET", "/zhugeleida/gongzhonghao/login", 401},
+		{"GET", "/zhugeleida/xiaochengxu/customer/delete" + none, 302},
+		{"POST", "/zhugeleida/xiaochengxu/customer/delete" + none, 302},
+		{"POST", "/zhugeleida/admin/company", 301},
+		{"POST", "/zhugeleida/admin/role", 301},
+		{"POST", "/zhugeleida/xiaochengxu/customer/update_customer" + none, 303},
+		{"POST", "/zhugeleida/xiaochengxu/customer/update_expected_pr" + none, 303},
+		{"POST", "/zhugeleida/xiaochengxu/customer/update_expected_time" + none, 303},
+		{"POST", "/zhugeleida/xiaochengxu/customer/update_information" + none, 303},
+		{"POST", "/zhugeleida/xiaochengxu/customer/update_tag" + none, 301},
+		{"POST", "/zhugeleida/xiaochengxu/user/delete" + none, 302},
+	} {
+		req := lt.Request{Method: c.method, Path: c.path, As: &srv.Admin,
+			Header: http.Header{"X-Forwarded-For": {"198.51.100.77"}}}
+		if c.method == "POST" {
+			req.Form = map[string][]string{}
+		}
+		if r := srv.Do(t, req); r.Status != 200 || r.Code != c.code {
+			t.Errorf("%s %s: want code %d, got HTTP %d %s", c.method, c.path, c.code, r.Status, r.Raw)
+		}
+	}
+}

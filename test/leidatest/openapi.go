@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -64,6 +65,31 @@ var (
 // ContractStats are how many answers were validated against the document,
 // and how many were exempt, in this process.
 func ContractStats() (validated, exempt int64) { return validatedCount.Load(), exemptCount.Load() }
+
+var covered sync.Map // "METHOD /template" of the operations that answered
+
+// ContractCoverage is how many of the document's operations answered at
+// least once in this process, and which did not.
+func ContractCoverage() (answered, total int, missing []string) {
+	contractMu.Lock()
+	c := lastContract
+	contractMu.Unlock()
+	if c == nil {
+		return 0, 0, nil
+	}
+	for _, dp := range c.paths {
+		for m := range dp.item.Operations() {
+			total++
+			if _, ok := covered.Load(m + " " + dp.template); ok {
+				answered++
+			} else {
+				missing = append(missing, m+" "+dp.template)
+			}
+		}
+	}
+	sort.Strings(missing)
+	return answered, total, missing
+}
 
 // UnreportedViolations are the violations no Do reported (Send-only callers).
 func UnreportedViolations() []Violation {
@@ -283,6 +309,9 @@ func (s *Server) validate(req *http.Request, r *Resp) (problem string, exempt bo
 		return "", false
 	}
 	op := dp.item.GetOperation(req.Method)
+	if op != nil {
+		covered.Store(strings.ToUpper(req.Method)+" "+dp.template, true)
+	}
 	if op == nil {
 		if any, _ := dp.item.Extensions["x-leida-any-method"].(bool); any {
 			op = dp.item.Post // documented as the same as POST
