@@ -36,13 +36,16 @@ CREATE TABLE ai_models (
 -- Customers to rescore: whatever changes what the model sees (a radar
 -- event, a chat message, a follow-up note, the profile) queues the customer
 -- in the same transaction; a worker in `leida serve` takes them in batches.
+-- Append-only, no unique key on the customer: a unique key made concurrent
+-- writers about one customer wait for each other's uncommitted queue row
+-- (ON CONFLICT waits), a lock across reps that deadlocked card views. The
+-- worker takes rows by id and scores each customer once.
 CREATE TABLE ai_rescore (
+    id          bigserial   PRIMARY KEY,
     company_id  bigint      NOT NULL,
     customer_id bigint      NOT NULL,
-    queued_at   timestamptz NOT NULL DEFAULT now(),
-    PRIMARY KEY (company_id, customer_id)
+    queued_at   timestamptz NOT NULL DEFAULT now()
 );
-CREATE INDEX ai_rescore_queued_idx ON ai_rescore (queued_at);
 
 -- +goose StatementBegin
 CREATE FUNCTION leida_ai_queue() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -50,10 +53,10 @@ BEGIN
     IF TG_TABLE_NAME = 'follow_notes' THEN
         INSERT INTO ai_rescore (company_id, customer_id)
         SELECT DISTINCT f.company_id, f.customer_id FROM delta d JOIN follow_ups f ON f.id = d.follow_up_id
-        ORDER BY 1, 2 ON CONFLICT DO NOTHING;
+        ORDER BY 1, 2;
     ELSE
         INSERT INTO ai_rescore (company_id, customer_id)
-        SELECT DISTINCT company_id, customer_id FROM delta ORDER BY 1, 2 ON CONFLICT DO NOTHING;
+        SELECT DISTINCT company_id, customer_id FROM delta ORDER BY 1, 2;
     END IF;
     RETURN NULL;
 END $$;

@@ -484,15 +484,20 @@ func (r *AI) SetOutcome(ctx context.Context, companyID, customerID int64, outcom
 // first; rows other workers hold are skipped.
 func (r *AI) TakeRescores(ctx context.Context, limit int) (map[int64][]int64, error) {
 	var rows []struct{ CompanyID, CustomerID int64 }
-	err := r.conn(ctx).Raw(`DELETE FROM ai_rescore WHERE (company_id, customer_id) IN (
-			SELECT company_id, customer_id FROM ai_rescore ORDER BY queued_at LIMIT ? FOR UPDATE SKIP LOCKED)
+	err := r.conn(ctx).Raw(`DELETE FROM ai_rescore WHERE id IN (
+			SELECT id FROM ai_rescore ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED)
 		RETURNING company_id, customer_id`, limit).Scan(&rows).Error
 	if err != nil {
 		return nil, translate(err)
 	}
+	// The queue is append-only: a customer may stand in it several times.
 	out := map[int64][]int64{}
+	seen := map[[2]int64]bool{}
 	for _, row := range rows {
-		out[row.CompanyID] = append(out[row.CompanyID], row.CustomerID)
+		if key := [2]int64{row.CompanyID, row.CustomerID}; !seen[key] {
+			seen[key] = true
+			out[row.CompanyID] = append(out[row.CompanyID], row.CustomerID)
+		}
 	}
 	return out, nil
 }
@@ -503,7 +508,7 @@ const trainingLockSpace = int64(0x4149) << 40
 // Queue queues customers to rescore.
 func (r *AI) Queue(ctx context.Context, companyID int64, customerIDs []int64) error {
 	return translate(r.conn(ctx).Exec(`INSERT INTO ai_rescore (company_id, customer_id)
-		SELECT ?, id FROM unnest(?::bigint[]) AS id ORDER BY id ON CONFLICT DO NOTHING`, companyID, int64Array(customerIDs)).Error)
+		SELECT ?, id FROM unnest(?::bigint[]) AS id ORDER BY id`, companyID, int64Array(customerIDs)).Error)
 }
 
 // errLocked ends a training transaction another instance holds.
