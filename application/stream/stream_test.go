@@ -32,9 +32,13 @@ func start(t *testing.T) harness {
 	ctrl := gomock.NewController(t)
 	h := harness{events: mocks.NewMockStreamEventRepository(ctrl), connected: make(chan func(), 1), wake: make(chan func(ports.StreamWake), 1)}
 	listener := mocks.NewMockStreamListener(ctrl)
+	// The first connection's wake-up of everyone has run before a test
+	// opens a subscription; else it may land after a test's quiet check.
+	listening := make(chan struct{})
 	listener.EXPECT().Listen(gomock.Any(), gomock.Any(), gomock.Any()).DoAndReturn(
 		func(ctx context.Context, connected func(), wake func(ports.StreamWake)) error {
 			connected()
+			close(listening)
 			h.connected <- connected
 			h.wake <- wake
 			<-ctx.Done()
@@ -45,6 +49,7 @@ func start(t *testing.T) harness {
 	h.hub = NewHub(h.events, listener, clock.NewFixed(now), nil, Options{Batch: 2})
 	h.hub.Start()
 	t.Cleanup(h.hub.Stop)
+	<-listening
 	return h
 }
 
