@@ -2,7 +2,6 @@ package ports
 
 import (
 	"context"
-	"time"
 
 	"leida/domain/customer"
 	"leida/domain/org"
@@ -200,9 +199,4 @@ type BootstrapResult struct {
 // Bootstrapper creates the built-in roles, a company and its platform admin.
 type Bootstrapper interface {
 	Bootstrap(ctx context.Context, company, username, password string) (BootstrapResult, error)
-}
-
-// TimeWindow is a [From, To) range; zero values mean unbounded.
-type TimeWindow struct {
-	From, To time.Time
 }

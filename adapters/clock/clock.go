@@ -1,4 +1,4 @@
-// Package clock provides the real clock and a settable one for tests.
+// Package clock provides the real clock and one for tests that moves only when told.
 package clock
 
 import (
@@ -12,7 +12,7 @@ type System struct{}
 // Now returns the current time.
 func (System) Now() time.Time { return time.Now() }
 
-// Fixed is a settable clock.
+// Fixed is a clock that moves only when told.
 type Fixed struct {
 	mu  sync.Mutex
 	now time.Time
@@ -23,9 +23,6 @@ func NewFixed(t time.Time) *Fixed { return &Fixed{now: t} }
 
 // Now returns the set time.
 func (f *Fixed) Now() time.Time { f.mu.Lock(); defer f.mu.Unlock(); return f.now }
-
-// Set moves the clock.
-func (f *Fixed) Set(t time.Time) { f.mu.Lock(); f.now = t; f.mu.Unlock() }
 
 // Advance moves the clock forward.
 func (f *Fixed) Advance(d time.Duration) { f.mu.Lock(); f.now = f.now.Add(d); f.mu.Unlock() }

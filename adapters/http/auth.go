@@ -21,10 +21,6 @@ const (
 	authCustomer                 // mini-program customer token (user_id = the customer)
 )
 
-func (k authKind) String() string {
-	return [...]string{"none", "user", "customer"}[k]
-}
-
 const (
 	ctxActor   = "leida.actor"
 	ctxVisitor = "leida.visitor"

@@ -110,7 +110,7 @@ func TestOpenAPIDocumentIsTheRouteTable(t *testing.T) {
 				t.Errorf("%s %s: security %v", m, rt.path, op.Security)
 			}
 			if got != want {
-				t.Errorf("%s %s: security %q, the route's auth is %s", m, rt.path, got, rt.auth)
+				t.Errorf("%s %s: security %q, the route's auth wants %q", m, rt.path, got, want)
 			}
 			for _, code := range []string{"200", "500", "503"} {
 				if _, ok := op.Responses[code]; !ok {

@@ -14,12 +14,14 @@ import (
 	"leida/ports"
 )
 
+// bodyLimit is the largest request body accepted.
+const bodyLimit = "16M"
+
 // Options are the adapter's settings (from configuration).
 type Options struct {
 	Location      *time.Location
 	PublicBaseURL string
 	MediaRoot     string
-	BodyLimit     string // e.g. "16M"
 	// TrustedProxies may name the client in X-Forwarded-For; without them the
 	// peer address is the client.
 	TrustedProxies []*net.IPNet
@@ -64,9 +66,6 @@ func NewServer(h *Handlers) *echo.Echo {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
-	if opts.BodyLimit == "" {
-		opts.BodyLimit = "16M"
-	}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.IPExtractor = clientIP(opts.TrustedProxies)
@@ -77,7 +76,7 @@ func NewServer(h *Handlers) *echo.Echo {
 	e.Use(h.Metrics.Middleware())
 	e.Use(recoverPanics)
 	e.Use(cors())
-	e.Use(middleware.BodyLimit(opts.BodyLimit))
+	e.Use(middleware.BodyLimit(bodyLimit))
 	e.Use(requestDeadline(opts.RequestTimeout))
 	for _, rt := range routeTable() {
 		e.Any(rt.path, h.endpoint(rt))

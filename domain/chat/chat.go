@@ -16,9 +16,6 @@ const (
 	CustomerToRep SendType = 2 // 客户发送给用户
 )
 
-// Valid reports whether t is one of the two directions.
-func (t SendType) Valid() bool { return t == RepToCustomer || t == CustomerToRep }
-
 // Side is who is reading a conversation.
 type Side int
 

@@ -13,9 +13,6 @@ const (
 	SourceForward Source = 2 // 转发
 )
 
-// Valid reports whether s is one of the two sources.
-func (s Source) Valid() bool { return s == SourceScan || s == SourceForward }
-
 // Label is the wire text of a source.
 func (s Source) Label() string {
 	if s == SourceForward {

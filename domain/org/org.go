@@ -128,9 +128,6 @@ type Scope struct {
 	AllCompanies bool
 }
 
-// Includes reports whether a row of companyID is inside the scope.
-func (s Scope) Includes(companyID int64) bool { return s.AllCompanies || s.CompanyID == companyID }
-
 // Actor is an authenticated enterprise user.
 type Actor struct {
 	UserID    int64
@@ -150,10 +147,6 @@ func (a Actor) IsCompanyAdmin() bool { return a.Level <= LevelCompanyAdmin }
 func (a Actor) Scope() Scope {
 	return Scope{CompanyID: a.CompanyID, AllCompanies: a.IsPlatformAdmin()}
 }
-
-// OwnCompany is the actor's company alone, whatever the level; used for
-// tenant data (customers, radar) that even platform admins see per company.
-func (a Actor) OwnCompany() Scope { return Scope{CompanyID: a.CompanyID} }
 
 // CanManageOrganisation: company, role and permission writes.
 func (a Actor) CanManageOrganisation() bool { return a.IsPlatformAdmin() }

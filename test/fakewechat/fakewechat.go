@@ -60,11 +60,6 @@ func WithWeCom(corpID, secret string) Option {
 	return func(s *Server) { s.corpID, s.corpSecret = corpID, secret }
 }
 
-// WithTokenTTL sets expires_in of issued tokens.
-func WithTokenTTL(seconds int) Option {
-	return func(s *Server) { s.ttl = seconds }
-}
-
 // QRRequest is the body of a getwxacode request.
 type QRRequest struct {
 	Path  string `json:"path"`

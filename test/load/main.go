@@ -100,13 +100,6 @@ type tracker struct {
 	pollErrors atomic.Int64
 }
 
-func (k *tracker) sentAt(key string) (time.Time, bool) {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	t, ok := k.sent[key]
-	return t, ok
-}
-
 func (k *tracker) delivered(key string, byPush bool, at time.Time) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
