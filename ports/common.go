@@ -14,6 +14,16 @@ import (
 // use cases turn it into the endpoint's not-found error.
 var ErrNotFound = errors.New("not found")
 
+// NotFoundAs is err, or notFound when err is ErrNotFound: how a use case
+// answers a repository's absent row with its endpoint's error (nil included,
+// when absent is no failure).
+func NotFoundAs(err, notFound error) error {
+	if errors.Is(err, ErrNotFound) {
+		return notFound
+	}
+	return err
+}
+
 // ErrDuplicate is returned when a unique constraint refuses a write.
 var ErrDuplicate = errors.New("duplicate")
 

@@ -112,7 +112,7 @@ type streamsProbe struct{ deadline chan bool }
 func (p *streamsProbe) Open(ctx context.Context, _ chat.Principal, _ string) (ports.StreamSubscription, error) {
 	_, has := ctx.Deadline()
 	p.deadline <- has
-	return nil, errs.NotFound(302, "stop")
+	return nil, errs.NotFound("stop")
 }
 func (p *streamsProbe) Shutdown() {}
 

@@ -83,7 +83,7 @@ func classify(err error) *errs.Error {
 		case http.StatusNotFound:
 			return errs.UnknownRoute()
 		case http.StatusMethodNotAllowed:
-			return errs.WrongMethod("请求异常")
+			return errs.WrongMethod(errs.MsgRequestError)
 		case http.StatusRequestEntityTooLarge:
 			return errs.TooLarge()
 		case http.StatusServiceUnavailable:

@@ -107,7 +107,7 @@ func listQuery(c echo.Context, defLength int, filters ...string) (ports.ListQuer
 	page, pageSent := querySent(c, "current_page")
 	length, lengthSent := querySent(c, "length")
 	p := paging.ParseSent(f, page, pageSent, length, lengthSent, defLength)
-	if err := f.ErrInData(402, "请求异常"); err != nil {
+	if err := f.ErrRequest(); err != nil {
 		return ports.ListQuery{}, err
 	}
 	q := ports.ListQuery{Page: p, Order: query(c, "order"), Filters: map[string]string{}}

@@ -24,14 +24,14 @@ type inputError struct {
 
 // The validation answers of the endpoints.
 var (
-	invalid301 = inputError{301, false} // add and send forms
-	invalid303 = inputError{303, false} // update forms
-	invalid402 = inputError{402, true}  // query forms (lists, radar, chat reads, cards) and the card editor
+	invalidData  = inputError{errs.CodeInvalidData, false} // add and send forms
+	invalidForm  = inputError{errs.CodeInvalidForm, false} // update forms
+	invalidQuery = inputError{errs.CodeRequestError, true} // query forms (lists, radar, chat reads, cards) and the card editor
 )
 
 func (ie inputError) err(f *validate.Form) error {
 	if ie.inData {
-		return f.ErrInData(ie.code, "请求异常")
+		return f.ErrRequest()
 	}
 	return f.Err(ie.code)
 }
@@ -43,9 +43,9 @@ func (rt route) invalidInput(method string) inputError {
 	case rt.invalid != (inputError{}):
 		return rt.invalid
 	case method == http.MethodGet || method == http.MethodHead:
-		return invalid402
+		return invalidQuery
 	}
-	return invalid301
+	return invalidData
 }
 
 // MaxTextLen bounds any one text parameter at the boundary; fields with a

@@ -88,7 +88,7 @@ func TestUnreadableBodiesAreRefused(t *testing.T) {
 			}
 			rec := httptest.NewRecorder()
 			NewServer(h).ServeHTTP(rec, req)
-			expectFieldError(t, rec, invalid402, "body", "请求体不是有效的表单", "invalid")
+			expectFieldError(t, rec, invalidQuery, "body", "请求体不是有效的表单", "invalid")
 		})
 	}
 }

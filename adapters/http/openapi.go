@@ -248,13 +248,18 @@ func fields(code int) answer { return answer{code: code, shape: msgFields} }
 // fieldsInData is a validation answer 请求异常 with the error object in data.
 func fieldsInData(code int) answer { return answer{code: code, shape: dataFields} }
 
-// emptyMsg is the legacy's not-found of update endpoints: msg {}.
-func emptyMsg(code int) answer { return answer{code: code, shape: msgEmpty} }
+// notFound is the 302 answer with its messages.
+func notFound(msgs ...string) answer { return says(errs.CodeNotFound, msgs...) }
 
 var (
 	answerForbidden = says(404, "非法请求")
 	answerBadToken  = says(400, "token异常")
-	answerDisabled  = says(306, "账户未启用")
+	answerDisabled  = says(errs.CodeDisabled, "账户未启用")
+	// The field-error answers of add (301) and update (303) forms.
+	answerInvalidData = fields(errs.CodeInvalidData)
+	answerInvalidForm = fields(errs.CodeInvalidForm)
+	// answerNotFoundEmpty is the legacy's not-found of update endpoints: 303, msg {}.
+	answerNotFoundEmpty = answer{code: errs.CodeInvalidForm, shape: msgEmpty}
 )
 
 // param is a query or body parameter.
@@ -605,7 +610,7 @@ func (b *builder) answerSchema(a answer) *schema {
 	case msgFields:
 		return b.envelope(code, ref("FieldErrors"), ref("Empty"))
 	case dataFields:
-		return b.envelope(code, &schema{Type: "string", Const: "请求异常"}, ref("FieldErrors"))
+		return b.envelope(code, &schema{Type: "string", Const: errs.MsgRequestError}, ref("FieldErrors"))
 	case msgEmpty:
 		return b.envelope(code, ref("Empty"), ref("Empty"))
 	}
@@ -625,7 +630,7 @@ func (b *builder) answerRef(a answer) *schema {
 		name = fmt.Sprintf("NotFound%dEmptyMsg", a.code)
 	case a.code == 400 && slices.Equal(a.msgs, answerBadToken.msgs):
 		name = "BadToken"
-	case a.code == 306 && slices.Equal(a.msgs, answerDisabled.msgs):
+	case a.code == errs.CodeDisabled && slices.Equal(a.msgs, answerDisabled.msgs):
 		name = "Disabled"
 	case a.code == 404 && slices.Equal(a.msgs, answerForbidden.msgs):
 		name = "NotAllowed"
@@ -729,7 +734,7 @@ func (b *builder) addCommonComponents() {
 	b.components["Internal"] = plain(500, "服务器内部错误")
 	b.components["Unavailable"] = plain(503, "服务暂不可用")
 	b.components["WeChatUnavailable"] = plain(503, "服务暂不可用", "微信服务暂不可用", "微信服务未配置")
-	b.components["WrongMethod"] = &schema{AnyOf: []*schema{plain(402, "请求异常", "请求方式异常"), ref("BadToken"), ref("Disabled")}}
+	b.components["WrongMethod"] = &schema{AnyOf: []*schema{plain(errs.CodeRequestError, errs.MsgRequestError, "请求方式异常"), ref("BadToken"), ref("Disabled")}}
 	// The wire types of the push streams' events (D8).
 	b.schemaOf(reflect.TypeFor[pollItem]())
 	b.schemaOf(reflect.TypeFor[radarItem]())

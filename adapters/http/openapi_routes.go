@@ -4,6 +4,7 @@ import (
 	"reflect"
 
 	"leida/application/chat"
+	"leida/domain/errs"
 )
 
 // The documentation of each route of the table (routes.go names one per
@@ -65,48 +66,48 @@ var (
 	userBody = []param{qp("userid", "string", "WeCom UserID"), req("username", "string", "unique"), req("password", "string", ""),
 		req("role_id", "integer", ""), req("company_id", "integer", ""), choice(qp("status", "integer", "1 启用 (default), 2 未启用"), 1, 2)}
 	docAddUser = &opDoc{id: "E02", tag: "org", summary: "add a user (company admins in their company, platform admins anywhere)",
-		body: userBody, msgs: []string{"添加成功"}, answers: []answer{fields(301), answerForbidden}}
+		body: userBody, msgs: []string{"添加成功"}, answers: []answer{answerInvalidData, answerForbidden}}
 	docDeleteUser = &opDoc{id: "E03", tag: "org", summary: "delete a user (disabled and hidden; history kept)",
-		msgs: []string{"删除成功"}, answers: []answer{answerForbidden, says(302, "用户ID不存在"), says(305, "不允许删除自己")}}
+		msgs: []string{"删除成功"}, answers: []answer{answerForbidden, notFound("用户ID不存在"), says(errs.CodeSelfDelete, "不允许删除自己")}}
 	docUpdateUser = &opDoc{id: "E04", tag: "org", summary: "update a user (a new password or disabling rotates its token)",
 		body: []param{qp("userid", "string", "WeCom UserID"), req("username", "string", "unique"), qp("password", "string", "unchanged when empty"),
 			qp("role_id", "integer", ""), qp("company_id", "integer", ""), choice(qp("status", "integer", "1 启用, 2 未启用"), 1, 2)},
-		msgs: []string{"修改成功"}, answers: []answer{fields(301), answerForbidden, emptyMsg(303)}}
+		msgs: []string{"修改成功"}, answers: []answer{answerInvalidData, answerForbidden, answerNotFoundEmpty}}
 
 	roleBody   = []param{req("name", "string", "unique"), choice(qp("level", "integer", "2 company admin or 3 member (default 3)"), 2, 3)}
 	docAddRole = &opDoc{id: "E10", tag: "org", summary: "add a role (platform admins)", body: roleBody,
-		msgs: []string{"添加成功"}, answers: []answer{fields(301), answerForbidden}}
+		msgs: []string{"添加成功"}, answers: []answer{answerInvalidData, answerForbidden}}
 	docRoles = &opDoc{id: "E09", tag: "org", summary: "list roles (POST: add one, as E10)",
 		query: pagingParams(10, filter("id", "exact"), filter("name", "contains"), filter("create_date", "exact")),
 		msgs:  []string{""}, data: dataOf[page[roleItem]](), post: docAddRole}
 	docDeleteRole = &opDoc{id: "E11", tag: "org", summary: "delete a role no user holds (platform admins)", msgs: []string{"删除成功"},
-		answers: []answer{answerForbidden, says(302, "角色ID不存在"), says(303, "该角色下存在用户,请转移用户后再试")}}
+		answers: []answer{answerForbidden, notFound("角色ID不存在"), says(errs.CodeInvalidForm, "该角色下存在用户,请转移用户后再试")}}
 	docUpdateRole = &opDoc{id: "E12", tag: "org", summary: "rename a role, change its level (platform admins)", body: roleBody,
-		msgs: []string{"修改成功"}, answers: []answer{answerForbidden, says(302, "角色ID不存在"), fields(303)}}
+		msgs: []string{"修改成功"}, answers: []answer{answerForbidden, notFound("角色ID不存在"), answerInvalidForm}}
 
 	docPermissionTree = &opDoc{id: "A1", tag: "org", summary: "the permission (menu) tree: the flat list and the tree",
 		msgs: []string{"查询成功"}, data: dataOf[permissionTree]()}
 	permissionBody = []param{req("path", "string", "unique"), qp("icon", "string", ""), req("title", "string", "unique"),
 		qp("pid_id", "integer", "the parent"), req("order_num", "integer", "sort key (alias order)"), qp("component", "string", "")}
 	docAddPermission = &opDoc{id: "E13", tag: "org", summary: "add a permission (platform admins)", body: permissionBody,
-		msgs: []string{"添加成功"}, answers: []answer{fields(301), answerForbidden}}
+		msgs: []string{"添加成功"}, answers: []answer{answerInvalidData, answerForbidden}}
 	docDeletePermission = &opDoc{id: "E14", tag: "org", summary: "delete a permission without children (platform admins)",
-		msgs: []string{"删除成功"}, answers: []answer{answerForbidden, says(302, "用户ID不存在"), says(304, "含有子级数据,请先删除或转移子级数据")}}
+		msgs: []string{"删除成功"}, answers: []answer{answerForbidden, notFound("用户ID不存在"), says(errs.CodeHasChildren, "含有子级数据,请先删除或转移子级数据")}}
 	docUpdatePermission = &opDoc{id: "E15", tag: "org", summary: "update a permission (platform admins)", body: permissionBody,
-		msgs: []string{"修改成功"}, answers: []answer{fields(301), answerForbidden, emptyMsg(303)}}
+		msgs: []string{"修改成功"}, answers: []answer{answerInvalidData, answerForbidden, answerNotFoundEmpty}}
 
 	companyBody = []param{req("name", "string", "unique (E17 also reads it from the query)"), qp("corp_id", "string", "WeCom corp id"),
 		qp("tongxunlu_secret", "string", "WeCom directory secret (masked to all but platform admins)"),
 		qp("area", "string", ""), qp("address", "string", "")}
 	docAddCompany = &opDoc{id: "E17", tag: "org", summary: "add a company (platform admins)", query: []param{qp("name", "string", "when not in the body")},
-		body: companyBody, msgs: []string{"添加成功"}, answers: []answer{fields(301), answerForbidden}}
+		body: companyBody, msgs: []string{"添加成功"}, answers: []answer{answerInvalidData, answerForbidden}}
 	docCompanies = &opDoc{id: "E16", tag: "org", summary: "list companies (POST: add one, as E17)",
 		query: pagingParams(10, filter("id", "exact"), filter("name", "contains"), filter("create_date", "exact")),
 		msgs:  []string{""}, data: dataOf[page[companyItem]](), post: docAddCompany}
 	docDeleteCompany = &opDoc{id: "E18", tag: "org", summary: "delete a company without users (platform admins)", msgs: []string{"删除成功"},
-		answers: []answer{answerForbidden, says(302, "公司ID不存在"), says(303, "该企业有关联用户,请转移用户后再试")}}
+		answers: []answer{answerForbidden, notFound("公司ID不存在"), says(errs.CodeInvalidForm, "该企业有关联用户,请转移用户后再试")}}
 	docUpdateCompany = &opDoc{id: "E19", tag: "org", summary: "update a company (platform admins)", body: companyBody,
-		msgs: []string{"修改成功"}, answers: []answer{answerForbidden, says(302, "公司ID不存在"), fields(303)}}
+		msgs: []string{"修改成功"}, answers: []answer{answerForbidden, notFound("公司ID不存在"), answerInvalidForm}}
 )
 
 // ---- customers
@@ -114,27 +115,27 @@ var (
 var (
 	docCustomerDetail = &opDoc{id: "E05", tag: "customers", summary: "one customer's detail (a one-item page)",
 		query: append([]param{customerParam}, pagingParams(10)...),
-		msgs:  []string{"查询成功"}, data: dataOf[page[customerDetailItem]](), answers: []answer{says(302, "客户不存在")}}
+		msgs:  []string{"查询成功"}, data: dataOf[page[customerDetailItem]](), answers: []answer{notFound("客户不存在")}}
 	docUpdateInformation = &opDoc{id: "E06", tag: "customers", summary: "overwrite the customer's information (path id: the customer)",
 		body: []param{req("source", "integer", "validated, not stored"), qp("username", "string", "saved as the memo name"),
 			qp("phone", "string", "a mobile number"), qp("email", "string", ""), qp("company", "string", ""), qp("position", "string", ""),
 			qp("address", "string", ""), {name: "birthday", typ: "date"}, qp("mem", "string", "")},
-		msgs: []string{"添加成功"}, answers: []answer{fields(303)}}
+		msgs: []string{"添加成功"}, answers: []answer{answerInvalidForm}}
 	docUpdateCustomer = &opDoc{id: "E07", tag: "customers", summary: "E41, E40 and E39 at once, in one transaction (path id: the customer)",
 		body: []param{qp("tag_list", "list", "as E41"), qp("expedted_pr", "string", "as E40 (alias update_expected_pr)"),
 			{name: "expected_time", typ: "date", desc: "as E39"}},
-		msgs: []string{"添加成功"}, answers: []answer{fields(301), says(301, "用户标签不存在"), says(302, "客户不存在"), fields(303)}}
+		msgs: []string{"添加成功"}, answers: []answer{answerInvalidData, says(errs.CodeInvalidData, "用户标签不存在"), notFound("客户不存在"), answerInvalidForm}}
 	docDeleteCustomer = &opDoc{id: "E08", tag: "customers", summary: "delete what the company knows of a customer (a member: their own binding)",
-		msgs: []string{"删除成功"}, answers: []answer{says(302, "用户ID不存在")}}
+		msgs: []string{"删除成功"}, answers: []answer{notFound("用户ID不存在")}}
 	docUpdateExpectedTime = &opDoc{id: "E39", tag: "customers", summary: "set the expected closing date (path id: the customer)",
 		body: []param{{name: "expected_time", typ: "date", required: true, desc: "YYYY-MM-DD"}},
-		msgs: []string{"添加成功"}, answers: []answer{fields(303)}}
+		msgs: []string{"添加成功"}, answers: []answer{answerInvalidForm}}
 	docUpdateExpectedPr = &opDoc{id: "E40", tag: "customers", summary: "set the expected closing probability (path id: the customer)",
 		body: []param{req("expedted_pr", "string", "(sic; alias update_expected_pr)")},
-		msgs: []string{"添加成功"}, answers: []answer{fields(303)}}
+		msgs: []string{"添加成功"}, answers: []answer{answerInvalidForm}}
 	docUpdateCustomerTags = &opDoc{id: "E41", tag: "customers", summary: "replace the customer's tags (path id: the customer)",
 		body: []param{req("tag_list", "list", "tag ids")},
-		msgs: []string{"添加成功"}, answers: []answer{fields(301), says(301, "用户标签不存在"), says(302, "客户不存在")}}
+		msgs: []string{"添加成功"}, answers: []answer{answerInvalidData, says(errs.CodeInvalidData, "用户标签不存在"), notFound("客户不存在")}}
 	docSearchCustomers = &opDoc{id: "A3", tag: "customers", summary: "search the caller's customers by name",
 		query: append([]param{req("username", "string", "name contains")}, pagingParams(10, filter("id", "exact"))...),
 		msgs:  []string{"查询成功"}, data: dataOf[page[customerSearchItem]]()}
@@ -145,10 +146,10 @@ var (
 var (
 	docUpdateOutcome = &opDoc{id: "D10", tag: "AI", summary: "record how the customer's deal ended (path id: the customer)",
 		body: []param{choice(req("outcome", "string", ""), "won", "lost", "open"), {name: "closed_at", typ: "date", desc: "YYYY-MM-DD, not in the future"}},
-		msgs: []string{"修改成功"}, answers: []answer{fields(301), says(302, "客户不存在")}}
+		msgs: []string{"修改成功"}, answers: []answer{answerInvalidData, notFound("客户不存在")}}
 	docExplainAIPr = &opDoc{id: "D10", tag: "AI", summary: "the customer's AI close probability with its reasons",
 		query: []param{customerParam}, msgs: []string{"查询成功"}, data: dataOf[aiExplanation](),
-		answers: []answer{says(302, "客户不存在")}}
+		answers: []answer{notFound("客户不存在")}}
 )
 
 // ---- tags
@@ -159,12 +160,12 @@ var (
 	docTagGroups           = &opDoc{id: "E21", tag: "tags", summary: "every tag, by group", msgs: []string{"请求成功"}, data: dataOf[tagGroupsData]()}
 	docAddTagWithCustomers = &opDoc{id: "E22", tag: "tags", summary: "create a custom tag on the listed customers",
 		body: []param{req("name", "string", ""), req("customer_list", "list", "customer ids")},
-		msgs: []string{"添加成功"}, answers: []answer{fields(301), says(302, "标签关联客户不能为空")}}
+		msgs: []string{"添加成功"}, answers: []answer{answerInvalidData, notFound("标签关联客户不能为空")}}
 	docAddCustomTag = &opDoc{id: "E23", tag: "tags", summary: "create a custom tag of the caller on one customer (path id: the customer)",
-		body: []param{req("name", "string", "")}, msgs: []string{"添加成功"}, answers: []answer{fields(301), says(302, "标签关联客户不能为空")}}
+		body: []param{req("name", "string", "")}, msgs: []string{"添加成功"}, answers: []answer{answerInvalidData, notFound("标签关联客户不能为空")}}
 	docReplaceCustomerTags = &opDoc{id: "E24", tag: "tags", summary: "replace a customer's tags ([] clears them; path id: the customer)",
 		body: []param{req("tag_list", "list", "tag ids")}, msgs: []string{"添加成功"},
-		answers: []answer{fields(301), says(302, "标签关联客户不能为空", "标签不存在")}}
+		answers: []answer{answerInvalidData, notFound("标签关联客户不能为空", "标签不存在")}}
 	docSearchTags = &opDoc{id: "A2", tag: "tags", summary: "search tags, with their customers",
 		query: pagingParams(10, filter("id", "exact"), filter("name", "contains")), msgs: []string{""}, data: dataOf[tagCustomersData]()}
 )
@@ -179,13 +180,13 @@ var (
 	docListPhrases = &opDoc{id: "E35", tag: "follow-ups", summary: "canned phrases: a page of the caller's, then the global ones",
 		query: pagingParams(20), msgs: []string{""}, data: dataOf[page[phraseGroup]]()}
 	docAddPhrase = &opDoc{id: "E36", tag: "follow-ups", summary: "add a canned phrase",
-		body: []param{req("custom_language", "string", "")}, msgs: []string{"添加成功"}, answers: []answer{fields(301)}}
+		body: []param{req("custom_language", "string", "")}, msgs: []string{"添加成功"}, answers: []answer{answerInvalidData}}
 	docDeletePhrase = &opDoc{id: "E37", tag: "follow-ups", summary: "delete one of the caller's phrases",
-		msgs: []string{"删除成功"}, answers: []answer{says(302, "ID不存在")}}
+		msgs: []string{"删除成功"}, answers: []answer{notFound("ID不存在")}}
 	docListFollowNotes = &opDoc{id: "E38", tag: "follow-ups", summary: "the follow-up notes on a customer",
 		query: append([]param{customerParam}, pagingParams(20)...), msgs: []string{""}, data: dataOf[page[followNoteItem]]()}
 	docAddFollowNote = &opDoc{id: "A4", tag: "follow-ups", summary: "add a follow-up note (path id: the customer)",
-		body: []param{req("follow_info", "string", "")}, msgs: []string{"添加成功"}, answers: []answer{fields(301)}}
+		body: []param{req("follow_info", "string", "")}, msgs: []string{"添加成功"}, answers: []answer{answerInvalidData}}
 )
 
 // ---- card: the mini-program side, then the owner's editor
@@ -195,13 +196,13 @@ var (
 		desc: "Creates the customer on first login; with uid the customer belongs to that rep from now on.",
 		query: []param{req("code", "string", "the js code"), choice(req("user_type", "integer", "1 公众号, 2 小程序"), 1, 2),
 			choice(req("source", "integer", "1 扫码, 2 转发"), 1, 2), qp("uid", "integer", "the rep whose card was opened")},
-		msgs: []string{"返回成功"}, data: dataOf[miniProgramLoginData](), answers: []answer{fields(301)}, wechat: true}
+		msgs: []string{"返回成功"}, data: dataOf[miniProgramLoginData](), answers: []answer{answerInvalidData}, wechat: true}
 	docViewCard = &opDoc{id: "E42", tag: "card", summary: "view a rep's card (logs the view)",
 		query: append([]param{uidParam}, pagingParams(10, cardFilterParams...)...),
 		msgs:  []string{"查询成功"}, data: dataOf[page[visitedCard]]()}
 	docListMyCards = &opDoc{id: "E43", tag: "card", summary: "the cards the customer belongs to",
 		query: pagingParams(10, cardFilterParams...), msgs: []string{"查询成功"}, data: dataOf[page[membershipItem]]()}
-	cardEventAnswers = []answer{says(302, "用户ID不存在")}
+	cardEventAnswers = []answer{notFound("用户ID不存在")}
 	docRecordCall    = &opDoc{id: "E44", tag: "card", summary: "log a phone call to the rep", query: []param{uidParam},
 		msgs: []string{"记录日志成功"}, answers: cardEventAnswers}
 	docTogglePraise = &opDoc{id: "E45", tag: "card", summary: "toggle the customer's praise (靠谱) of the card", query: []param{uidParam},
@@ -216,7 +217,7 @@ var (
 		msgs: []string{"记录日志成功"}, answers: cardEventAnswers}
 	docRecordAction = &opDoc{id: "D7", tag: "card", summary: "log any of the 12 actions, with its fixed remark",
 		query: []param{uidParam, req("action", "integer", "1–12")},
-		msgs:  []string{"记录日志成功"}, answers: []answer{fields(301), says(302, "用户ID不存在")}}
+		msgs:  []string{"记录日志成功"}, answers: []answer{answerInvalidData, notFound("用户ID不存在")}}
 
 	docMyCard = &opDoc{id: "A6", tag: "card", summary: "the caller's own card", query: pagingParams(10, cardFilterParams...),
 		msgs: []string{"查询成功"}, data: dataOf[page[ownCard]]()}
@@ -238,20 +239,20 @@ var (
 	docUploadCardPhoto = &opDoc{id: "A7", tag: "card", summary: "upload a card photo (PNG, JPEG, GIF or WebP, up to 5 MB)",
 		body: []param{req("photo", "file", "")}, multipart: true, msgs: []string{"上传成功"}, data: dataOf[uploadedPhoto]()}
 	docDeleteCardPhoto = &opDoc{id: "A7", tag: "card", summary: "delete a card photo",
-		body: []param{req("photo_id", "integer", "")}, msgs: []string{"删除成功"}, answers: []answer{says(302, "删除数据不存在")}}
+		body: []param{req("photo_id", "integer", "")}, msgs: []string{"删除成功"}, answers: []answer{notFound("删除数据不存在")}}
 	docShowCardPhotos = &opDoc{id: "A7", tag: "card", summary: "the card's photos", msgs: []string{"获取成功"}, data: dataOf[photoList]()}
 	docListCardTags   = &opDoc{id: "E49", tag: "card", summary: "the card's tags", msgs: []string{""}, data: dataOf[cardTagList]()}
 	docAddCardTag     = &opDoc{id: "E50", tag: "card", summary: "add a card tag",
 		body: []param{req("name", "string", "unique on the card")}, msgs: []string{"添加成功"}, data: dataOf[[]cardTagItem](),
-		answers: []answer{fields(303)}}
+		answers: []answer{answerInvalidForm}}
 	docKeepCardTags = &opDoc{id: "E51", tag: "card", summary: "keep only the listed tags of the card",
 		body: []param{req("tag_list", "list", "card tag ids")}, msgs: []string{"添加成功"}, data: dataOf[[]cardTagItem](),
-		answers: []answer{fields(301), says(301, "标签不存在")}}
+		answers: []answer{answerInvalidData, says(errs.CodeInvalidData, "标签不存在")}}
 	docDeleteCardTag = &opDoc{id: "E52", tag: "card", summary: "delete a card tag",
-		body: []param{req("id", "integer", "the card tag")}, msgs: []string{"删除成功"}, answers: []answer{fields(303), says(302, "标签ID不存在")}}
+		body: []param{req("id", "integer", "the card tag")}, msgs: []string{"删除成功"}, answers: []answer{answerInvalidForm, notFound("标签ID不存在")}}
 	docGenerateQRCode = &opDoc{id: "E48", tag: "card", summary: "generate the card's mini-program QR code",
 		desc: "WeChat's wxacode when the mini-program is configured, else a QR PNG of the card URL made locally; stored under /statics/.",
-		msgs: []string{"生成小程序二维码成功"}, data: dataOf[qrCodeData](), answers: []answer{fields(301), says(302, "用户ID不存在")}, wechat: true}
+		msgs: []string{"生成小程序二维码成功"}, data: dataOf[qrCodeData](), answers: []answer{answerInvalidData, notFound("用户ID不存在")}, wechat: true}
 )
 
 // ---- radar
@@ -287,18 +288,18 @@ var (
 	docChatSend = &opDoc{id: "E27", tag: "chat", summary: "send a message to a customer",
 		body: []param{req("user_id", "integer", "the caller"), req("customer_id", "integer", ""), qp("msg", "string", "up to 5000 characters"),
 			choice(req("send_type", "integer", "1 (rep to customer)"), 1)},
-		msgs: []string{msgSent}, answers: []answer{fields(301), says(302, "客户不存在")}}
+		msgs: []string{msgSent}, answers: []answer{answerInvalidData, notFound("客户不存在")}}
 	docChatPoll = &opDoc{id: "E28", tag: "chat", summary: "the customer's new messages, each returned once",
 		query: []param{customerParam}, msgs: pollMsgs, data: dataOf[[]pollItem]()}
 	docVisitorChatHistory = &opDoc{id: "A10", tag: "chat", summary: "the customer's conversation with a rep (page 1: the oldest), read",
 		query: append([]param{uidParam}, pagingParams(chat.DefaultLength)[:2]...), msgs: historyMsgs, data: dataOf[[]historyItem](),
-		answers: []answer{says(302, "用户ID不存在")}}
+		answers: []answer{notFound("用户ID不存在")}}
 	docVisitorChatPoll = &opDoc{id: "A10", tag: "chat", summary: "the rep's new messages to the customer, each returned once",
-		query: []param{uidParam}, msgs: pollMsgs, data: dataOf[[]pollItem](), answers: []answer{says(302, "用户ID不存在")}}
+		query: []param{uidParam}, msgs: pollMsgs, data: dataOf[[]pollItem](), answers: []answer{notFound("用户ID不存在")}}
 	docVisitorChatSend = &opDoc{id: "A10", tag: "chat", summary: "the customer sends a message to a rep",
 		query: []param{qp("uid", "integer", "the rep, when not in the body")},
 		body:  []param{qp("uid", "integer", "the rep"), qp("msg", "string", "up to 5000 characters")},
-		msgs:  []string{msgSent}, answers: []answer{fields(301), says(302, "用户ID不存在")}}
+		msgs:  []string{msgSent}, answers: []answer{answerInvalidData, notFound("用户ID不存在")}}
 )
 
 // ---- streams

@@ -43,8 +43,8 @@ func routeTable() []route {
 		{get, "/readyz", authNone, (*Handlers).Readyz, "", byMethod, docReadyz},
 
 		// A12 admin login
-		{anyMethod, admin + "/login", authNone, (*Handlers).Login, "", invalid301, docLogin},
-		{anyMethod, "/zhugeleida/gongzhonghao/login", authNone, (*Handlers).Login, "", invalid301, docLogin},
+		{anyMethod, admin + "/login", authNone, (*Handlers).Login, "", invalidData, docLogin},
+		{anyMethod, "/zhugeleida/gongzhonghao/login", authNone, (*Handlers).Login, "", invalidData, docLogin},
 
 		// E01–E04 users (alias under xiaochengxu)
 		{get, qy + "/user", authUser, (*Handlers).ListUsers, "", byMethod, docListUsers},
@@ -60,11 +60,11 @@ func routeTable() []route {
 		{getPost, qy + "/role", authUser, (*Handlers).RoleIndex, "", byMethod, docRoles},
 		{post, qy + "/role/add/:id", authUser, (*Handlers).AddRole, "", byMethod, docAddRole},
 		{post, qy + "/role/delete/:id", authUser, (*Handlers).DeleteRole, "", byMethod, docDeleteRole},
-		{post, qy + "/role/update/:id", authUser, (*Handlers).UpdateRole, "", invalid303, docUpdateRole},
+		{post, qy + "/role/update/:id", authUser, (*Handlers).UpdateRole, "", invalidForm, docUpdateRole},
 		{getPost, admin + "/role", authUser, (*Handlers).RoleIndex, "", byMethod, docRoles},
 		{post, admin + "/role/add/:id", authUser, (*Handlers).AddRole, "", byMethod, docAddRole},
 		{post, admin + "/role/delete/:id", authUser, (*Handlers).DeleteRole, "", byMethod, docDeleteRole},
-		{post, admin + "/role/update/:id", authUser, (*Handlers).UpdateRole, "", invalid303, docUpdateRole},
+		{post, admin + "/role/update/:id", authUser, (*Handlers).UpdateRole, "", invalidForm, docUpdateRole},
 
 		// A1, E13–E15 permissions (alias under xiaochengxu)
 		{get, qy + "/quanxian", authUser, (*Handlers).PermissionTree, "", byMethod, docPermissionTree},
@@ -80,26 +80,26 @@ func routeTable() []route {
 		{getPost, qy + "/company", authUser, (*Handlers).CompanyIndex, "", byMethod, docCompanies},
 		{post, qy + "/company/add/:id", authUser, (*Handlers).AddCompany, "", byMethod, docAddCompany},
 		{post, qy + "/company/delete/:id", authUser, (*Handlers).DeleteCompany, "", byMethod, docDeleteCompany},
-		{post, qy + "/company/update/:id", authUser, (*Handlers).UpdateCompany, "", invalid303, docUpdateCompany},
+		{post, qy + "/company/update/:id", authUser, (*Handlers).UpdateCompany, "", invalidForm, docUpdateCompany},
 		{getPost, admin + "/company", authUser, (*Handlers).CompanyIndex, "", byMethod, docCompanies},
 		{post, admin + "/company/add/:id", authUser, (*Handlers).AddCompany, "", byMethod, docAddCompany},
 		{post, admin + "/company/delete/:id", authUser, (*Handlers).DeleteCompany, "", byMethod, docDeleteCompany},
-		{post, admin + "/company/update/:id", authUser, (*Handlers).UpdateCompany, "", invalid303, docUpdateCompany},
+		{post, admin + "/company/update/:id", authUser, (*Handlers).UpdateCompany, "", invalidForm, docUpdateCompany},
 
 		// ---- issue 3: customers, tags, follow-ups, address book (alias under xiaochengxu for customer…)
-		{get, qy + "/customer", authUser, (*Handlers).CustomerDetail, "", byMethod, docCustomerDetail},                                     // E05
-		{post, qy + "/customer/update_information/:id", authUser, (*Handlers).UpdateInformation, "", invalid303, docUpdateInformation},     // E06
-		{post, qy + "/customer/update_customer/:id", authUser, (*Handlers).UpdateCustomer, "", invalid303, docUpdateCustomer},              // E07
-		{getPost, qy + "/customer/delete/:id", authUser, (*Handlers).DeleteCustomer, "", byMethod, docDeleteCustomer},                      // E08
-		{post, qy + "/customer/update_expected_time/:id", authUser, (*Handlers).UpdateExpectedTime, "", invalid303, docUpdateExpectedTime}, // E39
-		{post, qy + "/customer/update_expected_pr/:id", authUser, (*Handlers).UpdateExpectedPr, "", invalid303, docUpdateExpectedPr},       // E40
-		{post, qy + "/customer/update_tag/:id", authUser, (*Handlers).UpdateCustomerTags, "", byMethod, docUpdateCustomerTags},             // E41
+		{get, qy + "/customer", authUser, (*Handlers).CustomerDetail, "", byMethod, docCustomerDetail},                                      // E05
+		{post, qy + "/customer/update_information/:id", authUser, (*Handlers).UpdateInformation, "", invalidForm, docUpdateInformation},     // E06
+		{post, qy + "/customer/update_customer/:id", authUser, (*Handlers).UpdateCustomer, "", invalidForm, docUpdateCustomer},              // E07
+		{getPost, qy + "/customer/delete/:id", authUser, (*Handlers).DeleteCustomer, "", byMethod, docDeleteCustomer},                       // E08
+		{post, qy + "/customer/update_expected_time/:id", authUser, (*Handlers).UpdateExpectedTime, "", invalidForm, docUpdateExpectedTime}, // E39
+		{post, qy + "/customer/update_expected_pr/:id", authUser, (*Handlers).UpdateExpectedPr, "", invalidForm, docUpdateExpectedPr},       // E40
+		{post, qy + "/customer/update_tag/:id", authUser, (*Handlers).UpdateCustomerTags, "", byMethod, docUpdateCustomerTags},              // E41
 		{get, xcx + "/customer", authUser, (*Handlers).CustomerDetail, "", byMethod, docCustomerDetail},
-		{post, xcx + "/customer/update_information/:id", authUser, (*Handlers).UpdateInformation, "", invalid303, docUpdateInformation},
-		{post, xcx + "/customer/update_customer/:id", authUser, (*Handlers).UpdateCustomer, "", invalid303, docUpdateCustomer},
+		{post, xcx + "/customer/update_information/:id", authUser, (*Handlers).UpdateInformation, "", invalidForm, docUpdateInformation},
+		{post, xcx + "/customer/update_customer/:id", authUser, (*Handlers).UpdateCustomer, "", invalidForm, docUpdateCustomer},
 		{getPost, xcx + "/customer/delete/:id", authUser, (*Handlers).DeleteCustomer, "", byMethod, docDeleteCustomer},
-		{post, xcx + "/customer/update_expected_time/:id", authUser, (*Handlers).UpdateExpectedTime, "", invalid303, docUpdateExpectedTime},
-		{post, xcx + "/customer/update_expected_pr/:id", authUser, (*Handlers).UpdateExpectedPr, "", invalid303, docUpdateExpectedPr},
+		{post, xcx + "/customer/update_expected_time/:id", authUser, (*Handlers).UpdateExpectedTime, "", invalidForm, docUpdateExpectedTime},
+		{post, xcx + "/customer/update_expected_pr/:id", authUser, (*Handlers).UpdateExpectedPr, "", invalidForm, docUpdateExpectedPr},
 		{post, xcx + "/customer/update_tag/:id", authUser, (*Handlers).UpdateCustomerTags, "", byMethod, docUpdateCustomerTags},
 		// D10 the AI close probability
 		{post, qy + "/customer/update_outcome/:id", authUser, (*Handlers).UpdateOutcome, "", byMethod, docUpdateOutcome},
@@ -119,31 +119,31 @@ func routeTable() []route {
 		{post, qy + "/follow_info/add/:id", authUser, (*Handlers).AddFollowNote, "", byMethod, docAddFollowNote},                   // A4
 
 		// ---- issue 4: logins, the card seen by customers, the card edited by its owner, the radar
-		{get, qy + "/work_weixin_auth/:id", authNone, (*Handlers).WeComLogin, "请求方式异常", invalid301, docWeComLogin},             // E29
-		{get, xcx + "/login", authNone, (*Handlers).MiniProgramLogin, "请求方式异常", invalid301, docMiniProgramLogin},               // E30
+		{get, qy + "/work_weixin_auth/:id", authNone, (*Handlers).WeComLogin, "请求方式异常", invalidData, docWeComLogin},            // E29
+		{get, xcx + "/login", authNone, (*Handlers).MiniProgramLogin, "请求方式异常", invalidData, docMiniProgramLogin},              // E30
 		{get, xcx + "/mingpian", authCustomer, (*Handlers).ViewCard, "", byMethod, docViewCard},                                // E42
 		{get, xcx + "/mingpian/all", authCustomer, (*Handlers).ListMyCards, "", byMethod, docListMyCards},                      // E43
 		{get, xcx + "/mingpian/calling", authCustomer, (*Handlers).RecordCall, "", byMethod, docRecordCall},                    // E44
 		{get, xcx + "/mingpian/praise", authCustomer, (*Handlers).TogglePraise, "", byMethod, docTogglePraise},                 // E45
 		{get, xcx + "/mingpian/forward", authCustomer, (*Handlers).RecordForward, "", byMethod, docRecordForward},              // E46
 		{get, xcx + "/mingpian/save_phone", authCustomer, (*Handlers).RecordSavePhone, "", byMethod, docRecordSavePhone},       // A8
-		{anyMethod, xcx + "/product", authCustomer, (*Handlers).RecordProductView, "", invalid402, docRecordProductView},       // A9
-		{get, xcx + "/product/竞价排名", authCustomer, (*Handlers).RecordProductView, "", invalid402, docRecordProductView},        // A9
-		{get, xcx + "/product/转发", authCustomer, (*Handlers).RecordProductForward, "", invalid402, docRecordProductForward},    // A9
+		{anyMethod, xcx + "/product", authCustomer, (*Handlers).RecordProductView, "", invalidQuery, docRecordProductView},     // A9
+		{get, xcx + "/product/竞价排名", authCustomer, (*Handlers).RecordProductView, "", invalidQuery, docRecordProductView},      // A9
+		{get, xcx + "/product/转发", authCustomer, (*Handlers).RecordProductForward, "", invalidQuery, docRecordProductForward},  // A9
 		{get, xcx + "/action/record", authCustomer, (*Handlers).RecordAction, "", byMethod, docRecordAction},                   // D7
 		{get, qy + "/mingpian", authUser, (*Handlers).MyCard, "", byMethod, docMyCard},                                         // A6
-		{post, qy + "/mingpian/save_phone", authUser, (*Handlers).SaveCardPhone, "", invalid402, docSaveCardPhoneA7},           // A7
-		{post, qy + "/mingpian/save_info", authUser, (*Handlers).SaveCardInfo, "", invalid402, docSaveCardInfo},                // A7
-		{post, qy + "/mingpian/save_sign", authUser, (*Handlers).SaveCardSign, "", invalid402, docSaveCardSign},                // A7
-		{post, qy + "/mingpian/upload_photo", authUser, (*Handlers).UploadCardPhoto, "", invalid402, docUploadCardPhoto},       // A7
-		{post, qy + "/mingpian/delete_photo", authUser, (*Handlers).DeleteCardPhoto, "", invalid402, docDeleteCardPhoto},       // A7
+		{post, qy + "/mingpian/save_phone", authUser, (*Handlers).SaveCardPhone, "", invalidQuery, docSaveCardPhoneA7},         // A7
+		{post, qy + "/mingpian/save_info", authUser, (*Handlers).SaveCardInfo, "", invalidQuery, docSaveCardInfo},              // A7
+		{post, qy + "/mingpian/save_sign", authUser, (*Handlers).SaveCardSign, "", invalidQuery, docSaveCardSign},              // A7
+		{post, qy + "/mingpian/upload_photo", authUser, (*Handlers).UploadCardPhoto, "", invalidQuery, docUploadCardPhoto},     // A7
+		{post, qy + "/mingpian/delete_photo", authUser, (*Handlers).DeleteCardPhoto, "", invalidQuery, docDeleteCardPhoto},     // A7
 		{get, qy + "/mingpian/show_photo", authUser, (*Handlers).ShowCardPhotos, "", byMethod, docShowCardPhotos},              // A7
 		{get, qy + "/tag_user", authUser, (*Handlers).ListCardTags, "", byMethod, docListCardTags},                             // E49
-		{post, qy + "/tag_user/add", authUser, (*Handlers).AddCardTag, "", invalid303, docAddCardTag},                          // E50
+		{post, qy + "/tag_user/add", authUser, (*Handlers).AddCardTag, "", invalidForm, docAddCardTag},                         // E50
 		{post, qy + "/tag_user/save", authUser, (*Handlers).KeepCardTags, "", byMethod, docKeepCardTags},                       // E51
-		{post, qy + "/tag_user/delete", authUser, (*Handlers).DeleteCardTag, "", invalid303, docDeleteCardTag},                 // E52
-		{post, qy + "/tag_user/save_phone", authUser, (*Handlers).SaveCardPhone, "", invalid402, docSaveCardPhoneE53},          // E53
-		{anyMethod, qy + "/qr_code_auth", authUser, (*Handlers).GenerateQRCode, "", invalid301, docGenerateQRCode},             // E48
+		{post, qy + "/tag_user/delete", authUser, (*Handlers).DeleteCardTag, "", invalidForm, docDeleteCardTag},                // E52
+		{post, qy + "/tag_user/save_phone", authUser, (*Handlers).SaveCardPhone, "", invalidQuery, docSaveCardPhoneE53},        // E53
+		{anyMethod, qy + "/qr_code_auth", authUser, (*Handlers).GenerateQRCode, "", invalidData, docGenerateQRCode},            // E48
 		{get, qy + "/action/time", authUser, (*Handlers).RadarTimeline, "", byMethod, docRadarTimeline},                        // E31
 		{get, qy + "/action/customer", authUser, (*Handlers).RadarByCustomer, "", byMethod, docRadarByCustomer},                // E32
 		{get, qy + "/action/count", authUser, (*Handlers).RadarByAction, "", byMethod, docRadarByAction},                       // E33

@@ -111,7 +111,7 @@ func (h *Handlers) endpoint(rt route) echo.HandlerFunc {
 		if rt.methods != nil && !slices.Contains(rt.methods, c.Request().Method) {
 			msg := rt.methodMsg
 			if msg == "" {
-				msg = "请求异常"
+				msg = errs.MsgRequestError
 			}
 			return errs.WrongMethod(msg)
 		}

@@ -340,7 +340,7 @@ func viewer(a org.Actor) customer.Viewer {
 	return customer.Viewer{CompanyID: a.CompanyID, UserID: a.UserID, WholeCompany: a.IsCompanyAdmin()}
 }
 
-func customerMissing() error { return errs.NotFound(302, "客户不存在") }
+func customerMissing() error { return errs.NotFound("客户不存在") }
 
 // SetOutcome is update_outcome: won, lost or open (reopened), with the
 // closing day (today in TIME_ZONE by default, never in the future); a
@@ -362,13 +362,11 @@ func (s *Service) SetOutcome(ctx context.Context, a org.Actor, customerID int64,
 	if !f.Failed("closed_at") && !notFuture {
 		f.AddCode("closed_at", "成交日期不能晚于今天", validate.CodeInvalid)
 	}
-	if err := f.Err(301); err != nil {
+	if err := f.Err(errs.CodeInvalidData); err != nil {
 		return err
 	}
-	if _, err := s.customers.Visible(ctx, viewer(a), customerID); errors.Is(err, ports.ErrNotFound) {
-		return customerMissing()
-	} else if err != nil {
-		return err
+	if _, err := s.customers.Visible(ctx, viewer(a), customerID); err != nil {
+		return ports.NotFoundAs(err, customerMissing())
 	}
 	var closing *time.Time
 	if outcome.Closed() {
@@ -414,13 +412,11 @@ func (s *Service) TrainDue(ctx context.Context) ([]Trained, error) {
 func (s *Service) Explain(ctx context.Context, a org.Actor, rawID string) (ports.Explanation, error) {
 	f := validate.New()
 	id := f.Int("customer_id", rawID, "客户ID不能为空", "客户ID不能为空")
-	if err := f.ErrInData(402, "请求异常"); err != nil {
+	if err := f.ErrRequest(); err != nil {
 		return ports.Explanation{}, err
 	}
-	if _, err := s.customers.Visible(ctx, viewer(a), id); errors.Is(err, ports.ErrNotFound) {
-		return ports.Explanation{}, customerMissing()
-	} else if err != nil {
-		return ports.Explanation{}, err
+	if _, err := s.customers.Visible(ctx, viewer(a), id); err != nil {
+		return ports.Explanation{}, ports.NotFoundAs(err, customerMissing())
 	}
 	m, err := s.model(ctx, a.CompanyID)
 	if err != nil {

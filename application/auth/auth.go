@@ -156,11 +156,8 @@ func (s *Service) AuthenticateUser(ctx context.Context, c ports.Credentials) (or
 		return org.Actor{}, refused(ReasonMalformedUserID)
 	}
 	u, err := s.users.Principal(ctx, id)
-	if errors.Is(err, ports.ErrNotFound) {
-		return org.Actor{}, refused(ReasonUnknownPrincipal)
-	}
 	if err != nil {
-		return org.Actor{}, err
+		return org.Actor{}, ports.NotFoundAs(err, refused(ReasonUnknownPrincipal))
 	}
 	if err := s.verify(c, u.Token); err != nil {
 		return org.Actor{}, err
@@ -182,11 +179,8 @@ func (s *Service) AuthenticateCustomer(ctx context.Context, c ports.Credentials)
 		return customer.Visitor{}, refused(ReasonMalformedUserID)
 	}
 	cu, err := s.customers.ByID(ctx, id)
-	if errors.Is(err, ports.ErrNotFound) {
-		return customer.Visitor{}, refused(ReasonUnknownPrincipal)
-	}
 	if err != nil {
-		return customer.Visitor{}, err
+		return customer.Visitor{}, ports.NotFoundAs(err, refused(ReasonUnknownPrincipal))
 	}
 	if err := s.verify(c, cu.Token); err != nil {
 		return customer.Visitor{}, err

@@ -43,17 +43,11 @@ func NewEditor(cfg Config, tx ports.TxRunner, cards ports.CardRepository, files 
 
 var _ ports.CardEditor = (*Editor)(nil)
 
-// invalid402 is the card forms' validation answer: 402 请求异常, errors in data.
-func invalid402(f *validate.Form) error { return f.ErrInData(402, "请求异常") }
-
 // MyCard is A6: the caller's own card (empty when the filters exclude it).
 func (s *Editor) MyCard(ctx context.Context, a org.Actor, q ports.ListQuery) ([]card.Card, error) {
 	c, err := s.cards.Card(ctx, a.CompanyID, a.UserID, q.Filters)
-	if errors.Is(err, ports.ErrNotFound) {
-		return nil, nil
-	}
 	if err != nil {
-		return nil, err
+		return nil, ports.NotFoundAs(err, nil)
 	}
 	return []card.Card{c}, nil
 }
@@ -84,7 +78,7 @@ func (s *Editor) SavePhone(ctx context.Context, a org.Actor, in ports.CardPhoneI
 		b := parseBool(f, "is_show_phone", in.IsShowPhone)
 		show = &b
 	}
-	if err := invalid402(f); err != nil {
+	if err := f.ErrRequest(); err != nil {
 		return err
 	}
 	return s.cards.SaveContact(ctx, a.CompanyID, a.UserID, &phone, show)
@@ -108,7 +102,7 @@ func (s *Editor) SaveInfo(ctx context.Context, a org.Actor, in ports.CardInfoInp
 	area, address := strings.TrimSpace(in.Area), strings.TrimSpace(in.Address)
 	f.MaxLen("area", area, 128)
 	f.MaxLen("address", address, validate.MaxLongText)
-	if err := invalid402(f); err != nil {
+	if err := f.ErrRequest(); err != nil {
 		return err
 	}
 	return s.tx.Run(ctx, func(ctx context.Context) error {
@@ -132,7 +126,7 @@ func (s *Editor) SaveInfo(ctx context.Context, a org.Actor, in ports.CardInfoInp
 func (s *Editor) SaveSign(ctx context.Context, a org.Actor, sign string) error {
 	f := validate.New()
 	f.MaxLen("sign", sign, validate.MaxLongText)
-	if err := invalid402(f); err != nil {
+	if err := f.ErrRequest(); err != nil {
 		return err
 	}
 	return s.cards.SaveSign(ctx, a.CompanyID, a.UserID, sign)
@@ -151,7 +145,7 @@ func (s *Editor) UploadPhoto(ctx context.Context, a org.Actor, up ports.Upload) 
 			f.AddCode("photo", "Upload a valid image. The file you uploaded was either not an image or a corrupted image.", "invalid_image")
 		}
 	}
-	if err := invalid402(f); err != nil {
+	if err := f.ErrRequest(); err != nil {
 		return card.Photo{}, err
 	}
 	p := card.Photo{UserID: a.UserID}
@@ -185,15 +179,12 @@ func (s *Editor) DeletePhoto(ctx context.Context, a org.Actor, photoID string, s
 	} else {
 		f.AddCode("photo_id", validate.MsgRequired, validate.CodeRequired)
 	}
-	if err := invalid402(f); err != nil {
+	if err := f.ErrRequest(); err != nil {
 		return err
 	}
 	p, err := s.cards.DeletePhoto(ctx, a.CompanyID, a.UserID, id)
-	if errors.Is(err, ports.ErrNotFound) {
-		return errs.NotFound(302, "删除数据不存在")
-	}
 	if err != nil {
-		return err
+		return ports.NotFoundAs(err, errs.NotFound("删除数据不存在"))
 	}
 	if file := card.FileOf(p.URL); file != "" {
 		_ = s.files.Delete(ctx, file) // the row is gone; a leftover file is harmless
@@ -214,7 +205,7 @@ func (s *Editor) Tags(ctx context.Context, a org.Actor) ([]card.Tag, error) {
 func tagTaken() error {
 	f := validate.New()
 	f.Add("name", "不能存在相同的标签名")
-	return f.Err(303)
+	return f.Err(errs.CodeInvalidForm)
 }
 
 // AddTag is E50: a name unique among the caller's tags.
@@ -233,7 +224,7 @@ func (s *Editor) AddTag(ctx context.Context, a org.Actor, name string) (card.Tag
 			f.Add("name", "不能存在相同的标签名")
 		}
 	}
-	if err := f.Err(303); err != nil {
+	if err := f.Err(errs.CodeInvalidForm); err != nil {
 		return card.Tag{}, err
 	}
 	t := card.Tag{UserID: a.UserID, Name: name}
@@ -254,7 +245,7 @@ func (s *Editor) KeepTags(ctx context.Context, a org.Actor, tagList string, sent
 	case json.Unmarshal([]byte(tagList), &ids) != nil:
 		f.AddCode("tag_list", "Enter a valid JSON.", validate.CodeInvalid)
 	}
-	if err := f.Err(301); err != nil {
+	if err := f.Err(errs.CodeInvalidData); err != nil {
 		return err
 	}
 	return s.tx.Run(ctx, func(ctx context.Context) error {
@@ -263,7 +254,7 @@ func (s *Editor) KeepTags(ctx context.Context, a org.Actor, tagList string, sent
 			return err
 		}
 		if kept == 0 {
-			return errs.InvalidMsg(301, "标签不存在")
+			return errs.InvalidMsg(errs.CodeInvalidData, "标签不存在")
 		}
 		return nil
 	})
@@ -278,14 +269,11 @@ func (s *Editor) DeleteTag(ctx context.Context, a org.Actor, id string, sent boo
 	} else {
 		f.AddCode("id", validate.MsgRequired, validate.CodeRequired)
 	}
-	if err := f.Err(303); err != nil {
+	if err := f.Err(errs.CodeInvalidForm); err != nil {
 		return err
 	}
 	err := s.cards.DeleteTag(ctx, a.CompanyID, a.UserID, n)
-	if errors.Is(err, ports.ErrNotFound) {
-		return errs.NotFound(302, "标签ID不存在")
-	}
-	return err
+	return ports.NotFoundAs(err, errs.NotFound("标签ID不存在"))
 }
 
 // GenerateQRCode is E48 (D7): WeChat's wxacode when the mini-program is
@@ -314,7 +302,7 @@ func (s *Editor) GenerateQRCode(ctx context.Context, a org.Actor) (string, error
 		}
 		f := validate.New()
 		f.AddCode("qr_code", msg, validate.CodeInvalid)
-		return "", f.Err(301)
+		return "", f.Err(errs.CodeInvalidData)
 	case err != nil:
 		return "", err
 	}
@@ -324,11 +312,8 @@ func (s *Editor) GenerateQRCode(ctx context.Context, a org.Actor) (string, error
 	}
 	url := card.URLOf(file)
 	err = s.cards.SetQRCode(ctx, a.CompanyID, a.UserID, url)
-	if errors.Is(err, ports.ErrNotFound) {
-		return "", errs.NotFound(302, "用户ID不存在")
-	}
 	if err != nil {
-		return "", err
+		return "", ports.NotFoundAs(err, errs.NotFound("用户ID不存在"))
 	}
 	return url, nil
 }

@@ -45,13 +45,13 @@ var errNoCard = errors.New("no such card")
 func parseUID(uid string) (int64, error) {
 	f := validate.New()
 	id := f.Int("uid", uid, "用户id不能为空", "用户id不能为空") // legacy-api E42, E44: a non-integer too
-	if err := f.ErrInData(402, "请求异常"); err != nil {
+	if err := f.ErrRequest(); err != nil {
 		return 0, err
 	}
 	return id, nil
 }
 
-func ownerMissing() error { return errs.NotFound(302, "用户ID不存在") }
+func ownerMissing() error { return errs.NotFound("用户ID不存在") }
 
 // record writes the log (which touches the follow-up relation) and changes
 // the counter; the caller runs it inside one transaction.
@@ -77,11 +77,8 @@ func (s *Visits) ViewCard(ctx context.Context, v customer.Visitor, uid string, q
 	err = s.tx.Run(ctx, func(ctx context.Context) error {
 		var err error
 		owner, err = s.cards.Owner(ctx, id, true)
-		if errors.Is(err, ports.ErrNotFound) {
-			return errNoCard
-		}
 		if err != nil {
-			return err
+			return ports.NotFoundAs(err, errNoCard)
 		}
 		n, err := s.logs.CountViews(ctx, owner.CompanyID, owner.UserID, v.CustomerID)
 		if err != nil {
@@ -101,11 +98,8 @@ func (s *Visits) ViewCard(ctx context.Context, v customer.Visitor, uid string, q
 		return ports.CardView{}, err
 	}
 	c, err := s.cards.Card(ctx, owner.CompanyID, owner.UserID, q.Filters)
-	if errors.Is(err, ports.ErrNotFound) {
-		return ports.CardView{}, nil
-	}
 	if err != nil {
-		return ports.CardView{}, err
+		return ports.CardView{}, ports.NotFoundAs(err, nil)
 	}
 	up, err := s.cards.Praise(ctx, owner.CompanyID, owner.UserID, v.CustomerID)
 	if err != nil {
@@ -148,11 +142,8 @@ func (s *Visits) Record(ctx context.Context, v customer.Visitor, uid string, ev 
 	}
 	return s.written(s.tx.Run(ctx, func(ctx context.Context) error {
 		owner, err := s.cards.Owner(ctx, id, true)
-		if errors.Is(err, ports.ErrNotFound) {
-			return ownerMissing()
-		}
 		if err != nil {
-			return err
+			return ports.NotFoundAs(err, ownerMissing())
 		}
 		if ev == ports.EventPraise {
 			had, err := s.cards.Praise(ctx, owner.CompanyID, owner.UserID, v.CustomerID)
@@ -182,16 +173,13 @@ func (s *Visits) RecordAction(ctx context.Context, v customer.Visitor, uid, acti
 	if f.OK() && !a.Valid() {
 		f.AddCode("action", "Select a valid choice. "+action+" is not one of the available choices.", "invalid_choice")
 	}
-	if err := f.Err(301); err != nil {
+	if err := f.Err(errs.CodeInvalidData); err != nil {
 		return err
 	}
 	return s.written(s.tx.Run(ctx, func(ctx context.Context) error {
 		owner, err := s.cards.Owner(ctx, id, true)
-		if errors.Is(err, ports.ErrNotFound) {
-			return ownerMissing()
-		}
 		if err != nil {
-			return err
+			return ports.NotFoundAs(err, ownerMissing())
 		}
 		remark := radar.FixedRemark(a)
 		if a == radar.ViewCard {

@@ -4,7 +4,6 @@ package chat
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"time"
 
@@ -96,7 +95,7 @@ func (s desk) History(ctx context.Context, a org.Actor, in ports.ChatHistoryInpu
 		return nil, err
 	}
 	p := paging.Parse(f, in.CurrentPage, in.Length, DefaultLength)
-	if err := f.ErrInData(402, "请求异常"); err != nil {
+	if err := f.ErrRequest(); err != nil {
 		return nil, err
 	}
 	return s.chats.ReadHistory(ctx, conv, chat.RepSide.Incoming(), true, p)
@@ -109,7 +108,7 @@ func (s desk) Poll(ctx context.Context, a org.Actor, customerID string) ([]chat.
 	if err != nil {
 		return nil, err
 	}
-	if err := f.ErrInData(402, "请求异常"); err != nil {
+	if err := f.ErrRequest(); err != nil {
 		return nil, err
 	}
 	return s.chats.TakeUnread(ctx, conv, chat.RepSide.Incoming())
@@ -129,7 +128,7 @@ func (s desk) Send(ctx context.Context, a org.Actor, in ports.ChatSendInput) err
 		f.Add("user_id", chat.MsgNotYourself)
 	}
 	f.MaxLen("msg", in.Msg, chat.MaxMsgLen)
-	if err := f.Err(301); err != nil {
+	if err := f.Err(errs.CodeInvalidData); err != nil {
 		return err
 	}
 	ok, err := s.chats.RepSeesCustomer(ctx, a.CompanyID, a.UserID, a.IsCompanyAdmin(), customerID)
@@ -137,7 +136,7 @@ func (s desk) Send(ctx context.Context, a org.Actor, in ports.ChatSendInput) err
 		return err
 	}
 	if !ok {
-		return errs.NotFound(302, chat.MsgCustomerMissing)
+		return errs.NotFound(chat.MsgCustomerMissing)
 	}
 	conv := chat.Conversation{CompanyID: a.CompanyID, UserID: a.UserID, CustomerID: customerID}
 	return s.send(ctx, conv, chat.RepToCustomer, in.Msg)
@@ -166,16 +165,13 @@ func (s visitor) conversation(ctx context.Context, v customer.Visitor, f *valida
 		return chat.Conversation{}, false, nil
 	}
 	companyID, err := s.chats.RepOfCustomer(ctx, v.CustomerID, uid)
-	if errors.Is(err, ports.ErrNotFound) {
-		return chat.Conversation{}, false, nil
-	}
 	if err != nil {
-		return chat.Conversation{}, false, err
+		return chat.Conversation{}, false, ports.NotFoundAs(err, nil)
 	}
 	return chat.Conversation{CompanyID: companyID, UserID: uid, CustomerID: v.CustomerID}, true, nil
 }
 
-func repMissing() error { return errs.NotFound(302, chat.MsgRepMissing) }
+func repMissing() error { return errs.NotFound(chat.MsgRepMissing) }
 
 // History is A10 history: marks the rep's messages read for the customer,
 // then returns page p (page 1 = oldest, as the legacy A10), oldest first.
@@ -186,7 +182,7 @@ func (s visitor) History(ctx context.Context, v customer.Visitor, in ports.Visit
 		return nil, err
 	}
 	p := paging.Parse(f, in.CurrentPage, in.Length, DefaultLength)
-	if err := f.ErrInData(402, "请求异常"); err != nil {
+	if err := f.ErrRequest(); err != nil {
 		return nil, err
 	}
 	if !found {
@@ -202,7 +198,7 @@ func (s visitor) Poll(ctx context.Context, v customer.Visitor, uid string) ([]ch
 	if err != nil {
 		return nil, err
 	}
-	if err := f.ErrInData(402, "请求异常"); err != nil {
+	if err := f.ErrRequest(); err != nil {
 		return nil, err
 	}
 	if !found {
@@ -219,7 +215,7 @@ func (s visitor) Send(ctx context.Context, v customer.Visitor, uid, msg string) 
 		return err
 	}
 	f.MaxLen("msg", msg, chat.MaxMsgLen)
-	if err := f.Err(301); err != nil {
+	if err := f.Err(errs.CodeInvalidData); err != nil {
 		return err
 	}
 	if !found {

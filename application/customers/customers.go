@@ -63,13 +63,13 @@ var _ ports.CustomerDesk = (*Customers)(nil)
 func (s *Customers) CustomerDetail(ctx context.Context, a org.Actor, raw string) (customer.Detail, error) {
 	id, ok := validate.ParseInt(raw)
 	if !ok || id <= 0 {
-		return customer.Detail{}, errs.NotFound(302, "客户不存在")
+		return customer.Detail{}, errs.NotFound("客户不存在")
 	}
 	d, err := s.customers.Detail(ctx, viewer(a), id)
-	if errors.Is(err, ports.ErrNotFound) {
-		return customer.Detail{}, errs.NotFound(302, "客户不存在")
+	if err != nil {
+		return customer.Detail{}, ports.NotFoundAs(err, errs.NotFound("客户不存在"))
 	}
-	return d, err
+	return d, nil
 }
 
 // visibleOnForm records 客户不存在 on field when the actor does not see the customer.
@@ -104,7 +104,7 @@ func (s *Customers) UpdateInformation(ctx context.Context, a org.Actor, id int64
 	if d, ok := f.OptionalDate("birthday", in.Birthday); ok {
 		info.Birthday = &d
 	}
-	if err := f.Err(303); err != nil {
+	if err := f.Err(errs.CodeInvalidForm); err != nil {
 		return err
 	}
 	return s.tx.Run(ctx, func(ctx context.Context) error {
@@ -125,7 +125,7 @@ func (s *Customers) setExpectedTime(ctx context.Context, a org.Actor, id int64, 
 		return err
 	}
 	d := f.Date("expected_time", raw, "预计成交日期")
-	if err := f.Err(303); err != nil {
+	if err := f.Err(errs.CodeInvalidForm); err != nil {
 		return err
 	}
 	if err := s.customers.UpdateProfile(ctx, a.CompanyID, id, func(p *customer.Profile) { p.ExpectedTime = &d }); err != nil {
@@ -142,7 +142,7 @@ func (s *Customers) setExpectedPr(ctx context.Context, a org.Actor, id int64, ra
 	}
 	pr := f.Required("expedted_pr", raw, "预计成交概率")
 	f.MaxLen("expedted_pr", pr, 64)
-	if err := f.Err(303); err != nil {
+	if err := f.Err(errs.CodeInvalidForm); err != nil {
 		return err
 	}
 	if err := s.customers.UpdateProfile(ctx, a.CompanyID, id, func(p *customer.Profile) { p.ExpedtedPr = &pr }); err != nil {
@@ -157,12 +157,12 @@ func tagListForm(field string, values []string, lenient bool) ([]int64, error) {
 	f := validate.New()
 	if len(values) == 0 || (!lenient && trim(values[len(values)-1]) == "") {
 		f.AddCode(field, validate.MsgRequired, validate.CodeRequired)
-		return nil, f.Err(301)
+		return nil, f.Err(errs.CodeInvalidData)
 	}
 	ids, ok := tag.ParseIDList(values, lenient)
 	if !ok {
 		f.AddCode(field, "Enter a valid JSON.", validate.CodeInvalid)
-		return nil, f.Err(301)
+		return nil, f.Err(errs.CodeInvalidData)
 	}
 	return ids, nil
 }
@@ -173,17 +173,15 @@ func (s *Customers) setTags(ctx context.Context, a org.Actor, id int64, values [
 	if err != nil {
 		return err
 	}
-	if _, err := s.customers.Visible(ctx, viewer(a), id); errors.Is(err, ports.ErrNotFound) {
-		return errs.NotFound(302, "客户不存在")
-	} else if err != nil {
-		return err
+	if _, err := s.customers.Visible(ctx, viewer(a), id); err != nil {
+		return ports.NotFoundAs(err, errs.NotFound("客户不存在"))
 	}
 	found, err := s.tags.Existing(ctx, a.CompanyID, ids)
 	if err != nil {
 		return err
 	}
 	if len(found) == 0 {
-		return errs.InvalidMsg(301, "用户标签不存在")
+		return errs.InvalidMsg(errs.CodeInvalidData, "用户标签不存在")
 	}
 	keep := make([]int64, len(found))
 	names := make([]string, len(found))
@@ -230,7 +228,7 @@ func (s *Customers) UpdateCustomer(ctx context.Context, a org.Actor, id int64, i
 		if err := s.visibleOnForm(ctx, f, a, id, "customer_id"); err != nil {
 			return err
 		}
-		return f.Err(303)
+		return f.Err(errs.CodeInvalidForm)
 	}
 	return s.tx.Run(ctx, func(ctx context.Context) error {
 		for _, step := range steps {
@@ -247,10 +245,8 @@ func (s *Customers) UpdateCustomer(ctx context.Context, a org.Actor, id int64, i
 // follow-up, and the company's knowledge goes when no rep keeps the
 // customer. The shared identity always stays.
 func (s *Customers) DeleteCustomer(ctx context.Context, a org.Actor, id int64) error {
-	if _, err := s.customers.Visible(ctx, viewer(a), id); errors.Is(err, ports.ErrNotFound) {
-		return errs.NotFound(302, "用户ID不存在")
-	} else if err != nil {
-		return err
+	if _, err := s.customers.Visible(ctx, viewer(a), id); err != nil {
+		return ports.NotFoundAs(err, errs.NotFound("用户ID不存在"))
 	}
 	return s.tx.Run(ctx, func(ctx context.Context) error {
 		if a.IsCompanyAdmin() {
@@ -268,7 +264,7 @@ func (s *Customers) DeleteCustomer(ctx context.Context, a org.Actor, id int64) e
 func (s *Customers) SearchCustomers(ctx context.Context, a org.Actor, username string, q ports.ListQuery) ([]customer.Customer, int, error) {
 	f := validate.New()
 	name := f.Required("username", username, validate.MsgRequired)
-	if err := f.ErrInData(402, "请求异常"); err != nil {
+	if err := f.ErrRequest(); err != nil {
 		return nil, 0, err
 	}
 	filters := map[string]string{"username": name}

@@ -34,7 +34,7 @@ var _ ports.FollowUpDesk = (*FollowUps)(nil)
 func (s *FollowUps) AddressBook(ctx context.Context, a org.Actor, source string, q ports.ListQuery) ([]followup.Entry, int, error) {
 	f := validate.New()
 	src := f.Choice("customer__source", source, 0, 1, 2)
-	if err := f.ErrInData(402, "请求异常"); err != nil {
+	if err := f.ErrRequest(); err != nil {
 		return nil, 0, err
 	}
 	entries, total, err := s.followUps.AddressBook(ctx, a.CompanyID, a.UserID, int(src), q)
@@ -72,14 +72,14 @@ func (s *FollowUps) AddPhrase(ctx context.Context, a org.Actor, raw string) erro
 			f.Add("custom_language", "自定义常用语已存在")
 		}
 	}
-	if err := f.Err(301); err != nil {
+	if err := f.Err(errs.CodeInvalidData); err != nil {
 		return err
 	}
 	company, user := a.CompanyID, a.UserID
 	err := s.phrases.Create(ctx, &followup.Phrase{CompanyID: &company, UserID: &user, Text: text})
 	if errors.Is(err, ports.ErrDuplicate) {
 		f.Add("custom_language", "自定义常用语已存在")
-		return f.Err(301)
+		return f.Err(errs.CodeInvalidData)
 	}
 	return err
 }
@@ -87,10 +87,7 @@ func (s *FollowUps) AddPhrase(ctx context.Context, a org.Actor, raw string) erro
 // DeletePhrase is E37: only the caller's own phrases.
 func (s *FollowUps) DeletePhrase(ctx context.Context, a org.Actor, id int64) error {
 	err := s.phrases.DeleteOwn(ctx, a.CompanyID, a.UserID, id)
-	if errors.Is(err, ports.ErrNotFound) {
-		return errs.NotFound(302, "ID不存在")
-	}
-	return err
+	return ports.NotFoundAs(err, errs.NotFound("ID不存在"))
 }
 
 // ListFollowNotes is E38: the notes of the caller's relation with the
@@ -105,7 +102,7 @@ func (s *FollowUps) ListFollowNotes(ctx context.Context, a org.Actor, raw string
 			return nil, 0, err
 		}
 	}
-	if err := f.ErrInData(402, "请求异常"); err != nil {
+	if err := f.ErrRequest(); err != nil {
 		return nil, 0, err
 	}
 	return s.followUps.Notes(ctx, a.CompanyID, a.UserID, id, q.Page)
@@ -121,7 +118,7 @@ func (s *FollowUps) AddFollowNote(ctx context.Context, a org.Actor, id int64, ra
 	} else if err != nil {
 		return err
 	}
-	if err := f.Err(301); err != nil {
+	if err := f.Err(errs.CodeInvalidData); err != nil {
 		return err
 	}
 	return s.tx.Run(ctx, func(ctx context.Context) error {

@@ -89,7 +89,7 @@ func (s *Tags) createCustom(ctx context.Context, a org.Actor, name string, custo
 	if errors.Is(err, ports.ErrDuplicate) {
 		f := validate.New()
 		f.Add("name", "标签名已存在")
-		return f.Err(301)
+		return f.Err(errs.CodeInvalidData)
 	}
 	return err
 }
@@ -111,7 +111,7 @@ func (s *Tags) AddTagWithCustomers(ctx context.Context, a org.Actor, rawName str
 			f.AddCode(fe.Field, fe.Message, fe.Code)
 		}
 	}
-	if err := f.Err(301); err != nil {
+	if err := f.Err(errs.CodeInvalidData); err != nil {
 		return err
 	}
 	var keep []int64
@@ -126,7 +126,7 @@ func (s *Tags) AddTagWithCustomers(ctx context.Context, a org.Actor, rawName str
 		keep = append(keep, id)
 	}
 	if len(keep) == 0 {
-		return errs.NotFound(302, "标签关联客户不能为空")
+		return errs.NotFound("标签关联客户不能为空")
 	}
 	return s.createCustom(ctx, a, name, keep)
 }
@@ -139,13 +139,11 @@ func (s *Tags) AddCustomTag(ctx context.Context, a org.Actor, customerID int64, 
 	if err != nil {
 		return err
 	}
-	if err := f.Err(301); err != nil {
+	if err := f.Err(errs.CodeInvalidData); err != nil {
 		return err
 	}
-	if _, err := s.customers.Visible(ctx, viewer(a), customerID); errors.Is(err, ports.ErrNotFound) {
-		return errs.NotFound(302, "标签关联客户不能为空")
-	} else if err != nil {
-		return err
+	if _, err := s.customers.Visible(ctx, viewer(a), customerID); err != nil {
+		return ports.NotFoundAs(err, errs.NotFound("标签关联客户不能为空"))
 	}
 	return s.createCustom(ctx, a, name, []int64{customerID})
 }
@@ -158,10 +156,8 @@ func (s *Tags) ReplaceCustomerTags(ctx context.Context, a org.Actor, customerID 
 	if err != nil {
 		return err
 	}
-	if _, err := s.customers.Visible(ctx, viewer(a), customerID); errors.Is(err, ports.ErrNotFound) {
-		return errs.NotFound(302, "标签关联客户不能为空")
-	} else if err != nil {
-		return err
+	if _, err := s.customers.Visible(ctx, viewer(a), customerID); err != nil {
+		return ports.NotFoundAs(err, errs.NotFound("标签关联客户不能为空"))
 	}
 	return s.tx.Run(ctx, func(ctx context.Context) error {
 		found, err := s.tags.Existing(ctx, a.CompanyID, ids)
@@ -169,7 +165,7 @@ func (s *Tags) ReplaceCustomerTags(ctx context.Context, a org.Actor, customerID 
 			return err
 		}
 		if len(found) != len(tag.Unique(ids)) {
-			return errs.NotFound(302, tag.MsgTagMissing)
+			return errs.NotFound(tag.MsgTagMissing)
 		}
 		keep := make([]int64, len(found))
 		for i, t := range found {

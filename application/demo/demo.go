@@ -92,18 +92,12 @@ const guideRelation = 0
 func (s *Seeder) Guide(ctx context.Context) (Guide, error) {
 	r := demoRelations[guideRelation]
 	rep, err := s.users.ByUsername(ctx, r.rep)
-	if errors.Is(err, ports.ErrNotFound) {
-		return Guide{}, fmt.Errorf("demo rep %s not found: run leida seed --demo", r.rep)
-	}
 	if err != nil {
-		return Guide{}, err
+		return Guide{}, ports.NotFoundAs(err, fmt.Errorf("demo rep %s not found: run leida seed --demo", r.rep))
 	}
 	c, err := s.radar.Logins.CustomerByOpenID(ctx, demoOpenID(r.customer), customer.UserTypeMiniProgram)
-	if errors.Is(err, ports.ErrNotFound) {
-		return Guide{}, fmt.Errorf("demo customer %s not found: run leida seed --demo", demoCustomerList[r.customer].name)
-	}
 	if err != nil {
-		return Guide{}, err
+		return Guide{}, ports.NotFoundAs(err, fmt.Errorf("demo customer %s not found: run leida seed --demo", demoCustomerList[r.customer].name))
 	}
 	return Guide{RepID: rep.ID, RepName: rep.Username, CustomerID: c.ID, CustomerName: c.Username}, nil
 }

@@ -132,7 +132,7 @@ func (s *Service) MiniProgramLogin(ctx context.Context, in ports.MiniProgramLogi
 	userType := choice(f, "user_type", in.UserType, "客户访问类型不能为空")
 	source := choice(f, "source", in.Source, "客户来源不能为空")
 	uid, hasUID := f.OptionalInt("uid", in.UID, "")
-	if err := f.Err(301); err != nil {
+	if err := f.Err(errs.CodeInvalidData); err != nil {
 		return ports.MiniProgramLoginResult{}, err
 	}
 	openid, err := s.mp.Session(ctx, code)
@@ -143,7 +143,7 @@ func (s *Service) MiniProgramLogin(ctx context.Context, in ports.MiniProgramLogi
 		return ports.MiniProgramLoginResult{}, err
 	case errors.As(err, &ge):
 		f.AddCode("code", gatewayMessage(ge), validate.CodeInvalid)
-		return ports.MiniProgramLoginResult{}, f.Err(301)
+		return ports.MiniProgramLoginResult{}, f.Err(errs.CodeInvalidData)
 	}
 	if err != nil {
 		return ports.MiniProgramLoginResult{}, err
@@ -155,7 +155,7 @@ func (s *Service) MiniProgramLogin(ctx context.Context, in ports.MiniProgramLogi
 			var err error
 			if owner, err = s.cards.Owner(ctx, uid, false); errors.Is(err, ports.ErrNotFound) {
 				f.Add("uid", "用户ID不存在")
-				return f.Err(301)
+				return f.Err(errs.CodeInvalidData)
 			} else if err != nil {
 				return err
 			}

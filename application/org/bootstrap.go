@@ -95,11 +95,8 @@ func (b *Bootstrap) ResetPassword(ctx context.Context, username, password string
 		return ports.BootstrapResult{}, false, errors.New("resetting a password needs --username and --password")
 	}
 	u, err := b.users.ByUsername(ctx, trim(username))
-	if errors.Is(err, ports.ErrNotFound) {
-		return ports.BootstrapResult{}, false, fmt.Errorf("no user %q", trim(username))
-	}
 	if err != nil {
-		return ports.BootstrapResult{}, false, err
+		return ports.BootstrapResult{}, false, ports.NotFoundAs(err, fmt.Errorf("no user %q", trim(username)))
 	}
 	if ok, _ := b.hasher.Verify(u.PasswordHash, password); ok {
 		return ports.BootstrapResult{CompanyID: u.CompanyID, UserID: u.ID, Token: u.Token}, false, nil

@@ -90,7 +90,7 @@ func (s *Companies) AddCompany(ctx context.Context, a org.Actor, in ports.Compan
 	if !a.CanManageOrganisation() {
 		return org.Company{}, errs.Forbidden()
 	}
-	name, err := s.checkForm(ctx, in, 0, "公司名已存在", 301)
+	name, err := s.checkForm(ctx, in, 0, "公司名已存在", errs.CodeInvalidData)
 	if err != nil {
 		return org.Company{}, err
 	}
@@ -103,7 +103,7 @@ func (s *Companies) AddCompany(ctx context.Context, a org.Actor, in ports.Compan
 		return s.tagGroups.EnsureDefaultGroups(ctx, c.ID)
 	})
 	if err != nil {
-		return org.Company{}, duplicateCompany(err, "公司名已存在", 301)
+		return org.Company{}, duplicateCompany(err, "公司名已存在", errs.CodeInvalidData)
 	}
 	return c, nil
 }
@@ -118,9 +118,9 @@ func (s *Companies) DeleteCompany(ctx context.Context, a org.Actor, id int64) er
 	err := s.companies.Delete(ctx, a.Scope(), id)
 	switch {
 	case errors.Is(err, ports.ErrNotFound):
-		return errs.NotFound(302, "公司ID不存在")
+		return errs.NotFound("公司ID不存在")
 	case errors.Is(err, ports.ErrInUse):
-		return errs.Conflict(303, "该企业有关联用户,请转移用户后再试")
+		return errs.Conflict(errs.CodeInvalidForm, "该企业有关联用户,请转移用户后再试")
 	}
 	return err
 }
@@ -131,17 +131,14 @@ func (s *Companies) UpdateCompany(ctx context.Context, a org.Actor, id int64, in
 		return errs.Forbidden()
 	}
 	c, err := s.companies.InScope(ctx, a.Scope(), id)
-	if errors.Is(err, ports.ErrNotFound) {
-		return errs.NotFound(302, "公司ID不存在")
-	}
 	if err != nil {
-		return err
+		return ports.NotFoundAs(err, errs.NotFound("公司ID不存在"))
 	}
-	name, err := s.checkForm(ctx, in, id, "公司名称已经存在", 303)
+	name, err := s.checkForm(ctx, in, id, "公司名称已经存在", errs.CodeInvalidForm)
 	if err != nil {
 		return err
 	}
 	c.Name = name
 	apply(&c, in)
-	return duplicateCompany(s.companies.Save(ctx, c), "公司名称已经存在", 303)
+	return duplicateCompany(s.companies.Save(ctx, c), "公司名称已经存在", errs.CodeInvalidForm)
 }

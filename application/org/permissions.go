@@ -105,14 +105,14 @@ func (s *Permissions) AddPermission(ctx context.Context, a org.Actor, in ports.P
 	if !a.CanManageOrganisation() {
 		return org.Permission{}, errs.Forbidden()
 	}
-	p, err := s.checkForm(ctx, in, 0, 301)
+	p, err := s.checkForm(ctx, in, 0, errs.CodeInvalidData)
 	if err != nil {
 		return org.Permission{}, err
 	}
 	uid := a.UserID
 	p.OperUserID = &uid
 	if err := s.perms.Create(ctx, &p); err != nil {
-		return org.Permission{}, duplicatePermission(err, 301)
+		return org.Permission{}, duplicatePermission(err, errs.CodeInvalidData)
 	}
 	return p, nil
 }
@@ -122,24 +122,22 @@ func (s *Permissions) DeletePermission(ctx context.Context, a org.Actor, id int6
 	if !a.CanManageOrganisation() {
 		return errs.Forbidden()
 	}
-	if _, err := s.perms.ByID(ctx, id); errors.Is(err, ports.ErrNotFound) {
-		return errs.NotFound(302, "用户ID不存在")
-	} else if err != nil {
-		return err
+	if _, err := s.perms.ByID(ctx, id); err != nil {
+		return ports.NotFoundAs(err, errs.NotFound("用户ID不存在"))
 	}
 	n, err := s.perms.CountChildren(ctx, id)
 	if err != nil {
 		return err
 	}
 	if n > 0 {
-		return errs.Conflict(304, "含有子级数据,请先删除或转移子级数据")
+		return errs.Conflict(errs.CodeHasChildren, "含有子级数据,请先删除或转移子级数据")
 	}
 	err = s.perms.Delete(ctx, id)
 	if errors.Is(err, ports.ErrNotFound) {
-		return errs.NotFound(302, "用户ID不存在")
+		return errs.NotFound("用户ID不存在")
 	}
 	if errors.Is(err, ports.ErrDuplicate) { // a child appeared meanwhile
-		return errs.Conflict(304, "含有子级数据,请先删除或转移子级数据")
+		return errs.Conflict(errs.CodeHasChildren, "含有子级数据,请先删除或转移子级数据")
 	}
 	return err
 }
@@ -150,16 +148,13 @@ func (s *Permissions) UpdatePermission(ctx context.Context, a org.Actor, id int6
 		return errs.Forbidden()
 	}
 	cur, err := s.perms.ByID(ctx, id)
-	if errors.Is(err, ports.ErrNotFound) {
-		return errs.NotFoundEmpty(303)
-	}
 	if err != nil {
-		return err
+		return ports.NotFoundAs(err, errs.NotFoundEmpty())
 	}
-	p, err := s.checkForm(ctx, in, id, 301)
+	p, err := s.checkForm(ctx, in, id, errs.CodeInvalidData)
 	if err != nil {
 		return err
 	}
 	p.ID, p.OperUserID, p.CreatedAt = cur.ID, cur.OperUserID, cur.CreatedAt
-	return duplicatePermission(s.perms.Save(ctx, p), 301)
+	return duplicatePermission(s.perms.Save(ctx, p), errs.CodeInvalidData)
 }

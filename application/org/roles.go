@@ -58,14 +58,14 @@ func (s *Roles) AddRole(ctx context.Context, a org.Actor, in ports.RoleInput) (o
 		return org.Role{}, err
 	}
 	level := f.Choice("level", in.Level, int64(org.LevelMember), 2, 3)
-	if err := f.Err(301); err != nil {
+	if err := f.Err(errs.CodeInvalidData); err != nil {
 		return org.Role{}, err
 	}
 	r := org.Role{Name: name, Level: org.Level(level)}
 	if err := s.roles.Create(ctx, &r); err != nil {
 		if errors.Is(err, ports.ErrDuplicate) {
 			f.Add("name", "角色名已存在")
-			return org.Role{}, f.Err(301)
+			return org.Role{}, f.Err(errs.CodeInvalidData)
 		}
 		return org.Role{}, err
 	}
@@ -82,9 +82,9 @@ func (s *Roles) DeleteRole(ctx context.Context, a org.Actor, id int64) error {
 	err := s.roles.Delete(ctx, id)
 	switch {
 	case errors.Is(err, ports.ErrNotFound):
-		return errs.NotFound(302, "角色ID不存在")
+		return errs.NotFound("角色ID不存在")
 	case errors.Is(err, ports.ErrInUse):
-		return errs.Conflict(303, "该角色下存在用户,请转移用户后再试")
+		return errs.Conflict(errs.CodeInvalidForm, "该角色下存在用户,请转移用户后再试")
 	}
 	return err
 }
@@ -96,11 +96,8 @@ func (s *Roles) UpdateRole(ctx context.Context, a org.Actor, id int64, in ports.
 		return errs.Forbidden()
 	}
 	r, err := s.roles.ByID(ctx, id)
-	if errors.Is(err, ports.ErrNotFound) {
-		return errs.NotFound(302, "角色ID不存在")
-	}
 	if err != nil {
-		return err
+		return ports.NotFoundAs(err, errs.NotFound("角色ID不存在"))
 	}
 	f := validate.New()
 	name, err := s.checkName(ctx, f, in.Name, id, "角色已存在")
@@ -116,13 +113,13 @@ func (s *Roles) UpdateRole(ctx context.Context, a org.Actor, id int64, in ports.
 			r.Level = level
 		}
 	}
-	if err := f.Err(303); err != nil {
+	if err := f.Err(errs.CodeInvalidForm); err != nil {
 		return err
 	}
 	r.Name = name
 	if err := s.roles.Save(ctx, r); errors.Is(err, ports.ErrDuplicate) {
 		f.Add("name", "角色已存在")
-		return f.Err(303)
+		return f.Err(errs.CodeInvalidForm)
 	} else {
 		return err
 	}

@@ -103,8 +103,7 @@ func (s *Users) checkUserForm(ctx context.Context, in ports.UserInput, exceptID 
 	}
 	out.statusSet = in.Status != ""
 	out.status = org.Status(f.Choice("status", in.Status, int64(org.StatusEnabled), 1, 2))
-	code := 301
-	return out, f.Err(code)
+	return out, f.Err(errs.CodeInvalidData)
 }
 
 // AddUser creates a user (E02): company admins within their company,
@@ -165,7 +164,7 @@ func (s *Users) referenceGone(ctx context.Context, in ports.UserInput, exceptID 
 func usernameTaken() error {
 	f := validate.New()
 	f.Add("username", "用户名已存在")
-	return f.Err(301)
+	return f.Err(errs.CodeInvalidData)
 }
 
 // DeleteUser soft-deletes a user (E03): it is disabled, hidden and its token
@@ -175,7 +174,7 @@ func (s *Users) DeleteUser(ctx context.Context, a org.Actor, id int64) error {
 		return errs.Forbidden()
 	}
 	if id == a.UserID {
-		return errs.Conflict(305, "不允许删除自己")
+		return errs.Conflict(errs.CodeSelfDelete, "不允许删除自己")
 	}
 	token, err := s.tokens.NewToken()
 	if err != nil {
@@ -191,10 +190,7 @@ func (s *Users) DeleteUser(ctx context.Context, a org.Actor, id int64) error {
 		u.Token = token
 		return nil
 	})
-	if errors.Is(err, ports.ErrNotFound) {
-		return errs.NotFound(302, "用户ID不存在")
-	}
-	return err
+	return ports.NotFoundAs(err, errs.NotFound("用户ID不存在"))
 }
 
 // UpdateUser changes a user (E04). A new password or disabling the user
@@ -204,11 +200,8 @@ func (s *Users) UpdateUser(ctx context.Context, a org.Actor, id int64, in ports.
 		return errs.Forbidden()
 	}
 	target, err := s.users.InScope(ctx, a.Scope(), id)
-	if errors.Is(err, ports.ErrNotFound) {
-		return errs.NotFoundEmpty(303)
-	}
 	if err != nil {
-		return err
+		return ports.NotFoundAs(err, errs.NotFoundEmpty())
 	}
 	if !a.CanWriteUser(target) {
 		return errs.Forbidden()
@@ -258,7 +251,7 @@ func (s *Users) UpdateUser(ctx context.Context, a org.Actor, id int64, in ports.
 	})
 	switch {
 	case errors.Is(err, ports.ErrNotFound):
-		return errs.NotFoundEmpty(303)
+		return errs.NotFoundEmpty()
 	case errors.Is(err, ports.ErrDuplicate):
 		return usernameTaken()
 	case errors.Is(err, ports.ErrMissingReference):

@@ -56,7 +56,7 @@ func (s *Service) parse(q ports.RadarQuery) (parsed, error) {
 	p.logID, _ = f.OptionalInt("id", q.ID, "")
 	p.bounds.From, p.bounds.HasFrom = s.date(f, "create_date__gte", q.From)
 	p.bounds.To, p.bounds.HasTo = s.date(f, "create_date__lt", q.To)
-	return p, f.ErrInData(402, "请求异常")
+	return p, f.ErrRequest()
 }
 
 func (p parsed) filter(w radar.Window) ports.RadarFilter {
@@ -115,7 +115,7 @@ func (s *Service) NewEvents(ctx context.Context, a org.Actor, action, order stri
 	if ok {
 		f.Within("action", n, validate.MinSmallInt, validate.MaxSmallInt)
 	}
-	if err := f.ErrInData(402, "请求异常"); err != nil {
+	if err := f.ErrRequest(); err != nil {
 		return nil, err
 	}
 	newestFirst := strings.TrimSpace(order) != "create_date"

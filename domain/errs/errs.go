@@ -28,6 +28,31 @@ const (
 	KindTooLarge
 )
 
+// The legacy envelope codes an endpoint answers besides 200 (legacy-api.md,
+// "Codes"): what each means to the legacy front-ends.
+const (
+	// CodeInvalidData (数据类型验证失败) is a failed add or send form, the
+	// field object in msg, or an add refused in words (用户标签不存在).
+	CodeInvalidData = 301
+	// CodeNotFound (对应ID不存在) is an absent target, or one out of the caller's reach.
+	CodeNotFound = 302
+	// CodeInvalidForm (form 验证错误) is a failed update form, the field
+	// object (or {} for an absent target) in msg, or a row still in use.
+	CodeInvalidForm = 303
+	// CodeHasChildren (含有子级数据) is a delete refused because children exist.
+	CodeHasChildren = 304
+	// CodeSelfDelete (不允许删除自己) is a user deleting themself.
+	CodeSelfDelete = 305
+	// CodeDisabled (账户未启用) is an account that is not enabled.
+	CodeDisabled = 306
+	// CodeRequestError (请求异常) is a wrong method, or a failed query form
+	// with the field object in data.
+	CodeRequestError = 402
+)
+
+// MsgRequestError is the message of the 402 answers.
+const MsgRequestError = "请求异常"
+
 // FieldError is one item of the legacy validation-error object.
 type FieldError struct {
 	Field   string
@@ -147,10 +172,10 @@ func Invalid(code int, fields FieldErrors) *Error {
 	return &Error{Kind: KindValidation, Code: code, Fields: fields}
 }
 
-// InvalidInData is a validation failure whose field object travels in data
-// (the legacy list endpoints: 402 请求异常).
-func InvalidInData(code int, msg string, fields FieldErrors) *Error {
-	return &Error{Kind: KindValidation, Code: code, Msg: msg, Fields: fields, FieldsInData: true}
+// RequestError is the 402 请求异常 answer of a failed query form (lists,
+// radar, chat reads, cards): the field object travels in data.
+func RequestError(fields FieldErrors) *Error {
+	return &Error{Kind: KindValidation, Code: CodeRequestError, Msg: MsgRequestError, Fields: fields, FieldsInData: true}
 }
 
 // InvalidMsg is a validation failure reported as a plain message.
@@ -158,14 +183,14 @@ func InvalidMsg(code int, msg string) *Error {
 	return &Error{Kind: KindValidation, Code: code, Msg: msg}
 }
 
-// NotFound is an absent row (or one of another tenant).
-func NotFound(code int, msg string) *Error {
-	return &Error{Kind: KindNotFound, Code: code, Msg: msg}
+// NotFound is an absent row (or one of another tenant): 302 with msg.
+func NotFound(msg string) *Error {
+	return &Error{Kind: KindNotFound, Code: CodeNotFound, Msg: msg}
 }
 
-// NotFoundEmpty is the legacy "not found" of update endpoints: msg is {}.
-func NotFoundEmpty(code int) *Error {
-	return &Error{Kind: KindNotFound, Code: code, EmptyObjectMsg: true}
+// NotFoundEmpty is the legacy "not found" of update endpoints: 303, msg {}.
+func NotFoundEmpty() *Error {
+	return &Error{Kind: KindNotFound, Code: CodeInvalidForm, EmptyObjectMsg: true}
 }
 
 // Conflict is a refused change because of existing state.
@@ -185,7 +210,7 @@ func BadCredentials() *Error {
 }
 
 // Disabled is an account that is not enabled (or deleted).
-func Disabled() *Error { return &Error{Kind: KindDisabled, Code: 306, Msg: "账户未启用"} }
+func Disabled() *Error { return &Error{Kind: KindDisabled, Code: CodeDisabled, Msg: "账户未启用"} }
 
 // RateLimited is too many attempts.
 func RateLimited() *Error { return &Error{Kind: KindRateLimited, Code: 429, Msg: "请求过于频繁"} }
@@ -213,8 +238,11 @@ func Internal(cause error) *Error {
 	return &Error{Kind: KindInternal, Code: 500, Msg: "服务器内部错误", cause: cause}
 }
 
-// WrongMethod is the legacy 402 for a method the endpoint does not take.
-func WrongMethod(msg string) *Error { return &Error{Kind: KindMethod, Code: 402, Msg: msg} }
+// WrongMethod is the legacy 402 for a method the endpoint does not take;
+// msg is MsgRequestError but on the logins (请求方式异常).
+func WrongMethod(msg string) *Error {
+	return &Error{Kind: KindMethod, Code: CodeRequestError, Msg: msg}
+}
 
 // UnknownRoute is the 404 envelope of a path that matches no route.
 func UnknownRoute() *Error { return &Error{Kind: KindRoute, Code: 404, Msg: "非法请求"} }

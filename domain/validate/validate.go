@@ -65,12 +65,12 @@ func (f *Form) Err(code int) error {
 	return errs.Invalid(code, f.fields)
 }
 
-// ErrInData returns nil or a validation error with the object in data.
-func (f *Form) ErrInData(code int, msg string) error {
+// ErrRequest returns nil or the 402 请求异常 request error, the object in data.
+func (f *Form) ErrRequest() error {
 	if f.OK() {
 		return nil
 	}
-	return errs.InvalidInData(code, msg, f.fields)
+	return errs.RequestError(f.fields)
 }
 
 // Required returns the trimmed value, or records msg (code "required") when empty.
