@@ -1,5 +1,3 @@
-// Package postgres is the persistence adapter: GORM over PostgreSQL, the
-// transaction runner, repositories and migrations.
 package postgres
 
 import (

@@ -11,7 +11,7 @@ import (
 	"leida/ports"
 )
 
-// userRow is a users row joined with its role and company.
+// userRow is the model of users.
 type userRow struct {
 	ID            int64
 	CompanyID     int64
@@ -37,17 +37,25 @@ type userRow struct {
 	Praise        int
 	Forward       int
 	Sign          string
-	CreatedAt     time.Time
+	CreatedAt     time.Time `gorm:"default:now()"`
 	LastLoginAt   *time.Time
 	DeletedAt     *time.Time
-	RoleName      *string
-	RoleLevel     *int
-	CompanyName   string
 }
 
-func (r userRow) domain() org.User {
+func (userRow) TableName() string { return "users" }
+
+// userView is a user joined with its role and company.
+type userView struct {
+	User        userRow `gorm:"embedded"`
+	RoleName    *string
+	RoleLevel   *int
+	CompanyName string
+}
+
+func (v userView) domain() org.User {
+	r := v.User
 	u := org.User{
-		ID: r.ID, CompanyID: r.CompanyID, CompanyName: r.CompanyName, WeComUserID: r.WecomUserid, Username: r.Username,
+		ID: r.ID, CompanyID: r.CompanyID, CompanyName: v.CompanyName, WeComUserID: r.WecomUserid, Username: r.Username,
 		PasswordHash: r.PasswordHash, Gender: r.Gender, Position: r.Position, Telephone: r.Telephone, Phone: r.Phone,
 		Wechat: r.Wechat, Email: r.Email, WechatPhone: r.WechatPhone, MingpianPhone: r.MingpianPhone,
 		IsShowPhone: r.IsShowPhone, Country: r.Country, Token: r.Token, Avatar: r.Avatar, QRCode: r.QrCode,
@@ -57,29 +65,30 @@ func (r userRow) domain() org.User {
 	if r.RoleID != nil {
 		u.RoleID = *r.RoleID
 	}
-	if r.RoleName != nil {
-		u.RoleName = *r.RoleName
+	if v.RoleName != nil {
+		u.RoleName = *v.RoleName
 	}
-	if r.RoleLevel != nil {
-		u.RoleLevel = org.Level(*r.RoleLevel)
+	if v.RoleLevel != nil {
+		u.RoleLevel = org.Level(*v.RoleLevel)
 	}
 	return u
 }
 
-// columns are the writable columns of a user.
-func userColumns(u org.User) map[string]any {
-	var role any
+// newUserRow is the row of u's writable columns (every column but id and
+// created_at; no role is NULL).
+func newUserRow(u org.User) userRow {
+	var role *int64
 	if u.RoleID != 0 {
-		role = u.RoleID
+		role = &u.RoleID
 	}
-	return map[string]any{
-		"company_id": u.CompanyID, "wecom_userid": u.WeComUserID, "username": u.Username,
-		"password_hash": u.PasswordHash, "gender": u.Gender, "position": u.Position, "role_id": role,
-		"telephone": u.Telephone, "phone": u.Phone, "wechat": u.Wechat, "email": u.Email,
-		"wechat_phone": u.WechatPhone, "mingpian_phone": u.MingpianPhone, "is_show_phone": u.IsShowPhone,
-		"country": u.Country, "token": u.Token, "avatar": u.Avatar, "qr_code": u.QRCode, "status": int(u.Status),
-		"popularity": u.Popularity, "praise": u.Praise, "forward": u.Forward, "sign": u.Sign,
-		"last_login_at": u.LastLoginAt, "deleted_at": u.DeletedAt,
+	return userRow{
+		CompanyID: u.CompanyID, WecomUserid: u.WeComUserID, Username: u.Username,
+		PasswordHash: u.PasswordHash, Gender: u.Gender, Position: u.Position, RoleID: role,
+		Telephone: u.Telephone, Phone: u.Phone, Wechat: u.Wechat, Email: u.Email,
+		WechatPhone: u.WechatPhone, MingpianPhone: u.MingpianPhone, IsShowPhone: u.IsShowPhone,
+		Country: u.Country, Token: u.Token, Avatar: u.Avatar, QrCode: u.QRCode, Status: int(u.Status),
+		Popularity: u.Popularity, Praise: u.Praise, Forward: u.Forward, Sign: u.Sign,
+		LastLoginAt: u.LastLoginAt, DeletedAt: u.DeletedAt,
 	}
 }
 
@@ -91,7 +100,7 @@ func NewUsers(db *DB) *Users { return &Users{db} }
 
 var _ ports.UserRepository = (*Users)(nil)
 
-// userSelect reads a userRow.
+// userSelect reads a userView.
 const userSelect = "u.*, r.name AS role_name, r.level AS role_level, c.name AS company_name"
 
 func (r *Users) base(ctx context.Context) *gorm.DB {
@@ -100,15 +109,8 @@ func (r *Users) base(ctx context.Context) *gorm.DB {
 		Joins("JOIN companies c ON c.id = u.company_id")
 }
 
-func scoped(q *gorm.DB, column string, s org.Scope) *gorm.DB {
-	if s.AllCompanies {
-		return q
-	}
-	return q.Where(column+" = ?", s.CompanyID)
-}
-
 func (r *Users) one(q *gorm.DB) (org.User, error) {
-	var row userRow
+	var row userView
 	if err := q.Take(&row).Error; err != nil {
 		return org.User{}, translate(err)
 	}
@@ -125,7 +127,7 @@ func (r *Users) Principal(ctx context.Context, id int64) (org.User, error) {
 
 // InScope finds a live user inside scope.
 func (r *Users) InScope(ctx context.Context, s org.Scope, id int64) (org.User, error) {
-	return r.one(scoped(r.base(ctx), "u.company_id", s).Where("u.id = ? AND u.deleted_at IS NULL", id))
+	return r.one(r.base(ctx).Scopes(orgScope(s, "u.company_id")).Where("u.id = ? AND u.deleted_at IS NULL", id))
 }
 
 // ByUsername finds the live user who logs in with username.
@@ -144,7 +146,7 @@ func (r *Users) ForLogin(ctx context.Context, username string) (org.User, error)
 // UsernameTaken reports whether a live user other than exceptID has the name.
 func (r *Users) UsernameTaken(ctx context.Context, username string, exceptID int64) (bool, error) {
 	var n int64
-	err := r.conn(ctx).Table("users").Where("username = ? AND deleted_at IS NULL AND id <> ?", username, exceptID).Count(&n).Error
+	err := r.conn(ctx).Model(&userRow{}).Where("username = ? AND deleted_at IS NULL AND id <> ?", username, exceptID).Count(&n).Error
 	return n > 0, translate(err)
 }
 
@@ -167,9 +169,9 @@ const userListSelect = `u.id, u.company_id, u.username, u.role_id, u.status, u.c
 
 // List pages through the live users in scope, with the fields of a list line.
 func (r *Users) List(ctx context.Context, s org.Scope, q ports.ListQuery) ([]org.User, int, error) {
-	base := scoped(r.base(ctx), "u.company_id", s).Where("u.deleted_at IS NULL")
+	base := r.base(ctx).Scopes(orgScope(s, "u.company_id")).Where("u.deleted_at IS NULL")
 	base = r.applyFilters(base, userList, q.Filters)
-	rows, total, err := page[userRow](base, userListSelect, userList, q)
+	rows, total, err := page[userView](base, userListSelect, userList, q)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -182,7 +184,12 @@ func (r *Users) List(ctx context.Context, s org.Scope, q ports.ListQuery) ([]org
 
 // Create inserts u and sets its id and creation time.
 func (r *Users) Create(ctx context.Context, u *org.User) error {
-	return missingReference(r.insert(ctx, "users", userColumns(*u), &u.ID, &u.CreatedAt))
+	row := newUserRow(*u)
+	if err := r.conn(ctx).Create(&row).Error; err != nil {
+		return missingReference(translate(err))
+	}
+	u.ID, u.CreatedAt = row.ID, row.CreatedAt
+	return nil
 }
 
 // missingReference: a foreign key refused the write (its company or role
@@ -197,7 +204,7 @@ func missingReference(err error) error {
 // Update locks the live user id in scope, applies fn and saves every column.
 func (r *Users) Update(ctx context.Context, s org.Scope, id int64, fn func(*org.User) error) error {
 	return r.Run(ctx, func(ctx context.Context) error {
-		u, err := r.one(scoped(r.base(ctx), "u.company_id", s).Where("u.id = ? AND u.deleted_at IS NULL", id).
+		u, err := r.one(r.base(ctx).Scopes(orgScope(s, "u.company_id")).Where("u.id = ? AND u.deleted_at IS NULL", id).
 			Clauses(clause.Locking{Strength: "UPDATE", Table: clause.Table{Name: "u"}}))
 		if err != nil {
 			return err
@@ -205,7 +212,7 @@ func (r *Users) Update(ctx context.Context, s org.Scope, id int64, fn func(*org.
 		if err := fn(&u); err != nil {
 			return err
 		}
-		res := r.conn(ctx).Table("users").Where("id = ?", id).Updates(userColumns(u))
+		res := r.conn(ctx).Model(&userRow{}).Where("id = ?", id).Select("*").Omit("id", "created_at").Updates(newUserRow(u))
 		if res.Error != nil {
 			return missingReference(translate(res.Error))
 		}
