@@ -270,16 +270,20 @@ func (r *Cards) DeletePhoto(ctx context.Context, companyID, userID, photoID int6
 	return rows[0].domain(), nil
 }
 
-type tagRow struct {
+// userTagRow is the model of user_tags (the labels on a rep's card).
+type userTagRow struct {
 	ID        int64
+	CompanyID int64
 	UserID    int64
 	Name      string
-	CreatedAt time.Time
+	CreatedAt time.Time `gorm:"default:now()"`
 }
+
+func (userTagRow) TableName() string { return "user_tags" }
 
 // Tags lists the user's card tags by id.
 func (r *Cards) Tags(ctx context.Context, companyID, userID int64) ([]card.Tag, error) {
-	var rows []tagRow
+	var rows []userTagRow
 	if err := r.conn(ctx).Table("user_tags").Where("company_id = ? AND user_id = ?", companyID, userID).
 		Order("id").Find(&rows).Error; err != nil {
 		return nil, translate(err)

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"leida/domain/customer"
 	"leida/ports"
@@ -24,13 +25,17 @@ var companyCustomerTables = []string{
 	"customer_belongers",
 }
 
-// visible restricts customers aliased c to those the viewer sees.
-func visible(q *gorm.DB, v customer.Viewer) *gorm.DB {
-	if v.WholeCompany {
-		return q.Where("EXISTS (SELECT 1 FROM customer_belongers vb WHERE vb.customer_id = c.id AND vb.company_id = ?)", v.CompanyID)
+// visibleTo restricts customers aliased c to those the viewer sees (a
+// belonger row in the viewer's company, the viewer's own unless the viewer
+// sees the whole company).
+func visibleTo(v customer.Viewer) scope {
+	return func(q *gorm.DB) *gorm.DB {
+		if v.WholeCompany {
+			return q.Where("EXISTS (SELECT 1 FROM customer_belongers vb WHERE vb.customer_id = c.id AND vb.company_id = ?)", v.CompanyID)
+		}
+		return q.Where("EXISTS (SELECT 1 FROM customer_belongers vb WHERE vb.customer_id = c.id AND vb.company_id = ? AND vb.user_id = ?)",
+			v.CompanyID, v.UserID)
 	}
-	return q.Where("EXISTS (SELECT 1 FROM customer_belongers vb WHERE vb.customer_id = c.id AND vb.company_id = ? AND vb.user_id = ?)",
-		v.CompanyID, v.UserID)
 }
 
 // Customers is the repository of what companies know about customers.
@@ -44,7 +49,7 @@ var _ ports.CustomerRepository = (*Customers)(nil)
 // Visible finds the customer if the viewer sees it.
 func (r *Customers) Visible(ctx context.Context, v customer.Viewer, id int64) (customer.Customer, error) {
 	var row customerRow
-	if err := visible(r.conn(ctx).Table("customers c"), v).Where("c.id = ?", id).Take(&row).Error; err != nil {
+	if err := r.conn(ctx).Table("customers c").Scopes(visibleTo(v)).Where("c.id = ?", id).Take(&row).Error; err != nil {
 		return customer.Customer{}, translate(err)
 	}
 	return row.domain(), nil
@@ -98,8 +103,8 @@ func (r *Customers) Detail(ctx context.Context, v customer.Viewer, id int64) (cu
 		Joins("LEFT JOIN customer_profiles p ON p.customer_id = c.id AND p.company_id = ?", v.CompanyID).
 		Joins("LEFT JOIN customers s ON s.id = p.superior_id").
 		Joins("LEFT JOIN customer_information i ON i.customer_id = c.id AND i.company_id = ?", v.CompanyID).
-		Where("c.id = ?", id)
-	if err := visible(q, v).Take(&row).Error; err != nil {
+		Where("c.id = ?", id).Scopes(visibleTo(v))
+	if err := q.Take(&row).Error; err != nil {
 		return customer.Detail{}, translate(err)
 	}
 	identity := customerRow{ID: row.ID, Openid: row.Openid, UserType: row.UserType, Username: row.Username,
@@ -116,7 +121,7 @@ func (r *Customers) Detail(ctx context.Context, v customer.Viewer, id int64) (cu
 	}
 	d.Tags = []string{}
 	err := r.conn(ctx).Table("customer_tags ct").Joins("JOIN tags t ON t.id = ct.tag_id").
-		Where("ct.company_id = ? AND ct.customer_id = ?", v.CompanyID, id).Order("t.id").Pluck("t.name", &d.Tags).Error
+		Scopes(tenant(v.CompanyID)).Where("ct.customer_id = ?", id).Order("t.id").Pluck("t.name", &d.Tags).Error
 	return d, translate(err)
 }
 
@@ -128,7 +133,7 @@ var customerSearch = listSpec{
 
 // Search lists the visible customers matching the filters.
 func (r *Customers) Search(ctx context.Context, v customer.Viewer, q ports.ListQuery) ([]customer.Customer, int, error) {
-	base := r.applyFilters(visible(r.conn(ctx).Table("customers c"), v), customerSearch, q.Filters)
+	base := r.applyFilters(r.conn(ctx).Table("customers c").Scopes(visibleTo(v)), customerSearch, q.Filters)
 	rows, total, err := page[customerRow](base, "c.*", customerSearch, q)
 	out := make([]customer.Customer, len(rows))
 	for i, row := range rows {
@@ -146,6 +151,7 @@ func dateArg(t *time.Time) any {
 
 // SaveInformation overwrites (or creates) the company's information row.
 func (r *Customers) SaveInformation(ctx context.Context, companyID, customerID int64, in customer.Information) error {
+	// Raw SQL: an upsert (ON CONFLICT ... DO UPDATE).
 	return translate(r.conn(ctx).Exec(`INSERT INTO customer_information
 			(company_id, customer_id, phone, email, company, position, address, birthday, mem)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -155,6 +161,8 @@ func (r *Customers) SaveInformation(ctx context.Context, companyID, customerID i
 		companyID, customerID, in.Phone, in.Email, in.Company, in.Position, in.Address, dateArg(in.Birthday), in.Mem).Error)
 }
 
+// profileRow is the model of customer_profiles, as far as the rep edits it
+// (the AI's columns are read and written by the AI store).
 type profileRow struct {
 	MemoName     *string
 	ExpectedTime *time.Time
@@ -162,24 +170,29 @@ type profileRow struct {
 	SuperiorID   *int64
 }
 
+func (profileRow) TableName() string { return "customer_profiles" }
+
 // UpdateProfile applies fn to the company's profile of the customer, creating it when missing.
 func (r *Customers) UpdateProfile(ctx context.Context, companyID, customerID int64, fn func(*customer.Profile)) error {
 	return r.Run(ctx, func(ctx context.Context) error {
 		db := r.conn(ctx)
+		// Raw SQL: an upsert (ON CONFLICT DO NOTHING) that leaves every other column to its default.
 		if err := db.Exec(`INSERT INTO customer_profiles (company_id, customer_id) VALUES (?, ?)
 			ON CONFLICT (company_id, customer_id) DO NOTHING`, companyID, customerID).Error; err != nil {
 			return translate(err)
 		}
+		profile := func() *gorm.DB {
+			return r.conn(ctx).Model(&profileRow{}).Scopes(tenant(companyID)).Where("customer_id = ?", customerID)
+		}
 		var row profileRow
-		if err := db.Raw(`SELECT memo_name, expected_time, expedted_pr, superior_id FROM customer_profiles
-			WHERE company_id = ? AND customer_id = ? FOR UPDATE`, companyID, customerID).Scan(&row).Error; err != nil {
+		if err := profile().Select("memo_name, expected_time, expedted_pr, superior_id").
+			Clauses(clause.Locking{Strength: "UPDATE"}).Find(&row).Error; err != nil {
 			return translate(err)
 		}
 		p := customer.Profile{MemoName: row.MemoName, ExpectedTime: row.ExpectedTime, ExpedtedPr: row.ExpedtedPr, SuperiorID: row.SuperiorID}
 		fn(&p)
-		return affected(db.Exec(`UPDATE customer_profiles SET memo_name = ?, expected_time = ?, expedted_pr = ?, superior_id = ?,
-			updated_at = now() WHERE company_id = ? AND customer_id = ?`,
-			p.MemoName, dateArg(p.ExpectedTime), p.ExpedtedPr, p.SuperiorID, companyID, customerID))
+		return affected(profile().Updates(map[string]any{"memo_name": p.MemoName, "expected_time": dateArg(p.ExpectedTime),
+			"expedted_pr": p.ExpedtedPr, "superior_id": p.SuperiorID, "updated_at": gorm.Expr("now()")}))
 	})
 }
 
@@ -189,12 +202,12 @@ func (r *Customers) Unbind(ctx context.Context, companyID, userID, customerID in
 	err := r.Run(ctx, func(ctx context.Context) error {
 		db := r.conn(ctx)
 		for _, table := range []string{"follow_ups", "customer_belongers"} {
-			if err := db.Exec("DELETE FROM "+table+" WHERE company_id = ? AND user_id = ? AND customer_id = ?",
-				companyID, userID, customerID).Error; err != nil {
+			if err := db.Table(table).Scopes(tenant(companyID)).Where("user_id = ? AND customer_id = ?", userID, customerID).
+				Delete(nil).Error; err != nil {
 				return translate(err)
 			}
 		}
-		return translate(db.Table("customer_belongers").Where("company_id = ? AND customer_id = ?", companyID, customerID).Count(&n).Error)
+		return translate(db.Table("customer_belongers").Scopes(tenant(companyID)).Where("customer_id = ?", customerID).Count(&n).Error)
 	})
 	return int(n), err
 }
@@ -207,16 +220,16 @@ func (r *Customers) Forget(ctx context.Context, companyID, customerID int64) err
 	return r.Run(ctx, func(ctx context.Context) error {
 		db := r.conn(ctx)
 		var locked []int64
-		if err := db.Raw("SELECT id FROM follow_ups WHERE company_id = ? AND customer_id = ? ORDER BY id FOR UPDATE",
-			companyID, customerID).Scan(&locked).Error; err != nil {
+		if err := db.Table("follow_ups").Scopes(tenant(companyID)).Where("customer_id = ?", customerID).Order("id").
+			Clauses(clause.Locking{Strength: "UPDATE"}).Pluck("id", &locked).Error; err != nil {
 			return translate(err)
 		}
-		if err := db.Exec("UPDATE customer_profiles SET superior_id = NULL WHERE company_id = ? AND superior_id = ?",
-			companyID, customerID).Error; err != nil {
+		if err := db.Model(&profileRow{}).Scopes(tenant(companyID)).Where("superior_id = ?", customerID).
+			Update("superior_id", nil).Error; err != nil {
 			return translate(err)
 		}
 		for _, table := range companyCustomerTables {
-			if err := db.Exec("DELETE FROM "+table+" WHERE company_id = ? AND customer_id = ?", companyID, customerID).Error; err != nil {
+			if err := db.Table(table).Scopes(tenant(companyID)).Where("customer_id = ?", customerID).Delete(nil).Error; err != nil {
 				return translate(err)
 			}
 		}
@@ -226,8 +239,12 @@ func (r *Customers) Forget(ctx context.Context, companyID, customerID int64) err
 
 // CreateIdentity inserts a customer identity.
 func (r *Customers) CreateIdentity(ctx context.Context, c *customer.Customer) error {
-	return r.insert(ctx, "customers", map[string]any{"openid": c.OpenID, "user_type": int(c.UserType), "username": c.Username,
-		"headimgurl": c.Headimgurl, "sex": c.Sex, "token": c.Token}, &c.ID, &c.CreatedAt)
+	row := customerRow{Openid: c.OpenID, UserType: int(c.UserType), Username: c.Username, Headimgurl: c.Headimgurl, Sex: c.Sex, Token: c.Token}
+	if err := r.conn(ctx).Create(&row).Error; err != nil {
+		return translate(err)
+	}
+	c.ID, c.CreatedAt = row.ID, row.CreatedAt
+	return nil
 }
 
 // Bind creates the belonger row if missing.

@@ -28,10 +28,20 @@ func (r *FollowUps) SetActivity(ctx context.Context, companyID, userID, customer
 	return err
 }
 
+// followNoteRow is the model of follow_notes; created_at is the caller's clock.
+type followNoteRow struct {
+	ID         int64
+	CompanyID  int64
+	FollowUpID int64
+	Note       string
+	CreatedAt  time.Time `gorm:"autoCreateTime:false"`
+}
+
+func (followNoteRow) TableName() string { return "follow_notes" }
+
 // AddNote inserts a note on the relation.
 func (r *FollowUps) AddNote(ctx context.Context, companyID, followUpID int64, text string, at time.Time) error {
-	return translate(r.conn(ctx).Exec(`INSERT INTO follow_notes (company_id, follow_up_id, note, created_at) VALUES (?, ?, ?, ?)`,
-		companyID, followUpID, text, at).Error)
+	return translate(r.conn(ctx).Create(&followNoteRow{CompanyID: companyID, FollowUpID: followUpID, Note: text, CreatedAt: at}).Error)
 }
 
 var noteList = listSpec{orders: map[string]string{"id": "n.id"}, defaultOrder: "id"}
@@ -43,7 +53,7 @@ func (r *FollowUps) Notes(ctx context.Context, companyID, userID, customerID int
 		Joins("JOIN follow_ups f ON f.id = n.follow_up_id").
 		Joins("JOIN customers c ON c.id = f.customer_id").
 		Joins("JOIN users u ON u.id = f.user_id").
-		Where("f.company_id = ? AND n.company_id = ? AND f.user_id = ? AND f.customer_id = ?", companyID, companyID, userID, customerID)
+		Scopes(tenantOf("f", companyID), tenant(companyID)).Where("f.user_id = ? AND f.customer_id = ?", userID, customerID)
 	out, total, err := page[followup.Note](q, columns, noteList, ports.ListQuery{Page: p})
 	return out, total, err
 }
@@ -63,11 +73,11 @@ func (r *FollowUps) AddressBook(ctx context.Context, companyID, userID int64, so
 		Joins("JOIN customer_belongers b ON b.company_id = f.company_id AND b.user_id = f.user_id AND b.customer_id = f.customer_id").
 		Joins("JOIN customers c ON c.id = f.customer_id").
 		Joins("LEFT JOIN customer_profiles p ON p.company_id = f.company_id AND p.customer_id = f.customer_id").
-		Where("f.company_id = ? AND f.user_id = ?", companyID, userID)
+		Scopes(tenant(companyID)).Where("f.user_id = ?", userID)
 	// The count needs neither the customer (always there) nor the profile (a left join).
 	count := r.conn(ctx).Table("follow_ups f").Select("count(*)").
 		Joins("JOIN customer_belongers b ON b.company_id = f.company_id AND b.user_id = f.user_id AND b.customer_id = f.customer_id").
-		Where("f.company_id = ? AND f.user_id = ?", companyID, userID)
+		Scopes(tenant(companyID)).Where("f.user_id = ?", userID)
 	if source != 0 {
 		base = base.Where("b.source = ?", source)
 		count = count.Where("b.source = ?", source)
@@ -87,6 +97,17 @@ func NewPhrases(db *DB) *Phrases { return &Phrases{db} }
 
 var _ ports.PhraseRepository = (*Phrases)(nil)
 
+// phraseRow is the model of phrases (a rep's own, or global: no company, no rep).
+type phraseRow struct {
+	ID        int64
+	CompanyID *int64
+	UserID    *int64
+	Text      string
+	CreatedAt time.Time `gorm:"default:now()"`
+}
+
+func (phraseRow) TableName() string { return "phrases" }
+
 var phraseList = listSpec{
 	orders:       map[string]string{"create_date": "created_at", "id": "id"},
 	defaultOrder: "-create_date", tieBreaker: "id",
@@ -94,7 +115,7 @@ var phraseList = listSpec{
 
 // Own pages through the user's phrases in the company.
 func (r *Phrases) Own(ctx context.Context, companyID, userID int64, q ports.ListQuery) ([]followup.Phrase, int, error) {
-	out, total, err := page[followup.Phrase](r.conn(ctx).Table("phrases").Where("company_id = ? AND user_id = ?", companyID, userID),
+	out, total, err := page[followup.Phrase](r.conn(ctx).Model(&phraseRow{}).Scopes(tenant(companyID)).Where("user_id = ?", userID),
 		"phrases.*", phraseList, q)
 	return out, total, err
 }
@@ -102,22 +123,27 @@ func (r *Phrases) Own(ctx context.Context, companyID, userID int64, q ports.List
 // Globals lists the global phrases, newest first.
 func (r *Phrases) Globals(ctx context.Context) ([]followup.Phrase, error) {
 	var out []followup.Phrase
-	err := r.conn(ctx).Table("phrases").Where("company_id IS NULL AND user_id IS NULL").Order("created_at DESC, id DESC").Find(&out).Error
+	err := r.conn(ctx).Model(&phraseRow{}).Where("company_id IS NULL AND user_id IS NULL").Order("created_at DESC, id DESC").Find(&out).Error
 	return out, translate(err)
 }
 
 // Taken reports whether the user (in the company) or the global list has the text.
 func (r *Phrases) Taken(ctx context.Context, companyID, userID int64, text string) (bool, error) {
-	return exists(r.conn(ctx).Table("phrases").
+	return exists(r.conn(ctx).Model(&phraseRow{}).
 		Where("text = ? AND ((company_id = ? AND user_id = ?) OR (company_id IS NULL AND user_id IS NULL))", text, companyID, userID))
 }
 
 // Create inserts a phrase.
 func (r *Phrases) Create(ctx context.Context, p *followup.Phrase) error {
-	return r.insert(ctx, "phrases", map[string]any{"company_id": p.CompanyID, "user_id": p.UserID, "text": p.Text}, &p.ID, &p.CreatedAt)
+	row := phraseRow{CompanyID: p.CompanyID, UserID: p.UserID, Text: p.Text}
+	if err := r.conn(ctx).Create(&row).Error; err != nil {
+		return translate(err)
+	}
+	p.ID, p.CreatedAt = row.ID, row.CreatedAt
+	return nil
 }
 
 // DeleteOwn deletes the user's phrase in the company.
 func (r *Phrases) DeleteOwn(ctx context.Context, companyID, userID, id int64) error {
-	return affected(r.conn(ctx).Exec("DELETE FROM phrases WHERE id = ? AND company_id = ? AND user_id = ?", id, companyID, userID))
+	return affected(r.conn(ctx).Scopes(tenant(companyID)).Where("id = ? AND user_id = ?", id, userID).Delete(&phraseRow{}))
 }

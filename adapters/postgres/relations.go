@@ -24,6 +24,7 @@ func (d *DB) touchFollowUp(ctx context.Context, companyID, userID, customerID in
 		when = at
 	}
 	var id int64
+	// Raw SQL: an upsert whose update moves the time forward only (GREATEST), returning the id either way.
 	err := d.conn(ctx).Raw(`INSERT INTO follow_ups (company_id, user_id, customer_id, `+c+`)
 		VALUES (?, ?, ?, COALESCE(?::timestamptz, now()))
 		ON CONFLICT (company_id, user_id, customer_id) DO UPDATE SET `+c+` = GREATEST(follow_ups.`+c+`, EXCLUDED.`+c+`)
@@ -34,6 +35,7 @@ func (d *DB) touchFollowUp(ctx context.Context, companyID, userID, customerID in
 // bindCustomer creates the belonger row (rep, customer, source) when missing;
 // an existing row keeps its source.
 func (d *DB) bindCustomer(ctx context.Context, companyID, userID, customerID int64, source int) error {
+	// Raw SQL: an upsert (ON CONFLICT DO NOTHING).
 	return translate(d.conn(ctx).Exec(`INSERT INTO customer_belongers (company_id, user_id, customer_id, source)
 		VALUES (?, ?, ?, ?) ON CONFLICT (company_id, user_id, customer_id) DO NOTHING`, companyID, userID, customerID, source).Error)
 }

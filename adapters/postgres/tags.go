@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"time"
 
 	"leida/domain/customer"
 	"leida/domain/tag"
@@ -19,12 +20,25 @@ var (
 	_ ports.TagGroupSeeder = (*Tags)(nil)
 )
 
+// tagRow is the model of tags (groups and tags).
+type tagRow struct {
+	ID        int64
+	CompanyID int64
+	ParentID  *int64
+	UserID    *int64
+	Name      string
+	CreatedAt time.Time `gorm:"default:now()"`
+}
+
+func (tagRow) TableName() string { return "tags" }
+
+// tagColumns read a tags row aliased t into a tag.Tag.
 const tagColumns = "t.id, t.company_id, t.parent_id, t.user_id AS creator_id, t.name, t.created_at"
 
 // All lists the company's tags and groups by id.
 func (r *Tags) All(ctx context.Context, companyID int64) ([]tag.Tag, error) {
 	var out []tag.Tag
-	err := r.conn(ctx).Table("tags t").Select(tagColumns).Where("t.company_id = ?", companyID).Order("t.id").Find(&out).Error
+	err := r.conn(ctx).Table("tags t").Select(tagColumns).Scopes(tenant(companyID)).Order("t.id").Find(&out).Error
 	return out, translate(err)
 }
 
@@ -44,15 +58,15 @@ type tagCustomerRow struct {
 // WithCustomers lists the company's tags with the customers the viewer sees.
 func (r *Tags) WithCustomers(ctx context.Context, v customer.Viewer, q ports.ListQuery) ([]tag.WithCustomers, error) {
 	var tags []tag.Tag
-	base := r.applyFilters(r.conn(ctx).Table("tags t").Select(tagColumns).Where("t.company_id = ?", v.CompanyID), tagList, q.Filters)
+	base := r.applyFilters(r.conn(ctx).Table("tags t").Select(tagColumns).Scopes(tenant(v.CompanyID)), tagList, q.Filters)
 	if err := applyOrder(base, tagList, q.Order).Find(&tags).Error; err != nil {
 		return nil, translate(err)
 	}
 	var links []tagCustomerRow
-	err := visible(r.conn(ctx).Table("customer_tags ct").
+	err := r.conn(ctx).Table("customer_tags ct").
 		Select("ct.tag_id, c.id, c.headimgurl, c.username AS name").
 		Joins("JOIN customers c ON c.id = ct.customer_id").
-		Where("ct.company_id = ?", v.CompanyID), v).
+		Scopes(tenant(v.CompanyID), visibleTo(v)).
 		Order("ct.created_at, c.id").Find(&links).Error
 	if err != nil {
 		return nil, translate(err)
@@ -70,7 +84,7 @@ func (r *Tags) WithCustomers(ctx context.Context, v customer.Viewer, q ports.Lis
 
 // NameTaken reports whether the company (or the creator, when creatorID ≠ 0) has a tag of that name.
 func (r *Tags) NameTaken(ctx context.Context, companyID int64, name string, creatorID int64) (bool, error) {
-	q := r.conn(ctx).Table("tags").Where("company_id = ? AND name = ?", companyID, name)
+	q := r.conn(ctx).Model(&tagRow{}).Scopes(tenant(companyID)).Where("name = ?", name)
 	if creatorID != 0 {
 		q = q.Where("user_id = ?", creatorID)
 	}
@@ -80,19 +94,24 @@ func (r *Tags) NameTaken(ctx context.Context, companyID int64, name string, crea
 // Group finds the company's group of that name, creating it when missing.
 func (r *Tags) Group(ctx context.Context, companyID int64, name string) (tag.Tag, error) {
 	db := r.conn(ctx)
+	// Raw SQL: an upsert (ON CONFLICT on the partial unique index of groups).
 	if err := db.Exec(`INSERT INTO tags (company_id, name) VALUES (?, ?)
 		ON CONFLICT (company_id, name) WHERE parent_id IS NULL DO NOTHING`, companyID, name).Error; err != nil {
 		return tag.Tag{}, translate(err)
 	}
 	var t tag.Tag
-	err := db.Table("tags t").Select(tagColumns).Where("t.company_id = ? AND t.name = ? AND t.parent_id IS NULL", companyID, name).Take(&t).Error
+	err := db.Table("tags t").Select(tagColumns).Scopes(tenant(companyID)).Where("t.name = ? AND t.parent_id IS NULL", name).Take(&t).Error
 	return t, translate(err)
 }
 
 // Create inserts a tag.
 func (r *Tags) Create(ctx context.Context, t *tag.Tag) error {
-	return r.insert(ctx, "tags", map[string]any{"company_id": t.CompanyID, "parent_id": t.ParentID, "user_id": t.CreatorID,
-		"name": t.Name}, &t.ID, &t.CreatedAt)
+	row := tagRow{CompanyID: t.CompanyID, ParentID: t.ParentID, UserID: t.CreatorID, Name: t.Name}
+	if err := r.conn(ctx).Create(&row).Error; err != nil {
+		return translate(err)
+	}
+	t.ID, t.CreatedAt = row.ID, row.CreatedAt
+	return nil
 }
 
 // Existing keeps the ids that are tags of the company, in the given order.
@@ -101,8 +120,8 @@ func (r *Tags) Existing(ctx context.Context, companyID int64, ids []int64) ([]ta
 		return []tag.Tag{}, nil
 	}
 	var found []tag.Tag
-	err := r.conn(ctx).Table("tags t").Select(tagColumns).
-		Where("t.company_id = ? AND t.parent_id IS NOT NULL AND t.id IN ?", companyID, ids).Find(&found).Error
+	err := r.conn(ctx).Table("tags t").Select(tagColumns).Scopes(tenant(companyID)).
+		Where("t.parent_id IS NOT NULL AND t.id IN ?", ids).Find(&found).Error
 	if err != nil {
 		return nil, translate(err)
 	}
@@ -123,6 +142,7 @@ func (r *Tags) Existing(ctx context.Context, companyID int64, ids []int64) ([]ta
 // company attaches nothing).
 func (r *Tags) Link(ctx context.Context, companyID, tagID int64, customerIDs []int64) error {
 	for _, cid := range customerIDs {
+		// Raw SQL: an INSERT ... SELECT upsert (ON CONFLICT DO NOTHING) that checks the tag's company in the same statement.
 		if err := r.conn(ctx).Exec(`INSERT INTO customer_tags (company_id, tag_id, customer_id)
 			SELECT t.company_id, t.id, ? FROM tags t WHERE t.id = ? AND t.company_id = ?
 			ON CONFLICT (tag_id, customer_id) DO NOTHING`, cid, tagID, companyID).Error; err != nil {
@@ -135,11 +155,11 @@ func (r *Tags) Link(ctx context.Context, companyID, tagID int64, customerIDs []i
 // ReplaceCustomerTags makes the company's tags of the customer exactly tagIDs.
 func (r *Tags) ReplaceCustomerTags(ctx context.Context, companyID, customerID int64, tagIDs []int64) error {
 	return r.Run(ctx, func(ctx context.Context) error {
-		sql, args := "DELETE FROM customer_tags WHERE company_id = ? AND customer_id = ?", []any{companyID, customerID}
+		q := r.conn(ctx).Table("customer_tags").Scopes(tenant(companyID)).Where("customer_id = ?", customerID)
 		if len(tagIDs) > 0 {
-			sql, args = sql+" AND tag_id NOT IN ?", append(args, tagIDs)
+			q = q.Where("tag_id NOT IN ?", tagIDs)
 		}
-		if err := r.conn(ctx).Exec(sql, args...).Error; err != nil {
+		if err := q.Delete(nil).Error; err != nil {
 			return translate(err)
 		}
 		for _, id := range tagIDs {
@@ -156,6 +176,7 @@ func (r *Tags) EnsureDefaultGroups(ctx context.Context, companyID int64) error {
 	return r.Run(ctx, func(ctx context.Context) error {
 		for _, g := range tag.DefaultGroups() {
 			var created []int64
+			// Raw SQL: an upsert (ON CONFLICT on the partial unique index of groups) returning the new group only.
 			if err := r.conn(ctx).Raw(`INSERT INTO tags (company_id, name) VALUES (?, ?)
 				ON CONFLICT (company_id, name) WHERE parent_id IS NULL DO NOTHING RETURNING id`, companyID, g.Name).
 				Scan(&created).Error; err != nil {
