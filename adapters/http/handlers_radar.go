@@ -141,7 +141,8 @@ func (h *Handlers) RadarByAction(c echo.Context) error {
 	return ok(c, "查询日志记录成功", []actionCounts{out})
 }
 
-type newEventItem struct {
+// radarItem is the E47 item, and the data of an SSE radar event (D8).
+type radarItem struct {
 	UserID     int64  `json:"user_id"`
 	CustomerID int64  `json:"customer_id"`
 	Action     string `json:"action"`
@@ -149,9 +150,9 @@ type newEventItem struct {
 	CreateDate string `json:"create_date"`
 }
 
-// newEvent is the E47 item (the radar push stream sends the same, D8).
-func newEvent(l radar.Log, loc *time.Location) newEventItem {
-	return newEventItem{UserID: l.UserID, CustomerID: l.CustomerID, Action: l.Action.Label(), Log: l.Line(),
+// radarItemOf is the E47 item of a log.
+func radarItemOf(l radar.Log, loc *time.Location) radarItem {
+	return radarItem{UserID: l.UserID, CustomerID: l.CustomerID, Action: l.Action.Label(), Log: l.Line(),
 		CreateDate: wireTime(l.CreatedAt, loc)}
 }
 
@@ -164,9 +165,9 @@ func (h *Handlers) RadarNewEvents(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	items := make([]newEventItem, len(logs))
+	items := make([]radarItem, len(logs))
 	for i, l := range logs {
-		items[i] = newEvent(l, h.Options.Location)
+		items[i] = radarItemOf(l, h.Options.Location)
 	}
 	return ok(c, "查询日志记录成功", newPage(items, len(items)))
 }

@@ -267,7 +267,7 @@ var (
 	docRadarNewEvents = &opDoc{id: "E47", tag: "radar", summary: "the unread radar events, each returned once",
 		query: append([]param{qp("action", "integer", "only this action"), choice(qp("order", "string", "newest first unless create_date"), "create_date", "-create_date")},
 			pagingParams(10)[:2]...),
-		msgs: []string{"查询日志记录成功"}, data: dataOf[page[newEventItem]]()}
+		msgs: []string{"查询日志记录成功"}, data: dataOf[page[radarItem]]()}
 	docRadarCustomerDetail = &opDoc{id: "A5", tag: "radar", summary: "per customer (one, or all of the caller's) and action: the counts",
 		query: []param{qp("customer_id", "integer", "one customer (absent: all)")}, msgs: []string{"查询日志记录成功"},
 		data: func(b *builder) *schema {

@@ -7,14 +7,12 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"leida/domain/chat"
 	"leida/domain/radar"
-	"leida/ports"
 )
 
 // StreamOptions tune the push streams.
@@ -27,15 +25,6 @@ type StreamOptions struct {
 // DefaultHeartbeat is the SSE heartbeat interval (D8).
 const DefaultHeartbeat = 15 * time.Second
 
-// radarItem is the E47 item, the data of an SSE radar event.
-type radarItem struct {
-	UserID     int64  `json:"user_id"`
-	CustomerID int64  `json:"customer_id"`
-	Action     string `json:"action"`
-	Log        string `json:"log"`
-	CreateDate string `json:"create_date"`
-}
-
 // UserStream is qiyeweixin/stream: chat messages from customers and radar events.
 func (h *Handlers) UserStream(c echo.Context) error {
 	return h.serveStream(c, chat.Principal{Kind: chat.PrincipalUser, ID: actor(c).UserID})
@@ -44,22 +33,6 @@ func (h *Handlers) UserStream(c echo.Context) error {
 // CustomerStream is xiaochengxu/stream: chat messages from reps.
 func (h *Handlers) CustomerStream(c echo.Context) error {
 	return h.serveStream(c, chat.Principal{Kind: chat.PrincipalCustomer, ID: visitor(c).CustomerID})
-}
-
-// shutdownHooks remembers the servers whose Shutdown ends our streams.
-var shutdownHooks sync.Map // *http.Server → struct{}
-
-// endStreamsOnShutdown makes the serving http.Server's Shutdown end every
-// open stream (Shutdown waits for active connections; streams never finish
-// by themselves).
-func endStreamsOnShutdown(c echo.Context, streams ports.EventStreams) {
-	srv, ok := c.Request().Context().Value(http.ServerContextKey).(*http.Server)
-	if !ok || srv == nil {
-		return
-	}
-	if _, loaded := shutdownHooks.LoadOrStore(srv, struct{}{}); !loaded {
-		srv.RegisterOnShutdown(streams.Shutdown)
-	}
 }
 
 func lastEventID(c echo.Context) string {
@@ -73,7 +46,6 @@ func lastEventID(c echo.Context) string {
 // service shuts down.
 func (h *Handlers) serveStream(c echo.Context, p chat.Principal) error {
 	ctx := c.Request().Context()
-	endStreamsOnShutdown(c, h.Streams)
 	sub, err := h.Streams.Open(ctx, p, lastEventID(c))
 	if err != nil {
 		return err
@@ -159,8 +131,8 @@ func (h *Handlers) writeEvent(buf *bytes.Buffer, ev chat.StreamEvent) bool {
 		data = h.pollItem(*ev.Chat)
 	case ev.Radar != nil:
 		r := ev.Radar
-		data = radarItem{UserID: r.UserID, CustomerID: r.CustomerID, Action: radar.Action(r.Action).Label(), Log: r.Log(),
-			CreateDate: wireTime(r.CreatedAt, h.Options.Location)}
+		data = radarItemOf(radar.Log{UserID: r.UserID, CustomerID: r.CustomerID, Action: radar.Action(r.Action), Remark: r.Remark,
+			CustomerUsername: r.CustomerName, CreatedAt: r.CreatedAt}, h.Options.Location)
 	case ev.Data != nil:
 		data = json.RawMessage(ev.Data)
 	default:

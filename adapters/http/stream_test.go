@@ -72,6 +72,7 @@ func TestStreamOutlivesReadTimeoutAndEndsOnShutdown(t *testing.T) {
 		Options: Options{Location: loc, PublicBaseURL: "http://pub/"}}
 	ts := httptest.NewUnstartedServer(NewServer(h))
 	ts.Config.ReadTimeout = 300 * time.Millisecond
+	ts.Config.RegisterOnShutdown(streams.Shutdown) // as leida serve does
 	ts.Start()
 	defer ts.Close()
 
@@ -134,7 +135,7 @@ func TestStreamOutlivesReadTimeoutAndEndsOnShutdown(t *testing.T) {
 	if beats < 5 {
 		t.Fatalf("only %d heartbeats in a second", beats)
 	}
-	// Shutdown ends the stream (the hub's Shutdown was registered on the server).
+	// Shutdown ends the stream (the hub's Shutdown is registered on the server).
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer cancel()
 	if err := ts.Config.Shutdown(ctx); err != nil {

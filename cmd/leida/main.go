@@ -329,6 +329,12 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, args []stri
 		ReadTimeout:       60 * time.Second,
 		IdleTimeout:       120 * time.Second,
 	}
+	// The push streams: LISTEN starts here (only serve needs it); the
+	// server's Shutdown ends the open streams, which never finish by
+	// themselves, so the drain does not wait for them.
+	app.Streams.Start()
+	defer app.Streams.Stop()
+	srv.RegisterOnShutdown(app.Streams.Shutdown)
 	errc := make(chan error, 2)
 	go func() { errc <- srv.Serve(ln) }()
 	var metricsSrv *http.Server

@@ -8,23 +8,17 @@ import (
 	"github.com/google/wire"
 
 	"leida/adapters/config"
-	leidahttp "leida/adapters/http"
 	"leida/adapters/postgres"
-	"leida/ports"
 )
 
-// initApp builds the whole service from configuration.
+// initApp builds the whole service from configuration, one provider set
+// per layer.
 func initApp(cfg config.Config, log *slog.Logger) (*App, func(), error) {
 	wire.Build(
-		postgresSet,
-		adapterSet,
+		persistenceSet,
+		externalSet,
 		applicationSet,
 		httpSet,
-		customersSet,
-		cardSet,
-		chatSet,
-		aiSet,
-		metricsSet,
 		wire.Struct(new(App), "*"),
 	)
 	return nil, nil, nil
@@ -35,6 +29,3 @@ func initStore(cfg config.Config) (*postgres.DB, func(), error) {
 	wire.Build(provideDB)
 	return nil, nil, nil
 }
-
-var _ = ports.ErrNotFound
-var _ = leidahttp.NewServer

@@ -20,13 +20,13 @@ import (
 	"leida/application/demo"
 	"leida/application/logins"
 	"leida/application/org"
-	"leida/ports"
 	"log/slog"
 )
 
 // Injectors from wire.go:
 
-// initApp builds the whole service from configuration.
+// initApp builds the whole service from configuration, one provider set
+// per layer.
 func initApp(cfg config.Config, log *slog.Logger) (*App, func(), error) {
 	db, cleanup, err := provideDB(cfg)
 	if err != nil {
@@ -83,7 +83,7 @@ func initApp(cfg config.Config, log *slog.Logger) (*App, func(), error) {
 	visitorChat := provideVisitorChat(chatService)
 	streamEvents := postgres.NewStreamEvents(db)
 	listener := provideStreamListener(cfg, log, metrics)
-	hub, cleanup2 := provideStreamHub(streamEvents, listener, clock, log)
+	hub := provideStreamHub(streamEvents, listener, clock, log)
 	streamOptions := provideStreamOptions(cfg)
 	options := provideHTTPOptions(cfg, log)
 	handlers := &http.Handlers{
@@ -132,13 +132,13 @@ func initApp(cfg config.Config, log *slog.Logger) (*App, func(), error) {
 	app := &App{
 		DB:        db,
 		Server:    echo,
+		Streams:   hub,
 		Bootstrap: orgBootstrap,
 		Demo:      seeder,
 		AI:        aiService,
 		Metrics:   metrics,
 	}
 	return app, func() {
-		cleanup2()
 		cleanup()
 	}, nil
 }
@@ -160,9 +160,3 @@ func initStore(cfg config.Config) (*postgres.DB, func(), error) {
 		cleanup()
 	}, nil
 }
-
-// wire.go:
-
-var _ = ports.ErrNotFound
-
-var _ = http.NewServer

@@ -1,0 +1,94 @@
+package main
+
+import (
+	"log/slog"
+
+	"github.com/google/wire"
+
+	"leida/adapters/config"
+	appai "leida/application/ai"
+	"leida/application/auth"
+	appcard "leida/application/card"
+	appchat "leida/application/chat"
+	appcustomers "leida/application/customers"
+	"leida/application/demo"
+	"leida/application/logins"
+	apporg "leida/application/org"
+	appradar "leida/application/radar"
+	"leida/application/stream"
+	"leida/domain/card"
+	"leida/ports"
+)
+
+func provideAuthConfig(cfg config.Config) auth.Config {
+	return auth.Config{MaxSkew: cfg.AuthMaxSkew, Limits: auth.DefaultLoginLimits}
+}
+
+func provideCustomerSettings(cfg config.Config) appcustomers.Settings {
+	return appcustomers.Settings{Location: cfg.TimeZone}
+}
+
+// provideCardConfig: the wxacode opens the mini-program card page; a local
+// QR code (no WeChat credentials) encodes the same page on the front-end.
+func provideCardConfig(cfg config.Config) appcard.Config {
+	return appcard.Config{PagePath: card.DefaultPagePath, CardURL: cfg.FrontendBaseURL + "/" + card.DefaultPagePath}
+}
+
+func provideLoginConfig(cfg config.Config) logins.Config {
+	return logins.Config{FrontendBaseURL: cfg.FrontendBaseURL, FrontendErrorPath: cfg.FrontendErrorPath}
+}
+
+func provideRadar(logs ports.AccessLogRepository, clock ports.Clock, cfg config.Config) *appradar.Service {
+	return appradar.NewService(logs, clock, cfg.TimeZone)
+}
+
+func provideChatSettings(cfg config.Config) appchat.Settings {
+	return appchat.Settings{Location: cfg.TimeZone}
+}
+
+func provideChatDesk(s *appchat.Service) ports.ChatDesk { return s.Desk() }
+
+func provideVisitorChat(s *appchat.Service) ports.VisitorChat { return s.Visitor() }
+
+// provideStreamHub makes the fan-out of push events; serve starts it.
+func provideStreamHub(events ports.StreamEventRepository, listener ports.StreamListener, clock ports.Clock, log *slog.Logger) *stream.Hub {
+	return stream.NewHub(events, listener, clock, log, stream.Options{})
+}
+
+func provideAISettings(cfg config.Config) appai.Settings {
+	return appai.Settings{Location: cfg.TimeZone, Pool: cfg.AIPoolCompanies}
+}
+
+func provideAI(store ports.AIStore, customers ports.CustomerRepository, followUps ports.FollowUpRepository, tx ports.TxRunner,
+	clock ports.Clock, settings appai.Settings, log *slog.Logger) *appai.Service {
+	return appai.New(store, customers, followUps, tx, clock, settings, log)
+}
+
+// applicationSet is the use cases, bound to the ports the HTTP adapter
+// calls, and the demo data seeder.
+var applicationSet = wire.NewSet(
+	provideAuthConfig,
+	auth.NewService, wire.Bind(new(ports.Authenticator), new(*auth.Service)),
+	apporg.NewUsers, wire.Bind(new(ports.UserAdmin), new(*apporg.Users)),
+	apporg.NewRoles, wire.Bind(new(ports.RoleAdmin), new(*apporg.Roles)),
+	apporg.NewPermissions, wire.Bind(new(ports.PermissionAdmin), new(*apporg.Permissions)),
+	apporg.NewCompanies, wire.Bind(new(ports.CompanyAdmin), new(*apporg.Companies)),
+	apporg.NewBootstrap, wire.Bind(new(ports.Bootstrapper), new(*apporg.Bootstrap)),
+	provideCustomerSettings,
+	appcustomers.NewCustomers, wire.Bind(new(ports.CustomerDesk), new(*appcustomers.Customers)),
+	appcustomers.NewTags, wire.Bind(new(ports.TagDesk), new(*appcustomers.Tags)),
+	appcustomers.NewFollowUps, wire.Bind(new(ports.FollowUpDesk), new(*appcustomers.FollowUps)),
+	provideLoginConfig,
+	logins.NewService, wire.Bind(new(ports.WeChatLogins), new(*logins.Service)),
+	provideCardConfig,
+	appcard.NewVisits, wire.Bind(new(ports.CardVisits), new(*appcard.Visits)),
+	appcard.NewEditor, wire.Bind(new(ports.CardEditor), new(*appcard.Editor)),
+	provideRadar, wire.Bind(new(ports.Radar), new(*appradar.Service)),
+	provideChatSettings, appchat.New, provideChatDesk, provideVisitorChat,
+	provideStreamHub, wire.Bind(new(ports.EventStreams), new(*stream.Hub)),
+	provideAISettings, provideAI, wire.Bind(new(ports.AIScores), new(*appai.Service)),
+	wire.Struct(new(demo.CustomerStores), "*"),
+	wire.Struct(new(demo.RadarStores), "*"),
+	wire.Struct(new(demo.ChatStores), "*"),
+	demo.NewSeeder,
+)

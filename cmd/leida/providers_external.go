@@ -1,0 +1,37 @@
+package main
+
+import (
+	"github.com/google/wire"
+
+	"leida/adapters/clock"
+	"leida/adapters/config"
+	"leida/adapters/qrcode"
+	"leida/adapters/security"
+	"leida/adapters/storage"
+	"leida/adapters/wechat"
+	"leida/ports"
+)
+
+func provideWeCom(cfg config.Config, clock ports.Clock) *wechat.WeCom {
+	return wechat.NewWeCom(wechat.WeComConfig{BaseURL: cfg.WecomAPIBaseURL, CorpID: cfg.WecomCorpID,
+		CorpSecret: cfg.WecomSecret}, nil, clock)
+}
+
+func provideMiniProgram(cfg config.Config, clock ports.Clock) *wechat.MiniProgram {
+	return wechat.NewMiniProgram(wechat.MiniProgramConfig{BaseURL: cfg.WechatAPIBaseURL, AppID: cfg.WechatAppID,
+		AppSecret: cfg.WechatAppSecret}, nil, clock)
+}
+
+func provideFileStore(cfg config.Config) storage.Local { return storage.Local{Root: cfg.MediaRoot} }
+
+// externalSet is the rest of the outside world: the clock, tokens and
+// password hashing, the WeChat and WeCom clients, the file store, QR codes.
+var externalSet = wire.NewSet(
+	wire.InterfaceValue(new(ports.Clock), clock.System{}),
+	wire.InterfaceValue(new(ports.TokenSource), security.Tokens{}),
+	wire.InterfaceValue(new(ports.PasswordHasher), security.Argon2{}),
+	provideWeCom, wire.Bind(new(ports.WeComGateway), new(*wechat.WeCom)),
+	provideMiniProgram, wire.Bind(new(ports.MiniProgramGateway), new(*wechat.MiniProgram)),
+	provideFileStore, wire.Bind(new(ports.FileStore), new(storage.Local)),
+	wire.InterfaceValue(new(ports.QRMaker), qrcode.Local{}),
+)
