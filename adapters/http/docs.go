@@ -13,7 +13,7 @@ import (
 	"leida/domain/errs"
 )
 
-// The docs page (issue 11): Swagger UI (npm swagger-ui-dist, embedded, no
+// The docs page: Swagger UI (npm swagger-ui-dist, embedded, no
 // CDN) rendering /openapi.json, with a panel that signs every "Try it out"
 // request (docsui/leida-docs.js). None of these paths is in the route table:
 // they are not the legacy contract and need no signature.

@@ -28,7 +28,7 @@ import (
 )
 
 // Fuzz targets of the boundary check of untrusted text (checkInput,
-// checkValues, checkText, bodyIsForm, parseBody; issues 9.1, 9.3, 9.7). The
+// checkValues, checkText, bodyIsForm, parseBody). The
 // seeds (f.Add below and testdata/fuzz/) run with every `go test`; `make
 // fuzz` explores further.
 

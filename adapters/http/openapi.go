@@ -14,7 +14,7 @@ import (
 	"leida/domain/errs"
 )
 
-// The OpenAPI 3.1 document of the route table (issue 11), served at
+// The OpenAPI 3.1 document of the route table, served at
 // /openapi.json. It is built from routeTable(): every route's path, methods,
 // auth kind and boundary validation answer come from its line, and every
 // line carries an opDoc (openapi_routes.go) with its parameters, its success

@@ -86,7 +86,7 @@ func routeTable() []route {
 		{post, admin + "/company/delete/:id", authUser, (*Handlers).DeleteCompany, "", byMethod, docDeleteCompany},
 		{post, admin + "/company/update/:id", authUser, (*Handlers).UpdateCompany, "", invalidForm, docUpdateCompany},
 
-		// ---- issue 3: customers, tags, follow-ups, address book (alias under xiaochengxu for customer…)
+		// ---- customers, tags, follow-ups, address book (alias under xiaochengxu for customer…)
 		{get, qy + "/customer", authUser, (*Handlers).CustomerDetail, "", byMethod, docCustomerDetail},                                      // E05
 		{post, qy + "/customer/update_information/:id", authUser, (*Handlers).UpdateInformation, "", invalidForm, docUpdateInformation},     // E06
 		{post, qy + "/customer/update_customer/:id", authUser, (*Handlers).UpdateCustomer, "", invalidForm, docUpdateCustomer},              // E07
@@ -118,7 +118,7 @@ func routeTable() []route {
 		{get, qy + "/follow_info", authUser, (*Handlers).ListFollowNotes, "", byMethod, docListFollowNotes},                        // E38
 		{post, qy + "/follow_info/add/:id", authUser, (*Handlers).AddFollowNote, "", byMethod, docAddFollowNote},                   // A4
 
-		// ---- issue 4: logins, the card seen by customers, the card edited by its owner, the radar
+		// ---- logins, the card seen by customers, the card edited by its owner, the radar
 		{get, qy + "/work_weixin_auth/:id", authNone, (*Handlers).WeComLogin, "请求方式异常", invalidData, docWeComLogin},            // E29
 		{get, xcx + "/login", authNone, (*Handlers).MiniProgramLogin, "请求方式异常", invalidData, docMiniProgramLogin},              // E30
 		{get, xcx + "/mingpian", authCustomer, (*Handlers).ViewCard, "", byMethod, docViewCard},                                // E42
@@ -150,7 +150,7 @@ func routeTable() []route {
 		{get, qy + "/action/get_new_log", authUser, (*Handlers).RadarNewEvents, "", byMethod, docRadarNewEvents},               // E47
 		{get, qy + "/action/customer_detail", authUser, (*Handlers).RadarCustomerDetail, "", byMethod, docRadarCustomerDetail}, // A5
 
-		// ---- issue 5: chat (E25–E28 enterprise side, A10 customer side per D8) and push streams (D8)
+		// ---- chat (E25–E28 enterprise side, A10 customer side per D8) and push streams (D8)
 		{get, qy + "/contact", authUser, (*Handlers).ChatContacts, "", byMethod, docChatContacts},                       // E25
 		{get, qy + "/chat", authUser, (*Handlers).ChatHistory, "", byMethod, docChatHistory},                            // E26
 		{post, qy + "/chat/send_msg/:id", authUser, (*Handlers).ChatSend, "", byMethod, docChatSend},                    // E27

@@ -41,17 +41,18 @@ type Handlers struct {
 	Permissions ports.PermissionAdmin
 	Companies   ports.CompanyAdmin
 	Health      ports.HealthChecker
-	// issue 3
+	// customers, tags, follow-ups
 	Customers ports.CustomerDesk
 	Tags      ports.TagDesk
 	FollowUps ports.FollowUpDesk
-	// issue 4
+	// logins, the card, the radar
 	Logins     ports.WeChatLogins
 	Cards      ports.CardVisits
 	CardEditor ports.CardEditor
 	Radar      ports.Radar
-	// issue 5: chat (E25–E28, A10) and push streams
-	AI           ports.AIScores // D10
+	// the AI close probability (D10)
+	AI ports.AIScores
+	// chat (E25–E28, A10) and push streams
 	Chats        ports.ChatDesk
 	VisitorChats ports.VisitorChat
 	Streams      ports.EventStreams
@@ -85,7 +86,7 @@ func NewServer(h *Handlers) *echo.Echo {
 		e.Static("/statics", opts.MediaRoot)
 	}
 	serveDefaultAvatars(e, opts.MediaRoot)
-	// Outside the route table too: /openapi.json, /docs and the home page (issue 11).
+	// Outside the route table too: /openapi.json, /docs and the home page.
 	registerDocs(e)
 	if h.Metrics != nil && !opts.MetricsElsewhere {
 		// Outside the route table: no legacy authentication.

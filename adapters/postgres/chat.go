@@ -11,7 +11,7 @@ import (
 	"leida/ports"
 )
 
-// Chats is the chat repository (issue 5).
+// Chats is the chat repository.
 type Chats struct{ *DB }
 
 // NewChats makes the repository.

@@ -29,26 +29,26 @@ import (
 type DB struct {
 	gorm *gorm.DB
 	loc  *time.Location
-	// migrateDSN is the pool's URL without the statement_timeout Settings
-	// add: migrations and rollup rebuilds may take long.
+	// migrateDSN is the pool's URL without the statement_timeout that Config
+	// adds: migrations and rollup rebuilds may take long.
 	migrateDSN string
 }
 
-// Settings tune the pool.
-type Settings struct {
+// Config tunes the pool.
+type Config struct {
 	// StatementTimeout is PostgreSQL's statement_timeout on the pool's
 	// connections (0: the server's); a statement_timeout in the URL wins.
 	StatementTimeout time.Duration
 }
 
-// Open connects with default settings; see OpenWith.
-func Open(url string, loc *time.Location) (*DB, error) { return OpenWith(url, loc, Settings{}) }
+// Open connects with the default configuration; see OpenWith.
+func Open(url string, loc *time.Location) (*DB, error) { return OpenWith(url, loc, Config{}) }
 
 // OpenWith connects (lazily: a database that is down answers 503 per request
 // rather than preventing start-up of commands that do not need it).
-func OpenWith(url string, loc *time.Location, s Settings) (*DB, error) {
+func OpenWith(url string, loc *time.Location, cfg Config) (*DB, error) {
 	dsn := withGenericPlans(url)
-	g, err := gorm.Open(pgdriver.New(pgdriver.Config{DSN: withStatementTimeout(dsn, s.StatementTimeout)}), &gorm.Config{
+	g, err := gorm.Open(pgdriver.New(pgdriver.Config{DSN: withStatementTimeout(dsn, cfg.StatementTimeout)}), &gorm.Config{
 		Logger:         logger.New(log.New(io.Discard, "", 0), logger.Config{LogLevel: logger.Silent}),
 		TranslateError: true,
 		// Connections are made on first use: a database that is down answers

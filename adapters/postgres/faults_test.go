@@ -38,7 +38,7 @@ func backendPID(t *testing.T, db *postgres.DB) int {
 // usable: the pool goes on with the same backend.
 func TestStatementTimeoutCancelsCleanly(t *testing.T) {
 	_, dbURL := pgtest.New(t, time.UTC)
-	db, err := postgres.OpenWith(dbURL, time.UTC, postgres.Settings{StatementTimeout: 300 * time.Millisecond})
+	db, err := postgres.OpenWith(dbURL, time.UTC, postgres.Config{StatementTimeout: 300 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,7 +88,7 @@ func TestStatementTimeoutCancelsCleanly(t *testing.T) {
 // abandons is not handed out again.
 func TestDeadlineMidQueryKeepsThePoolHealthy(t *testing.T) {
 	_, dbURL := pgtest.New(t, time.UTC)
-	db, err := postgres.OpenWith(dbURL, time.UTC, postgres.Settings{StatementTimeout: 3 * time.Second})
+	db, err := postgres.OpenWith(dbURL, time.UTC, postgres.Config{StatementTimeout: 3 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -187,7 +187,7 @@ func TestConnectionLostMidQueryIs503(t *testing.T) {
 	}
 	p := newProxy(t, host)
 	u.Host = p.l.Addr().String()
-	db, err := postgres.OpenWith(u.String(), time.UTC, postgres.Settings{StatementTimeout: 5 * time.Second})
+	db, err := postgres.OpenWith(u.String(), time.UTC, postgres.Config{StatementTimeout: 5 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}

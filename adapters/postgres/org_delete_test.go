@@ -14,7 +14,7 @@ import (
 	"leida/ports"
 )
 
-// Deleting companies and roles in use (issue 9.14).
+// Deleting companies and roles in use.
 
 type deleteFixture struct {
 	cardFixture

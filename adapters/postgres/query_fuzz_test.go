@@ -8,7 +8,7 @@ import (
 	_ "time/tzdata" // the zones below, whatever the machine has
 )
 
-// Fuzz target of the list filters' values (issue 9.7): the date filters
+// Fuzz target of the list filters' values: the date filters
 // (instantRange) and the integer ones (parseInt). No database is needed.
 // The seeds run with every `go test`; `make fuzz` explores further.
 

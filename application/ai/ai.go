@@ -20,8 +20,8 @@ import (
 	"leida/ports"
 )
 
-// Settings are the AI's configuration.
-type Settings struct {
+// Config is the AI's configuration.
+type Config struct {
 	Location *time.Location // TIME_ZONE: closing days
 	// Pool smooths each company's counts toward every company's (the bin
 	// counts, never rows); AI_POOL_COMPANIES=false turns it off.
@@ -32,7 +32,7 @@ type Settings struct {
 	RetrainAfter int
 }
 
-// Defaults of the settings.
+// Defaults of the configuration.
 const (
 	DefaultHotRise      = 15
 	DefaultRetrainAfter = 20
@@ -49,26 +49,26 @@ type Service struct {
 	followUps ports.FollowUpRepository
 	tx        ports.TxRunner
 	clock     ports.Clock
-	settings  Settings
+	cfg       Config
 	log       *slog.Logger
 }
 
 // New wires the service.
 func New(store ports.AIStore, customers ports.CustomerRepository, followUps ports.FollowUpRepository, tx ports.TxRunner,
-	clock ports.Clock, settings Settings, log *slog.Logger) *Service {
-	if settings.Location == nil {
-		settings.Location = time.UTC
+	clock ports.Clock, cfg Config, log *slog.Logger) *Service {
+	if cfg.Location == nil {
+		cfg.Location = time.UTC
 	}
-	if settings.HotRise <= 0 {
-		settings.HotRise = DefaultHotRise
+	if cfg.HotRise <= 0 {
+		cfg.HotRise = DefaultHotRise
 	}
-	if settings.RetrainAfter <= 0 {
-		settings.RetrainAfter = DefaultRetrainAfter
+	if cfg.RetrainAfter <= 0 {
+		cfg.RetrainAfter = DefaultRetrainAfter
 	}
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Service{store: store, customers: customers, followUps: followUps, tx: tx, clock: clock, settings: settings, log: log}
+	return &Service{store: store, customers: customers, followUps: followUps, tx: tx, clock: clock, cfg: cfg, log: log}
 }
 
 var _ ports.AIScores = (*Service)(nil)
@@ -170,7 +170,7 @@ func (s *Service) Train(ctx context.Context, companyID int64) (Trained, error) {
 			return err
 		}
 		others := dai.NewCounts()
-		if s.settings.Pool {
+		if s.cfg.Pool {
 			if others, err = s.store.PooledCounts(ctx, companyID); err != nil {
 				return err
 			}
@@ -257,7 +257,7 @@ func (s *Service) score(ctx context.Context, m *ports.StoredModel, ids []int64) 
 }
 
 func (s *Service) save(ctx context.Context, companyID int64, scores []ports.CustomerScore) error {
-	hot, err := s.store.SaveScores(ctx, companyID, scores, s.settings.HotRise)
+	hot, err := s.store.SaveScores(ctx, companyID, scores, s.cfg.HotRise)
 	for _, h := range hot {
 		s.log.Info("hot lead", "company_id", companyID, "customer_id", h.CustomerID, "reps", len(h.Reps))
 	}
@@ -271,7 +271,7 @@ func (s *Service) model(ctx context.Context, companyID int64) (ports.StoredModel
 		return m, err
 	}
 	others := dai.NewCounts()
-	if s.settings.Pool {
+	if s.cfg.Pool {
 		if others, err = s.store.PooledCounts(ctx, companyID); err != nil {
 			return ports.StoredModel{}, err
 		}
@@ -358,7 +358,7 @@ func (s *Service) SetOutcome(ctx context.Context, a org.Actor, customerID int64,
 	if d, given := f.OptionalDate("closed_at", rawClosedAt); given {
 		day = &d
 	}
-	closedAt, notFuture := customer.ClosingDay(day, s.clock.Now(), s.settings.Location)
+	closedAt, notFuture := customer.ClosingDay(day, s.clock.Now(), s.cfg.Location)
 	if !f.Failed("closed_at") && !notFuture {
 		f.AddCode("closed_at", "成交日期不能晚于今天", validate.CodeInvalid)
 	}
@@ -392,7 +392,7 @@ func (s *Service) SetOutcome(ctx context.Context, a org.Actor, customerID int64,
 // TrainDue trains the companies whose model is missing, a day old, or
 // RetrainAfter outcomes behind (each under its lock: one instance at a time).
 func (s *Service) TrainDue(ctx context.Context) ([]Trained, error) {
-	ids, err := s.store.CompaniesToTrain(ctx, s.clock.Now().Add(-24*time.Hour), s.settings.RetrainAfter)
+	ids, err := s.store.CompaniesToTrain(ctx, s.clock.Now().Add(-24*time.Hour), s.cfg.RetrainAfter)
 	if err != nil {
 		return nil, err
 	}

@@ -37,7 +37,7 @@ func newService(t *testing.T) (*Service, deps) {
 		return fn(ctx)
 	}).AnyTimes()
 	sh, _ := time.LoadLocation("Asia/Shanghai")
-	return New(d.store, d.customers, d.followUps, d.tx, clock.NewFixed(now), Settings{Location: sh, Pool: true}, nil), d
+	return New(d.store, d.customers, d.followUps, d.tx, clock.NewFixed(now), Config{Location: sh, Pool: true}, nil), d
 }
 
 func code(err error) int {

@@ -66,7 +66,7 @@ func BenchmarkAITraining(b *testing.B) {
 	exec(`VACUUM ANALYZE`)
 	b.Logf("loaded %d deals, %d open customers, %d logs in %s", deals, open, logs, time.Since(start).Round(time.Second))
 	svc := appai.New(postgres.NewAI(db), postgres.NewCustomers(db), postgres.NewFollowUps(db), db, clock.System{},
-		appai.Settings{Pool: true}, nil)
+		appai.Config{Pool: true}, nil)
 	b.ResetTimer()
 	for range b.N {
 		t0 := time.Now()

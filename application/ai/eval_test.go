@@ -215,7 +215,7 @@ func TestAIEvaluation(t *testing.T) {
 	generate(t, ctx, db, rng, evalCo, evalRep, 2400, now)
 	store := postgres.NewAI(db)
 	svc := appai.New(store, postgres.NewCustomers(db), postgres.NewFollowUps(db), db, clock.NewFixed(now),
-		appai.Settings{Pool: true}, nil)
+		appai.Config{Pool: true}, nil)
 	for i := range 2 { // two other companies, whose counts are pooled
 		c, u := company(fmt.Sprintf("同行%d", i))
 		generate(t, ctx, db, rng, c, u, 600, now)

@@ -17,7 +17,7 @@ import (
 	"leida/ports/mocks"
 )
 
-// Fuzz target of the signed query (user_id, timestamp, rand_str; issue 9.7).
+// Fuzz target of the signed query (user_id, timestamp, rand_str).
 // The seeds run with every `go test`; `make fuzz` explores further.
 
 var fuzzNow = time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)

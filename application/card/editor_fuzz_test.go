@@ -12,7 +12,7 @@ import (
 	"leida/ports/mocks"
 )
 
-// FuzzKeepTagsList (issue 9.7): E51's tag_list, a JSON array of ids, never
+// FuzzKeepTagsList: E51's tag_list, a JSON array of ids, never
 // panics; missing or blank is 301 required, anything but a JSON array of
 // integers is 301 "Enter a valid JSON." on tag_list, and only a list that
 // parses reaches the transaction (which, here, writes nothing).

@@ -19,23 +19,23 @@ import (
 // DefaultLength is the page length of the contact list and histories.
 const DefaultLength = 20
 
-// Settings are the use cases' configuration.
-type Settings struct {
+// Config is the use cases' configuration.
+type Config struct {
 	Location *time.Location // TIME_ZONE: the calendar of the contact list's relative times
 }
 
 // Service implements ports.ChatDesk and ports.VisitorChat.
 type Service struct {
-	tx       ports.TxRunner
-	chats    ports.ChatRepository
-	clock    ports.Clock
-	settings Settings
-	metrics  ports.WriteMetrics // may be nil
+	tx      ports.TxRunner
+	chats   ports.ChatRepository
+	clock   ports.Clock
+	cfg     Config
+	metrics ports.WriteMetrics // may be nil
 }
 
 // New wires the chat use cases; metrics (may be nil) counts the messages written.
-func New(tx ports.TxRunner, chats ports.ChatRepository, clock ports.Clock, settings Settings, metrics ports.WriteMetrics) *Service {
-	return &Service{tx: tx, chats: chats, clock: clock, settings: settings, metrics: metrics}
+func New(tx ports.TxRunner, chats ports.ChatRepository, clock ports.Clock, cfg Config, metrics ports.WriteMetrics) *Service {
+	return &Service{tx: tx, chats: chats, clock: clock, cfg: cfg, metrics: metrics}
 }
 
 // Desk is the enterprise side of s.
@@ -64,7 +64,7 @@ func (s desk) Contacts(ctx context.Context, a org.Actor, p paging.Page) ([]chat.
 	}
 	now := s.clock.Now()
 	for i := range contacts {
-		contacts[i].When = chat.ContactTime(contacts[i].At, now, s.settings.Location)
+		contacts[i].When = chat.ContactTime(contacts[i].At, now, s.cfg.Location)
 	}
 	return contacts, total, nil
 }

@@ -28,7 +28,7 @@ type deps struct {
 func newService(t *testing.T) (*Service, deps) {
 	ctrl := gomock.NewController(t)
 	d := deps{mocks.NewMockTxRunner(ctrl), mocks.NewMockChatRepository(ctrl)}
-	return New(d.tx, d.chats, clock.NewFixed(time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)), Settings{Location: time.UTC}, nil), d
+	return New(d.tx, d.chats, clock.NewFixed(time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)), Config{Location: time.UTC}, nil), d
 }
 
 // inTx runs the function like a transaction runner, once.
@@ -214,7 +214,7 @@ func TestContactsCarryRelativeTimes(t *testing.T) {
 	chats := mocks.NewMockChatRepository(ctrl)
 	sh, _ := time.LoadLocation("Asia/Shanghai")
 	now := time.Date(2026, 11, 27, 9, 0, 0, 0, sh)
-	s := New(nil, chats, clock.NewFixed(now), Settings{Location: sh}, nil)
+	s := New(nil, chats, clock.NewFixed(now), Config{Location: sh}, nil)
 	a := org.Actor{UserID: 3, CompanyID: 1, Level: org.LevelMember}
 	chats.EXPECT().Contacts(gomock.Any(), int64(1), int64(3), paging.Page{Number: 1, Length: 20}).Return([]chat.Contact{
 		{CustomerID: 1, At: now.Add(-time.Hour)},
@@ -245,7 +245,7 @@ func TestSentMessagesAreCountedAfterCommit(t *testing.T) {
 	ctrl := gomock.NewController(t)
 	d := deps{mocks.NewMockTxRunner(ctrl), mocks.NewMockChatRepository(ctrl)}
 	m := &counted{}
-	s := New(d.tx, d.chats, clock.NewFixed(time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)), Settings{Location: time.UTC}, m)
+	s := New(d.tx, d.chats, clock.NewFixed(time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)), Config{Location: time.UTC}, m)
 	d.chats.EXPECT().RepSeesCustomer(gomock.Any(), int64(5), int64(2), true, int64(40)).Return(true, nil).Times(2)
 	d.chats.EXPECT().RepOfCustomer(gomock.Any(), int64(40), int64(3)).Return(int64(5), nil)
 	d.tx.EXPECT().Run(gomock.Any(), gomock.Any()).Times(3).DoAndReturn(func(ctx context.Context, fn func(context.Context) error) error {

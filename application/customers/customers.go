@@ -18,8 +18,8 @@ import (
 	"leida/ports"
 )
 
-// Settings are the use cases' configuration.
-type Settings struct {
+// Config is the use cases' configuration.
+type Config struct {
 	// Location is TIME_ZONE: relative days are calendar days there.
 	Location *time.Location
 }

@@ -232,7 +232,7 @@ func TestAddCustomTagDuplicateRace(t *testing.T) {
 }
 
 func (w world) followUpDesk(loc *time.Location) *FollowUps {
-	return NewFollowUps(w.tx, w.followUps, w.phrases, w.customers, w.clock, Settings{Location: loc})
+	return NewFollowUps(w.tx, w.followUps, w.phrases, w.customers, w.clock, Config{Location: loc})
 }
 
 func TestAddressBookLabelsWithTheInjectedClock(t *testing.T) {

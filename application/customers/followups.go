@@ -18,13 +18,13 @@ type FollowUps struct {
 	phrases   ports.PhraseRepository
 	customers ports.CustomerRepository
 	clock     ports.Clock
-	settings  Settings
+	cfg       Config
 }
 
 // NewFollowUps wires the follow-up use cases.
 func NewFollowUps(tx ports.TxRunner, followUps ports.FollowUpRepository, phrases ports.PhraseRepository,
-	customers ports.CustomerRepository, clock ports.Clock, settings Settings) *FollowUps {
-	return &FollowUps{tx: tx, followUps: followUps, phrases: phrases, customers: customers, clock: clock, settings: settings}
+	customers ports.CustomerRepository, clock ports.Clock, cfg Config) *FollowUps {
+	return &FollowUps{tx: tx, followUps: followUps, phrases: phrases, customers: customers, clock: clock, cfg: cfg}
 }
 
 var _ ports.FollowUpDesk = (*FollowUps)(nil)
@@ -43,7 +43,7 @@ func (s *FollowUps) AddressBook(ctx context.Context, a org.Actor, source string,
 	}
 	now := s.clock.Now()
 	for i := range entries {
-		entries[i].Label(now, s.settings.Location)
+		entries[i].Label(now, s.cfg.Location)
 	}
 	return entries, total, nil
 }

@@ -14,19 +14,24 @@ import (
 	"leida/ports"
 )
 
+// Config is the radar's configuration.
+type Config struct {
+	Location *time.Location // TIME_ZONE: the calendar of the radar's days (UTC when nil)
+}
+
 // Service implements ports.Radar.
 type Service struct {
 	logs  ports.AccessLogRepository
 	clock ports.Clock
-	loc   *time.Location
+	cfg   Config
 }
 
-// NewService wires the radar; dates are read in loc.
-func NewService(logs ports.AccessLogRepository, clock ports.Clock, loc *time.Location) *Service {
-	if loc == nil {
-		loc = time.UTC
+// NewService wires the radar.
+func NewService(logs ports.AccessLogRepository, clock ports.Clock, cfg Config) *Service {
+	if cfg.Location == nil {
+		cfg.Location = time.UTC
 	}
-	return &Service{logs: logs, clock: clock, loc: loc}
+	return &Service{logs: logs, clock: clock, cfg: cfg}
 }
 
 var _ ports.Radar = (*Service)(nil)
@@ -43,7 +48,7 @@ func (s *Service) date(f *validate.Form, field, v string) (time.Time, bool) {
 	if !ok {
 		return time.Time{}, false
 	}
-	return radar.StartOfDay(t.Year(), t.Month(), t.Day(), s.loc), true
+	return radar.StartOfDay(t.Year(), t.Month(), t.Day(), s.cfg.Location), true
 }
 
 // parse validates action, id and the date bounds: 402 请求异常, errors in data.
@@ -63,7 +68,7 @@ func (p parsed) filter(w radar.Window) ports.RadarFilter {
 	return ports.RadarFilter{Window: w, Action: p.action, LogID: p.logID}
 }
 
-func (s *Service) now() time.Time { return s.clock.Now().In(s.loc) }
+func (s *Service) now() time.Time { return s.clock.Now().In(s.cfg.Location) }
 
 // Timeline is E31: the rep's logs, newest first by default; the returned
 // page (and only it) is marked read.

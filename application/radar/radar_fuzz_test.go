@@ -18,7 +18,7 @@ import (
 	"leida/ports/mocks"
 )
 
-// Fuzz target of the radar's query parameters and date windows (issue 9.7).
+// Fuzz target of the radar's query parameters and date windows.
 // The seeds run with every `go test`; `make fuzz` explores further.
 
 // fuzzZones: the default zone, UTC, and one whose DST starts at midnight.
@@ -78,7 +78,7 @@ func FuzzRadarQuery(f *testing.F) {
 		}
 		now := time.Date(2026, 3, 10, 1, 30, 0, 0, loc)
 		logs := mocks.NewMockAccessLogRepository(gomock.NewController(t))
-		s := NewService(logs, clock.NewFixed(now), loc)
+		s := NewService(logs, clock.NewFixed(now), Config{Location: loc})
 		ctx := context.Background()
 		q := ports.RadarQuery{Action: action, ID: id, From: from, To: to, List: ports.ListQuery{Order: order}}
 

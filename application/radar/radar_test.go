@@ -21,7 +21,7 @@ func newRadar(t *testing.T) (*Service, *mocks.MockAccessLogRepository, *time.Loc
 	loc, _ := time.LoadLocation("Asia/Shanghai")
 	logs := mocks.NewMockAccessLogRepository(gomock.NewController(t))
 	// 2026-03-02 00:30 in Shanghai is still 1 March in UTC.
-	return NewService(logs, clock.NewFixed(time.Date(2026, 3, 1, 16, 30, 0, 0, time.UTC)), loc), logs, loc
+	return NewService(logs, clock.NewFixed(time.Date(2026, 3, 1, 16, 30, 0, 0, time.UTC)), Config{Location: loc}), logs, loc
 }
 
 func TestTimelineIsScopedAndMarksOnlyTheUnreadOfThePage(t *testing.T) {

@@ -24,8 +24,8 @@ func provideAuthConfig(cfg config.Config) auth.Config {
 	return auth.Config{MaxSkew: cfg.AuthMaxSkew, Limits: auth.DefaultLoginLimits}
 }
 
-func provideCustomerSettings(cfg config.Config) appcustomers.Settings {
-	return appcustomers.Settings{Location: cfg.TimeZone}
+func provideCustomerConfig(cfg config.Config) appcustomers.Config {
+	return appcustomers.Config{Location: cfg.TimeZone}
 }
 
 // provideCardConfig: the wxacode opens the mini-program card page; a local
@@ -38,12 +38,12 @@ func provideLoginConfig(cfg config.Config) logins.Config {
 	return logins.Config{FrontendBaseURL: cfg.FrontendBaseURL, FrontendErrorPath: cfg.FrontendErrorPath}
 }
 
-func provideRadar(logs ports.AccessLogRepository, clock ports.Clock, cfg config.Config) *appradar.Service {
-	return appradar.NewService(logs, clock, cfg.TimeZone)
+func provideRadarConfig(cfg config.Config) appradar.Config {
+	return appradar.Config{Location: cfg.TimeZone}
 }
 
-func provideChatSettings(cfg config.Config) appchat.Settings {
-	return appchat.Settings{Location: cfg.TimeZone}
+func provideChatConfig(cfg config.Config) appchat.Config {
+	return appchat.Config{Location: cfg.TimeZone}
 }
 
 func provideChatDesk(s *appchat.Service) ports.ChatDesk { return s.Desk() }
@@ -55,13 +55,13 @@ func provideStreamHub(events ports.StreamEventRepository, listener ports.StreamL
 	return stream.NewHub(events, listener, clock, log, stream.Options{})
 }
 
-func provideAISettings(cfg config.Config) appai.Settings {
-	return appai.Settings{Location: cfg.TimeZone, Pool: cfg.AIPoolCompanies}
+func provideAIConfig(cfg config.Config) appai.Config {
+	return appai.Config{Location: cfg.TimeZone, Pool: cfg.AIPoolCompanies}
 }
 
 func provideAI(store ports.AIStore, customers ports.CustomerRepository, followUps ports.FollowUpRepository, tx ports.TxRunner,
-	clock ports.Clock, settings appai.Settings, log *slog.Logger) *appai.Service {
-	return appai.New(store, customers, followUps, tx, clock, settings, log)
+	clock ports.Clock, cfg appai.Config, log *slog.Logger) *appai.Service {
+	return appai.New(store, customers, followUps, tx, clock, cfg, log)
 }
 
 // applicationSet is the use cases, bound to the ports the HTTP adapter
@@ -74,7 +74,7 @@ var applicationSet = wire.NewSet(
 	apporg.NewPermissions, wire.Bind(new(ports.PermissionAdmin), new(*apporg.Permissions)),
 	apporg.NewCompanies, wire.Bind(new(ports.CompanyAdmin), new(*apporg.Companies)),
 	apporg.NewBootstrap, wire.Bind(new(ports.Bootstrapper), new(*apporg.Bootstrap)),
-	provideCustomerSettings,
+	provideCustomerConfig,
 	appcustomers.NewCustomers, wire.Bind(new(ports.CustomerDesk), new(*appcustomers.Customers)),
 	appcustomers.NewTags, wire.Bind(new(ports.TagDesk), new(*appcustomers.Tags)),
 	appcustomers.NewFollowUps, wire.Bind(new(ports.FollowUpDesk), new(*appcustomers.FollowUps)),
@@ -83,10 +83,10 @@ var applicationSet = wire.NewSet(
 	provideCardConfig,
 	appcard.NewVisits, wire.Bind(new(ports.CardVisits), new(*appcard.Visits)),
 	appcard.NewEditor, wire.Bind(new(ports.CardEditor), new(*appcard.Editor)),
-	provideRadar, wire.Bind(new(ports.Radar), new(*appradar.Service)),
-	provideChatSettings, appchat.New, provideChatDesk, provideVisitorChat,
+	provideRadarConfig, appradar.NewService, wire.Bind(new(ports.Radar), new(*appradar.Service)),
+	provideChatConfig, appchat.New, provideChatDesk, provideVisitorChat,
 	provideStreamHub, wire.Bind(new(ports.EventStreams), new(*stream.Hub)),
-	provideAISettings, provideAI, wire.Bind(new(ports.AIScores), new(*appai.Service)),
+	provideAIConfig, provideAI, wire.Bind(new(ports.AIScores), new(*appai.Service)),
 	wire.Struct(new(demo.CustomerStores), "*"),
 	wire.Struct(new(demo.RadarStores), "*"),
 	wire.Struct(new(demo.ChatStores), "*"),

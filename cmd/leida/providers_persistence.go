@@ -12,7 +12,7 @@ import (
 )
 
 func provideDB(cfg config.Config) (*postgres.DB, func(), error) {
-	db, err := postgres.OpenWith(cfg.DatabaseURL, cfg.TimeZone, postgres.Settings{StatementTimeout: cfg.StatementTimeout})
+	db, err := postgres.OpenWith(cfg.DatabaseURL, cfg.TimeZone, postgres.Config{StatementTimeout: cfg.StatementTimeout})
 	if err != nil {
 		return nil, nil, err
 	}

@@ -20,6 +20,7 @@ import (
 	"leida/application/demo"
 	"leida/application/logins"
 	"leida/application/org"
+	"leida/application/radar"
 	"log/slog"
 )
 
@@ -53,8 +54,8 @@ func initApp(cfg config.Config, log *slog.Logger) (*App, func(), error) {
 	customersCustomers := customers.NewCustomers(db, postgresCustomers, tags, followUps, clock)
 	customersTags := customers.NewTags(db, tags, postgresCustomers)
 	phrases := postgres.NewPhrases(db)
-	settings := provideCustomerSettings(cfg)
-	customersFollowUps := customers.NewFollowUps(db, followUps, phrases, postgresCustomers, clock, settings)
+	customersConfig := provideCustomerConfig(cfg)
+	customersFollowUps := customers.NewFollowUps(db, followUps, phrases, postgresCustomers, clock, customersConfig)
 	loginsConfig := provideLoginConfig(cfg)
 	postgresLogins := postgres.NewLogins(db)
 	cards := postgres.NewCards(db)
@@ -72,13 +73,14 @@ func initApp(cfg config.Config, log *slog.Logger) (*App, func(), error) {
 	local := provideFileStore(cfg)
 	qrMaker := _wireLocalValue
 	editor := card.NewEditor(cardConfig, db, cards, local, miniProgram, qrMaker)
-	radarService := provideRadar(accessLogs, clock, cfg)
+	radarConfig := provideRadarConfig(cfg)
+	radarService := radar.NewService(accessLogs, clock, radarConfig)
 	ai := postgres.NewAI(db)
-	aiSettings := provideAISettings(cfg)
-	aiService := provideAI(ai, postgresCustomers, followUps, db, clock, aiSettings, log)
+	aiConfig := provideAIConfig(cfg)
+	aiService := provideAI(ai, postgresCustomers, followUps, db, clock, aiConfig, log)
 	chats := postgres.NewChats(db)
-	chatSettings := provideChatSettings(cfg)
-	chatService := chat.New(db, chats, clock, chatSettings, metrics)
+	chatConfig := provideChatConfig(cfg)
+	chatService := chat.New(db, chats, clock, chatConfig, metrics)
 	chatDesk := provideChatDesk(chatService)
 	visitorChat := provideVisitorChat(chatService)
 	streamEvents := postgres.NewStreamEvents(db)

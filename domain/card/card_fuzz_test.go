@@ -9,7 +9,7 @@ import (
 	"testing"
 )
 
-// FuzzDecodeImageHeader (issue 9.7): the uploaded photo's header check
+// FuzzDecodeImageHeader: the uploaded photo's header check
 // never panics; an accepted upload is a PNG, JPEG, GIF or WebP of 1 to
 // MaxPhotoSide pixels a side, whose header says so (image.DecodeConfig, or
 // the RIFF/WEBP container); bytes after the header change nothing.

@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-// FuzzLastEventID (issue 9.7): a reconnecting stream's Last-Event-ID (header
+// FuzzLastEventID: a reconnecting stream's Last-Event-ID (header
 // or last_event_id) never panics; it is given exactly when it is a decimal
 // integer ≥ 0, and the stream resumes after it only when it is not beyond
 // the newest event, never after an event that does not exist.

@@ -7,7 +7,7 @@ import (
 	"leida/domain/validate"
 )
 
-// FuzzPaging (issue 9.7): current_page and length as clients send them.
+// FuzzPaging: current_page and length as clients send them.
 // Parsing never panics; a bad value is an error on its field, with the
 // legacy message, and only then; the page is always usable: Number ≥ 1,
 // Length ≥ 0, Offset never negative nor overflowing, Limit -1 exactly for

@@ -124,7 +124,7 @@ func checkEncodings(t *testing.T, x, y, z int64) {
 	expect([]string{"[" + strs[0] + "]", strs[1] + "," + strs[2]}, true, true)
 }
 
-// FuzzIDList (issue 9.7): the id lists of tag_list=[…], comma lists and
+// FuzzIDList: the id lists of tag_list=[…], comma lists and
 // repeated keys (ParseIDList, Unique), as raw values (checkRawLists) and as
 // known ids in every wire form (checkEncodings). The seeds (f.Add and
 // testdata/fuzz/FuzzIDList/) run with every `go test`; `make fuzz` explores

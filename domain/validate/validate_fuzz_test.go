@@ -290,7 +290,7 @@ func checkContacts(t *testing.T, s string) {
 	}
 }
 
-// FuzzValidate (issue 9.7) gives one form text to every parser of package
+// FuzzValidate gives one form text to every parser of package
 // validate: the integer, date, e-mail and mobile checks below, which never
 // panic and agree with the rules written out here. The seeds (f.Add and
 // testdata/fuzz/FuzzValidate/) run with every `go test`; `make fuzz`
