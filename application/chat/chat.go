@@ -24,40 +24,45 @@ type Config struct {
 	Location *time.Location // TIME_ZONE: the calendar of the contact list's relative times
 }
 
-// Service implements ports.ChatDesk and ports.VisitorChat.
-type Service struct {
+// messages stores the messages of both sides.
+type messages struct {
 	tx      ports.TxRunner
 	chats   ports.ChatRepository
-	clock   ports.Clock
-	cfg     Config
 	metrics ports.WriteMetrics // may be nil
 }
 
-// New wires the chat use cases; metrics (may be nil) counts the messages written.
-func New(tx ports.TxRunner, chats ports.ChatRepository, clock ports.Clock, cfg Config, metrics ports.WriteMetrics) *Service {
-	return &Service{tx: tx, chats: chats, clock: clock, cfg: cfg, metrics: metrics}
+// Desk is the enterprise side: E25–E28.
+type Desk struct {
+	messages
+	clock ports.Clock
+	cfg   Config
 }
 
-// Desk is the enterprise side of s.
-func (s *Service) Desk() ports.ChatDesk { return desk{s} }
+// NewDesk wires the enterprise side; metrics (may be nil) counts the messages written.
+func NewDesk(tx ports.TxRunner, chats ports.ChatRepository, clock ports.Clock, cfg Config, metrics ports.WriteMetrics) *Desk {
+	return &Desk{messages: messages{tx: tx, chats: chats, metrics: metrics}, clock: clock, cfg: cfg}
+}
 
-// Visitor is the customer side of s.
-func (s *Service) Visitor() ports.VisitorChat { return visitor{s} }
+// Visitor is the customer side: A10 (D8).
+type Visitor struct {
+	messages
+}
 
-type desk struct{ *Service }
-
-type visitor struct{ *Service }
+// NewVisitor wires the customer side; metrics (may be nil) counts the messages written.
+func NewVisitor(tx ports.TxRunner, chats ports.ChatRepository, metrics ports.WriteMetrics) *Visitor {
+	return &Visitor{messages{tx: tx, chats: chats, metrics: metrics}}
+}
 
 var (
-	_ ports.ChatDesk    = desk{}
-	_ ports.VisitorChat = visitor{}
+	_ ports.ChatDesk    = (*Desk)(nil)
+	_ ports.VisitorChat = (*Visitor)(nil)
 )
 
 // ---- enterprise side
 
 // Contacts is E25: the caller's latest message per customer, with its
 // relative time as of now.
-func (s desk) Contacts(ctx context.Context, a org.Actor, p paging.Page) ([]chat.Contact, int, error) {
+func (s *Desk) Contacts(ctx context.Context, a org.Actor, p paging.Page) ([]chat.Contact, int, error) {
 	contacts, total, err := s.chats.Contacts(ctx, a.CompanyID, a.UserID, p)
 	if err != nil {
 		return nil, 0, err
@@ -71,7 +76,7 @@ func (s desk) Contacts(ctx context.Context, a org.Actor, p paging.Page) ([]chat.
 
 // conversation validates customer_id (recording errors on f) and checks the
 // caller may see the customer.
-func (s desk) conversation(ctx context.Context, a org.Actor, f *validate.Form, raw string) (chat.Conversation, error) {
+func (s *Desk) conversation(ctx context.Context, a org.Actor, f *validate.Form, raw string) (chat.Conversation, error) {
 	id := f.Int("customer_id", raw, chat.MsgCustomerRequired, chat.MsgCustomerRequired)
 	if f.Failed("customer_id") {
 		return chat.Conversation{}, nil
@@ -88,7 +93,7 @@ func (s desk) conversation(ctx context.Context, a org.Actor, f *validate.Form, r
 
 // History is E26: marks the customer's messages read for the rep, then
 // returns page p of the conversation (page 1 = newest), oldest first.
-func (s desk) History(ctx context.Context, a org.Actor, in ports.ChatHistoryInput) ([]chat.Message, error) {
+func (s *Desk) History(ctx context.Context, a org.Actor, in ports.ChatHistoryInput) ([]chat.Message, error) {
 	f := validate.New()
 	conv, err := s.conversation(ctx, a, f, in.CustomerID)
 	if err != nil {
@@ -102,7 +107,7 @@ func (s desk) History(ctx context.Context, a org.Actor, in ports.ChatHistoryInpu
 }
 
 // Poll is E28: the customer's unread messages, each returned once.
-func (s desk) Poll(ctx context.Context, a org.Actor, customerID string) ([]chat.Message, error) {
+func (s *Desk) Poll(ctx context.Context, a org.Actor, customerID string) ([]chat.Message, error) {
 	f := validate.New()
 	conv, err := s.conversation(ctx, a, f, customerID)
 	if err != nil {
@@ -115,7 +120,7 @@ func (s desk) Poll(ctx context.Context, a org.Actor, customerID string) ([]chat.
 }
 
 // Send is E27: the caller sends to a customer it may see.
-func (s desk) Send(ctx context.Context, a org.Actor, in ports.ChatSendInput) error {
+func (s *Desk) Send(ctx context.Context, a org.Actor, in ports.ChatSendInput) error {
 	f := validate.New()
 	userID := f.Int("user_id", in.UserID, "", "")
 	customerID := f.Int("customer_id", in.CustomerID, chat.MsgCustomerRequired, chat.MsgCustomerRequired)
@@ -144,7 +149,7 @@ func (s desk) Send(ctx context.Context, a org.Actor, in ports.ChatSendInput) err
 
 // send stores the message, which touches the follow-up relation, in one transaction.
 // Once committed, the message is counted.
-func (s *Service) send(ctx context.Context, conv chat.Conversation, t chat.SendType, msg string) error {
+func (s messages) send(ctx context.Context, conv chat.Conversation, t chat.SendType, msg string) error {
 	err := s.tx.Run(ctx, func(ctx context.Context) error {
 		m := chat.Message{CompanyID: conv.CompanyID, UserID: conv.UserID, CustomerID: conv.CustomerID, SendType: t, Msg: msg}
 		return s.chats.Insert(ctx, &m)
@@ -159,7 +164,7 @@ func (s *Service) send(ctx context.Context, conv chat.Conversation, t chat.SendT
 
 // conversation validates uid (recording errors on f) and finds the rep the
 // customer belongs to.
-func (s visitor) conversation(ctx context.Context, v customer.Visitor, f *validate.Form, raw string) (conv chat.Conversation, found bool, err error) {
+func (s *Visitor) conversation(ctx context.Context, v customer.Visitor, f *validate.Form, raw string) (conv chat.Conversation, found bool, err error) {
 	uid := f.Int("uid", raw, chat.MsgRepRequired, chat.MsgRepRequired)
 	if f.Failed("uid") {
 		return chat.Conversation{}, false, nil
@@ -175,7 +180,7 @@ func repMissing() error { return errs.NotFound(chat.MsgRepMissing) }
 
 // History is A10 history: marks the rep's messages read for the customer,
 // then returns page p (page 1 = oldest, as the legacy A10), oldest first.
-func (s visitor) History(ctx context.Context, v customer.Visitor, in ports.VisitorChatInput) ([]chat.Message, error) {
+func (s *Visitor) History(ctx context.Context, v customer.Visitor, in ports.VisitorChatInput) ([]chat.Message, error) {
 	f := validate.New()
 	conv, found, err := s.conversation(ctx, v, f, in.UID)
 	if err != nil {
@@ -192,7 +197,7 @@ func (s visitor) History(ctx context.Context, v customer.Visitor, in ports.Visit
 }
 
 // Poll is A10 getmsg: the rep's unread messages, each returned once.
-func (s visitor) Poll(ctx context.Context, v customer.Visitor, uid string) ([]chat.Message, error) {
+func (s *Visitor) Poll(ctx context.Context, v customer.Visitor, uid string) ([]chat.Message, error) {
 	f := validate.New()
 	conv, found, err := s.conversation(ctx, v, f, uid)
 	if err != nil {
@@ -208,7 +213,7 @@ func (s visitor) Poll(ctx context.Context, v customer.Visitor, uid string) ([]ch
 }
 
 // Send is A10 send_msg: the customer writes to a rep it belongs to.
-func (s visitor) Send(ctx context.Context, v customer.Visitor, uid, msg string) error {
+func (s *Visitor) Send(ctx context.Context, v customer.Visitor, uid, msg string) error {
 	f := validate.New()
 	conv, found, err := s.conversation(ctx, v, f, uid)
 	if err != nil {

@@ -25,10 +25,20 @@ type deps struct {
 	chats *mocks.MockChatRepository
 }
 
-func newService(t *testing.T) (*Service, deps) {
+// sides are both sides of the chat, on the same dependencies.
+type sides struct {
+	desk    *Desk
+	visitor *Visitor
+}
+
+func newSides(tx ports.TxRunner, chats ports.ChatRepository, clock ports.Clock, cfg Config, metrics ports.WriteMetrics) sides {
+	return sides{NewDesk(tx, chats, clock, cfg, metrics), NewVisitor(tx, chats, metrics)}
+}
+
+func newMocked(t *testing.T) (sides, deps) {
 	ctrl := gomock.NewController(t)
 	d := deps{mocks.NewMockTxRunner(ctrl), mocks.NewMockChatRepository(ctrl)}
-	return New(d.tx, d.chats, clock.NewFixed(time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)), Config{Location: time.UTC}, nil), d
+	return newSides(d.tx, d.chats, clock.NewFixed(time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)), Config{Location: time.UTC}, nil), d
 }
 
 // inTx runs the function like a transaction runner, once.
@@ -79,8 +89,8 @@ func TestE27SendValidation(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s, _ := newService(t) // nothing read or written
-			err := s.Desk().Send(context.Background(), member, tt.in)
+			s, _ := newMocked(t) // nothing read or written
+			err := s.desk.Send(context.Background(), member, tt.in)
 			if code(err) != 301 || fields(t, err) != tt.want {
 				t.Fatalf("got %v", err)
 			}
@@ -89,16 +99,16 @@ func TestE27SendValidation(t *testing.T) {
 }
 
 func TestE27SendToInvisibleCustomerIs302(t *testing.T) {
-	s, d := newService(t)
+	s, d := newMocked(t)
 	d.chats.EXPECT().RepSeesCustomer(gomock.Any(), int64(5), int64(3), false, int64(40)).Return(false, nil)
-	err := s.Desk().Send(context.Background(), member, ports.ChatSendInput{UserID: "3", CustomerID: "40", SendType: "1", Msg: "hi"})
+	err := s.desk.Send(context.Background(), member, ports.ChatSendInput{UserID: "3", CustomerID: "40", SendType: "1", Msg: "hi"})
 	if code(err) != 302 {
 		t.Fatalf("got %v", err)
 	}
 }
 
 func TestE27SendWritesMessageAndFollowUpInOneTransaction(t *testing.T) {
-	s, d := newService(t)
+	s, d := newMocked(t)
 	at := time.Date(2024, 6, 1, 10, 0, 0, 0, time.UTC)
 	d.chats.EXPECT().RepSeesCustomer(gomock.Any(), int64(5), int64(2), true, int64(40)).Return(true, nil)
 	d.inTx()
@@ -110,71 +120,71 @@ func TestE27SendWritesMessageAndFollowUpInOneTransaction(t *testing.T) {
 		m.ID, m.CreatedAt = 9, at
 		return nil
 	})
-	if err := s.Desk().Send(context.Background(), admin, ports.ChatSendInput{UserID: " 2", CustomerID: "40", SendType: "1", Msg: "hi"}); err != nil {
+	if err := s.desk.Send(context.Background(), admin, ports.ChatSendInput{UserID: " 2", CustomerID: "40", SendType: "1", Msg: "hi"}); err != nil {
 		t.Fatal(err)
 	}
 }
 
 func TestE26HistoryValidation(t *testing.T) {
-	s, d := newService(t)
-	_, err := s.Desk().History(context.Background(), member, ports.ChatHistoryInput{CurrentPage: "x", Length: "-1"})
+	s, d := newMocked(t)
+	_, err := s.desk.History(context.Background(), member, ports.ChatHistoryInput{CurrentPage: "x", Length: "-1"})
 	if code(err) != 402 || fields(t, err) != `{"customer_id":[{"message":"客户ID不能为空","code":"required"}],"current_page":[{"message":"页码数据类型错误","code":"invalid"}],"length":[{"message":"页显示数量类型错误","code":"invalid"}]}` {
 		t.Fatalf("got %v", err)
 	}
 	d.chats.EXPECT().RepSeesCustomer(gomock.Any(), int64(5), int64(3), false, int64(41)).Return(false, nil)
-	_, err = s.Desk().History(context.Background(), member, ports.ChatHistoryInput{CustomerID: "41"})
+	_, err = s.desk.History(context.Background(), member, ports.ChatHistoryInput{CustomerID: "41"})
 	if code(err) != 402 || fields(t, err) != `{"customer_id":[{"message":"客户不存在","code":""}]}` {
 		t.Fatalf("got %v", err)
 	}
 }
 
 func TestE26HistoryMarksIncomingReadThenReadsNewestPage(t *testing.T) {
-	s, d := newService(t)
+	s, d := newMocked(t)
 	d.chats.EXPECT().RepSeesCustomer(gomock.Any(), int64(5), int64(3), false, int64(40)).Return(true, nil)
 	d.chats.EXPECT().ReadHistory(gomock.Any(), conv, chat.CustomerToRep, true, paging.Page{Number: 2, Length: 20}).
 		Return([]chat.Message{{ID: 1}}, nil)
-	got, err := s.Desk().History(context.Background(), member, ports.ChatHistoryInput{CustomerID: "40", CurrentPage: "2"})
+	got, err := s.desk.History(context.Background(), member, ports.ChatHistoryInput{CustomerID: "40", CurrentPage: "2"})
 	if err != nil || len(got) != 1 {
 		t.Fatal(got, err)
 	}
 }
 
 func TestE28PollTakesOnlyIncoming(t *testing.T) {
-	s, d := newService(t)
+	s, d := newMocked(t)
 	d.chats.EXPECT().RepSeesCustomer(gomock.Any(), int64(5), int64(3), false, int64(40)).Return(true, nil)
 	d.chats.EXPECT().TakeUnread(gomock.Any(), conv, chat.CustomerToRep).Return(nil, nil)
-	if _, err := s.Desk().Poll(context.Background(), member, "40"); err != nil {
+	if _, err := s.desk.Poll(context.Background(), member, "40"); err != nil {
 		t.Fatal(err)
 	}
 }
 
 func TestA10VisitorSide(t *testing.T) {
 	t.Run("uid required", func(t *testing.T) {
-		s, _ := newService(t)
-		err := s.Visitor().Send(context.Background(), guest, "", "hi")
+		s, _ := newMocked(t)
+		err := s.visitor.Send(context.Background(), guest, "", "hi")
 		if code(err) != 301 || fields(t, err) != `{"uid":[{"message":"用户id不能为空","code":"required"}]}` {
 			t.Fatalf("got %v", err)
 		}
-		_, err = s.Visitor().Poll(context.Background(), guest, "x")
+		_, err = s.visitor.Poll(context.Background(), guest, "x")
 		if code(err) != 402 || fields(t, err) != `{"uid":[{"message":"用户id不能为空","code":"invalid"}]}` {
 			t.Fatalf("got %v", err)
 		}
 	})
 	t.Run("rep the customer does not belong to", func(t *testing.T) {
-		s, d := newService(t)
+		s, d := newMocked(t)
 		d.chats.EXPECT().RepOfCustomer(gomock.Any(), int64(40), int64(9)).Return(int64(0), ports.ErrNotFound).Times(3)
-		if err := s.Visitor().Send(context.Background(), guest, "9", "hi"); code(err) != 302 {
+		if err := s.visitor.Send(context.Background(), guest, "9", "hi"); code(err) != 302 {
 			t.Fatalf("send: %v", err)
 		}
-		if _, err := s.Visitor().Poll(context.Background(), guest, "9"); code(err) != 302 {
+		if _, err := s.visitor.Poll(context.Background(), guest, "9"); code(err) != 302 {
 			t.Fatalf("poll: %v", err)
 		}
-		if _, err := s.Visitor().History(context.Background(), guest, ports.VisitorChatInput{UID: "9"}); code(err) != 302 {
+		if _, err := s.visitor.History(context.Background(), guest, ports.VisitorChatInput{UID: "9"}); code(err) != 302 {
 			t.Fatalf("history: %v", err)
 		}
 	})
 	t.Run("send as the customer, activity time", func(t *testing.T) {
-		s, d := newService(t)
+		s, d := newMocked(t)
 		at := time.Date(2024, 6, 1, 10, 0, 0, 0, time.UTC)
 		d.chats.EXPECT().RepOfCustomer(gomock.Any(), int64(40), int64(3)).Return(int64(5), nil)
 		d.inTx()
@@ -185,23 +195,23 @@ func TestA10VisitorSide(t *testing.T) {
 			m.CreatedAt = at
 			return nil
 		})
-		if err := s.Visitor().Send(context.Background(), guest, "3", "hi"); err != nil {
+		if err := s.visitor.Send(context.Background(), guest, "3", "hi"); err != nil {
 			t.Fatal(err)
 		}
 	})
 	t.Run("history oldest first, marks the rep's messages", func(t *testing.T) {
-		s, d := newService(t)
+		s, d := newMocked(t)
 		d.chats.EXPECT().RepOfCustomer(gomock.Any(), int64(40), int64(3)).Return(int64(5), nil)
 		d.chats.EXPECT().ReadHistory(gomock.Any(), conv, chat.RepToCustomer, false, paging.Page{Number: 1, Length: 20}).Return(nil, nil)
-		if _, err := s.Visitor().History(context.Background(), guest, ports.VisitorChatInput{UID: "3"}); err != nil {
+		if _, err := s.visitor.History(context.Background(), guest, ports.VisitorChatInput{UID: "3"}); err != nil {
 			t.Fatal(err)
 		}
 	})
 	t.Run("poll takes the rep's messages", func(t *testing.T) {
-		s, d := newService(t)
+		s, d := newMocked(t)
 		d.chats.EXPECT().RepOfCustomer(gomock.Any(), int64(40), int64(3)).Return(int64(5), nil)
 		d.chats.EXPECT().TakeUnread(gomock.Any(), conv, chat.RepToCustomer).Return(nil, nil)
-		if _, err := s.Visitor().Poll(context.Background(), guest, "3"); err != nil {
+		if _, err := s.visitor.Poll(context.Background(), guest, "3"); err != nil {
 			t.Fatal(err)
 		}
 	})
@@ -214,7 +224,7 @@ func TestContactsCarryRelativeTimes(t *testing.T) {
 	chats := mocks.NewMockChatRepository(ctrl)
 	sh, _ := time.LoadLocation("Asia/Shanghai")
 	now := time.Date(2026, 11, 27, 9, 0, 0, 0, sh)
-	s := New(nil, chats, clock.NewFixed(now), Config{Location: sh}, nil)
+	s := NewDesk(nil, chats, clock.NewFixed(now), Config{Location: sh}, nil)
 	a := org.Actor{UserID: 3, CompanyID: 1, Level: org.LevelMember}
 	chats.EXPECT().Contacts(gomock.Any(), int64(1), int64(3), paging.Page{Number: 1, Length: 20}).Return([]chat.Contact{
 		{CustomerID: 1, At: now.Add(-time.Hour)},
@@ -222,7 +232,7 @@ func TestContactsCarryRelativeTimes(t *testing.T) {
 		{CustomerID: 3, At: time.Date(2026, 3, 2, 8, 0, 0, 0, sh)},
 		{CustomerID: 4, At: time.Date(2025, 12, 31, 8, 0, 0, 0, sh)},
 	}, 4, nil)
-	got, total, err := s.Desk().Contacts(context.Background(), a, paging.Page{Number: 1, Length: 20})
+	got, total, err := s.Contacts(context.Background(), a, paging.Page{Number: 1, Length: 20})
 	if err != nil || total != 4 {
 		t.Fatal(err, total)
 	}
@@ -245,7 +255,7 @@ func TestSentMessagesAreCountedAfterCommit(t *testing.T) {
 	ctrl := gomock.NewController(t)
 	d := deps{mocks.NewMockTxRunner(ctrl), mocks.NewMockChatRepository(ctrl)}
 	m := &counted{}
-	s := New(d.tx, d.chats, clock.NewFixed(time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)), Config{Location: time.UTC}, m)
+	s := newSides(d.tx, d.chats, clock.NewFixed(time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)), Config{Location: time.UTC}, m)
 	d.chats.EXPECT().RepSeesCustomer(gomock.Any(), int64(5), int64(2), true, int64(40)).Return(true, nil).Times(2)
 	d.chats.EXPECT().RepOfCustomer(gomock.Any(), int64(40), int64(3)).Return(int64(5), nil)
 	d.tx.EXPECT().Run(gomock.Any(), gomock.Any()).Times(3).DoAndReturn(func(ctx context.Context, fn func(context.Context) error) error {
@@ -258,13 +268,13 @@ func TestSentMessagesAreCountedAfterCommit(t *testing.T) {
 		d.chats.EXPECT().Insert(gomock.Any(), gomock.Any()).Return(nil),
 	)
 	in := ports.ChatSendInput{UserID: "2", CustomerID: "40", SendType: "1", Msg: "hi"}
-	if err := s.Desk().Send(context.Background(), admin, in); err != nil {
+	if err := s.desk.Send(context.Background(), admin, in); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Desk().Send(context.Background(), admin, in); !errors.Is(err, refused) {
+	if err := s.desk.Send(context.Background(), admin, in); !errors.Is(err, refused) {
 		t.Fatal(err)
 	}
-	if err := s.Visitor().Send(context.Background(), guest, "3", "hi"); err != nil {
+	if err := s.visitor.Send(context.Background(), guest, "3", "hi"); err != nil {
 		t.Fatal(err)
 	}
 	if len(m.sent) != 2 || m.sent[0] != chat.RepToCustomer || m.sent[1] != chat.CustomerToRep {

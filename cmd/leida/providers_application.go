@@ -46,10 +46,6 @@ func provideChatConfig(cfg config.Config) appchat.Config {
 	return appchat.Config{Location: cfg.TimeZone}
 }
 
-func provideChatDesk(s *appchat.Service) ports.ChatDesk { return s.Desk() }
-
-func provideVisitorChat(s *appchat.Service) ports.VisitorChat { return s.Visitor() }
-
 // provideStreamHub makes the fan-out of push events; serve starts it.
 func provideStreamHub(events ports.StreamEventRepository, listener ports.StreamListener, clock ports.Clock, log *slog.Logger) *stream.Hub {
 	return stream.NewHub(events, listener, clock, log, stream.Options{})
@@ -84,7 +80,9 @@ var applicationSet = wire.NewSet(
 	appcard.NewVisits, wire.Bind(new(ports.CardVisits), new(*appcard.Visits)),
 	appcard.NewEditor, wire.Bind(new(ports.CardEditor), new(*appcard.Editor)),
 	provideRadarConfig, appradar.NewService, wire.Bind(new(ports.Radar), new(*appradar.Service)),
-	provideChatConfig, appchat.New, provideChatDesk, provideVisitorChat,
+	provideChatConfig,
+	appchat.NewDesk, wire.Bind(new(ports.ChatDesk), new(*appchat.Desk)),
+	appchat.NewVisitor, wire.Bind(new(ports.VisitorChat), new(*appchat.Visitor)),
 	provideStreamHub, wire.Bind(new(ports.EventStreams), new(*stream.Hub)),
 	provideAIConfig, provideAI, wire.Bind(new(ports.AIScores), new(*appai.Service)),
 	wire.Struct(new(demo.CustomerStores), "*"),

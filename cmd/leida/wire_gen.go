@@ -80,9 +80,8 @@ func initApp(cfg config.Config, log *slog.Logger) (*App, func(), error) {
 	aiService := provideAI(ai, postgresCustomers, followUps, db, clock, aiConfig, log)
 	chats := postgres.NewChats(db)
 	chatConfig := provideChatConfig(cfg)
-	chatService := chat.New(db, chats, clock, chatConfig, metrics)
-	chatDesk := provideChatDesk(chatService)
-	visitorChat := provideVisitorChat(chatService)
+	desk := chat.NewDesk(db, chats, clock, chatConfig, metrics)
+	visitor := chat.NewVisitor(db, chats, metrics)
 	streamEvents := postgres.NewStreamEvents(db)
 	listener := provideStreamListener(cfg, log, metrics)
 	hub := provideStreamHub(streamEvents, listener, clock, log)
@@ -103,8 +102,8 @@ func initApp(cfg config.Config, log *slog.Logger) (*App, func(), error) {
 		CardEditor:   editor,
 		Radar:        radarService,
 		AI:           aiService,
-		Chats:        chatDesk,
-		VisitorChats: visitorChat,
+		Chats:        desk,
+		VisitorChats: visitor,
 		Streams:      hub,
 		StreamOpts:   streamOptions,
 		Options:      options,
