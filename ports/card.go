@@ -1,14 +1,11 @@
 package ports
 
-//go:generate go tool mockgen -destination=mocks/card.go -package=mocks leida/ports CardRepository,AccessLogRepository,LoginRepository
-
 import (
 	"context"
 
 	"leida/domain/card"
 	"leida/domain/customer"
 	"leida/domain/org"
-	"leida/domain/paging"
 	"leida/domain/radar"
 )
 
@@ -140,88 +137,10 @@ type CardContact struct {
 	Country       int
 }
 
-// CardRepository stores cards: the owner's card fields and counters, photos,
-// tags, praise states and belonger rows. Every call but Owner and
-// Memberships takes the tenant — the caller's company, or the card owner's
-// for customer-side events — and touches only that company's rows.
-type CardRepository interface {
-	// Owner finds the live card owner and so the tenant of a customer-side
-	// card event; lock serialises the events of one card (row lock until the
-	// transaction ends).
-	Owner(ctx context.Context, userID int64, lock bool) (card.Owner, error)
-	// Card reads the company's live user's card (with photos) if it matches
-	// the filters (id, username, role__name, company__name).
-	Card(ctx context.Context, companyID, userID int64, filters map[string]string) (card.Card, error)
-	// Memberships pages through the cards the customer belongs to, in every
-	// company (the customer's own view).
-	Memberships(ctx context.Context, customerID int64, q ListQuery) ([]card.Membership, int, error)
-	AddCounter(ctx context.Context, companyID, userID int64, c radar.Counter, delta int) error
-	// Praise is the stored praise state (nil: none).
-	Praise(ctx context.Context, companyID, userID, customerID int64) (*bool, error)
-	SetPraise(ctx context.Context, companyID, userID, customerID int64, up bool) error
-	// EnsureBelonger creates the (user, customer) belonger row when missing.
-	EnsureBelonger(ctx context.Context, companyID, userID, customerID int64, source int) error
-
-	SaveContact(ctx context.Context, companyID, userID int64, phone *string, showPhone *bool) error
-	SaveInfo(ctx context.Context, companyID, userID int64, c CardContact) error
-	SaveCompanyLocation(ctx context.Context, companyID int64, area, address *string) error
-	SaveSign(ctx context.Context, companyID, userID int64, sign string) error
-	SetQRCode(ctx context.Context, companyID, userID int64, url string) error
-
-	Photos(ctx context.Context, companyID, userID int64) ([]card.Photo, error)
-	AddPhoto(ctx context.Context, companyID int64, p *card.Photo) error
-	// SetPhotoURL records where the user's photo is stored.
-	SetPhotoURL(ctx context.Context, companyID, userID, photoID int64, url string) error
-	// DeletePhoto removes the user's photo and returns it.
-	DeletePhoto(ctx context.Context, companyID, userID, photoID int64) (card.Photo, error)
-
-	Tags(ctx context.Context, companyID, userID int64) ([]card.Tag, error)
-	TagNameTaken(ctx context.Context, companyID, userID int64, name string) (bool, error)
-	AddTag(ctx context.Context, companyID int64, t *card.Tag) error
-	// KeepTags deletes the user's tags not in ids; kept is how many of ids are the user's.
-	KeepTags(ctx context.Context, companyID, userID int64, ids []int64) (kept int, err error)
-	DeleteTag(ctx context.Context, companyID, userID, id int64) error
-}
-
 // RadarFilter narrows radar reads. Window bounds are midnights in the
 // configured zone: radar windows are calendar days.
 type RadarFilter struct {
 	Window radar.Window
 	Action radar.Action // 0: any
 	LogID  int64        // 0: any
-}
-
-// AccessLogRepository stores the radar's access log and the follow-up
-// relation's activity time it drives.
-type AccessLogRepository interface {
-	// Record writes l (unread), linked to the (rep, customer) follow-up
-	// relation whose last_activity_time moves forward to the log's time (the
-	// relation is created when missing), and sets l's id, time and relation.
-	// The time is now, unless l.CreatedAt is set (back-dated history such as
-	// demo data). The radar's rollups count the log in the same transaction.
-	Record(ctx context.Context, l *radar.Log) error
-	// CountViews counts the customer's card views of the rep.
-	CountViews(ctx context.Context, companyID, userID, customerID int64) (int, error)
-
-	Timeline(ctx context.Context, companyID, userID int64, f RadarFilter, q ListQuery) ([]radar.Log, int, error)
-	// MarkRead clears the unread flag of exactly these logs of the rep.
-	MarkRead(ctx context.Context, companyID, userID int64, ids []int64) error
-	ByCustomer(ctx context.Context, companyID, userID int64, f RadarFilter, p paging.Page) ([]radar.CustomerSummary, error)
-	ByAction(ctx context.Context, companyID, userID int64, f RadarFilter) ([]radar.ActionCount, error)
-	// ClaimNew marks at most limit unread logs of the rep read and returns
-	// exactly them, newest first (oldest first when !newestFirst).
-	ClaimNew(ctx context.Context, companyID, userID int64, action radar.Action, newestFirst bool, limit int) ([]radar.Log, error)
-	// CustomerDetail counts the rep's logs per customer and action (customerID 0: every customer).
-	CustomerDetail(ctx context.Context, companyID, userID, customerID int64) ([]radar.CustomerSummary, error)
-}
-
-// LoginRepository is what the WeChat logins need beyond users and companies.
-type LoginRepository interface {
-	CustomerByOpenID(ctx context.Context, openid string, userType customer.UserType) (customer.Customer, error)
-	// CreateCustomer inserts c; ErrDuplicate when the openid exists (a concurrent login).
-	CreateCustomer(ctx context.Context, c *customer.Customer) error
-	// MemberByWeComID finds the live user of the company with that WeCom UserID.
-	MemberByWeComID(ctx context.Context, companyID int64, wecomUserID string) (org.User, error)
-	// MemberRoleID is the ordinary (level 3) role new WeCom members get.
-	MemberRoleID(ctx context.Context) (int64, error)
 }

@@ -2,7 +2,7 @@
 // (repositories, clock, tokens, ...) and the use cases the HTTP adapter calls.
 package ports
 
-//go:generate go tool mockgen -destination=mocks/mocks.go -package=mocks leida/ports Clock,TxRunner,TokenSource,PasswordHasher,LoginFailures,HealthChecker,UserRepository,RoleRepository,PermissionRepository,CompanyRepository,CustomerIdentityRepository,Authenticator,UserAdmin,RoleAdmin,PermissionAdmin,CompanyAdmin,Bootstrapper
+//go:generate go tool mockgen -destination=mocks/mocks.go -package=mocks leida/ports Clock,TxRunner,TokenSource,PasswordHasher,HealthChecker,Authenticator,UserAdmin
 
 import (
 	"context"
@@ -57,18 +57,6 @@ type PasswordHasher interface {
 	// Verify reports whether password matches hash, and whether the hash is
 	// of an old scheme (legacy MD5) and should be replaced.
 	Verify(hash, password string) (ok, rehash bool)
-}
-
-// LoginFailures records failed password logins, shared by every instance.
-type LoginFailures interface {
-	// Reserve counts the attempts since the given time for the username and
-	// for the client address and, when both are under their limits, records
-	// this attempt at the given time, atomically for each username and each
-	// address (so concurrent attempts cannot all pass); it may forget
-	// attempts older than since. ok is false when a limit is reached.
-	Reserve(ctx context.Context, a LoginAttempt) (id int64, ok bool, err error)
-	// Release forgets a reserved attempt (the password was right).
-	Release(ctx context.Context, id int64) error
 }
 
 // LoginAttempt is one password login attempt and the limits it is held to.

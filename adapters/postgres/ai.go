@@ -23,8 +23,6 @@ type AI struct{ *DB }
 // NewAI makes the store.
 func NewAI(db *DB) *AI { return &AI{db} }
 
-var _ ports.AIStore = (*AI)(nil)
-
 // int64Array and timeArray travel as one PostgreSQL array parameter (GORM
 // would spell a plain slice out as a list).
 type (

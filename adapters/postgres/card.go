@@ -22,8 +22,6 @@ type Cards struct{ *DB }
 // NewCards makes the repository.
 func NewCards(db *DB) *Cards { return &Cards{db} }
 
-var _ ports.CardRepository = (*Cards)(nil)
-
 // Owner finds the live card owner, optionally locking its row.
 func (r *Cards) Owner(ctx context.Context, userID int64, lock bool) (card.Owner, error) {
 	sql := "SELECT id AS user_id, company_id FROM users WHERE id = ? AND deleted_at IS NULL"

@@ -17,8 +17,6 @@ type Chats struct{ *DB }
 // NewChats makes the repository.
 func NewChats(db *DB) *Chats { return &Chats{db} }
 
-var _ ports.ChatRepository = (*Chats)(nil)
-
 // messageRow is a chat_messages row joined with its customer.
 type messageRow struct {
 	ID             int64

@@ -44,8 +44,6 @@ type Customers struct{ *DB }
 // NewCustomers makes the repository.
 func NewCustomers(db *DB) *Customers { return &Customers{db} }
 
-var _ ports.CustomerRepository = (*Customers)(nil)
-
 // Visible finds the customer if the viewer sees it.
 func (r *Customers) Visible(ctx context.Context, v customer.Viewer, id int64) (customer.Customer, error) {
 	var row customerRow

@@ -15,8 +15,6 @@ type FollowUps struct{ *DB }
 // NewFollowUps makes the repository.
 func NewFollowUps(db *DB) *FollowUps { return &FollowUps{db} }
 
-var _ ports.FollowUpRepository = (*FollowUps)(nil)
-
 // Follow creates or updates the relation with last_follow_time = at.
 func (r *FollowUps) Follow(ctx context.Context, companyID, userID, customerID int64, at time.Time) (int64, error) {
 	return r.touchFollowUp(ctx, companyID, userID, customerID, lastFollowTime, at)
@@ -94,8 +92,6 @@ type Phrases struct{ *DB }
 
 // NewPhrases makes the repository.
 func NewPhrases(db *DB) *Phrases { return &Phrases{db} }
-
-var _ ports.PhraseRepository = (*Phrases)(nil)
 
 // phraseRow is the model of phrases (a rep's own, or global: no company, no rep).
 type phraseRow struct {

@@ -13,8 +13,6 @@ type LoginFailures struct{ *DB }
 // NewLoginFailures makes the repository.
 func NewLoginFailures(db *DB) *LoginFailures { return &LoginFailures{db} }
 
-var _ ports.LoginFailures = (*LoginFailures)(nil)
-
 // Reserve holds transaction-scoped advisory locks on the username and the
 // address (in that order, so two attempts never wait for each other in a
 // cycle) while it counts the window and records the attempt: of concurrent

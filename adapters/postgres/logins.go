@@ -16,8 +16,6 @@ type Logins struct{ *DB }
 // NewLogins makes the repository.
 func NewLogins(db *DB) *Logins { return &Logins{db} }
 
-var _ ports.LoginRepository = (*Logins)(nil)
-
 // CustomerByOpenID finds the customer identity of an openid.
 func (r *Logins) CustomerByOpenID(ctx context.Context, openid string, userType customer.UserType) (customer.Customer, error) {
 	var row customerRow

@@ -25,8 +25,6 @@ type StreamEvents struct{ *DB }
 // NewStreamEvents makes the repository.
 func NewStreamEvents(db *DB) *StreamEvents { return &StreamEvents{db} }
 
-var _ ports.StreamEventRepository = (*StreamEvents)(nil)
-
 // LastSeq is the principal's newest sequence (0 when none).
 func (r *StreamEvents) LastSeq(ctx context.Context, p chat.Principal) (int64, error) {
 	var seq int64
@@ -111,8 +109,6 @@ func NewListener(url string, log *slog.Logger) *Listener {
 	}
 	return &Listener{url: url, log: log, idle: 30 * time.Second}
 }
-
-var _ ports.StreamListener = (*Listener)(nil)
 
 // Listen runs until ctx ends.
 func (l *Listener) Listen(ctx context.Context, connected func(), wake func(ports.StreamWake)) error {

@@ -35,8 +35,6 @@ type Roles struct{ *DB }
 // NewRoles makes the repository.
 func NewRoles(db *DB) *Roles { return &Roles{db} }
 
-var _ ports.RoleRepository = (*Roles)(nil)
-
 func (r *Roles) one(q *gorm.DB) (org.Role, error) {
 	var row roleRow
 	if err := q.Take(&row).Error; err != nil {
@@ -142,8 +140,6 @@ type Permissions struct{ *DB }
 // NewPermissions makes the repository.
 func NewPermissions(db *DB) *Permissions { return &Permissions{db} }
 
-var _ ports.PermissionRepository = (*Permissions)(nil)
-
 func (r *Permissions) base(ctx context.Context) *gorm.DB {
 	return r.conn(ctx).Table("permissions p").Select("p.*, u.username AS oper_username").
 		Joins("LEFT JOIN users u ON u.id = p.oper_user_id")
@@ -243,8 +239,6 @@ type Companies struct{ *DB }
 
 // NewCompanies makes the repository.
 func NewCompanies(db *DB) *Companies { return &Companies{db} }
-
-var _ ports.CompanyRepository = (*Companies)(nil)
 
 func (r *Companies) one(q *gorm.DB) (org.Company, error) {
 	var row companyRow
@@ -369,8 +363,6 @@ type CustomerIdentities struct{ *DB }
 
 // NewCustomerIdentities makes the repository.
 func NewCustomerIdentities(db *DB) *CustomerIdentities { return &CustomerIdentities{db} }
-
-var _ ports.CustomerIdentityRepository = (*CustomerIdentities)(nil)
 
 // ByID finds a customer.
 func (r *CustomerIdentities) ByID(ctx context.Context, id int64) (customer.Customer, error) {

@@ -19,8 +19,6 @@ type AccessLogs struct{ *DB }
 // NewAccessLogs makes the repository.
 func NewAccessLogs(db *DB) *AccessLogs { return &AccessLogs{db} }
 
-var _ ports.AccessLogRepository = (*AccessLogs)(nil)
-
 type logRow struct {
 	ID               int64
 	CompanyID        int64

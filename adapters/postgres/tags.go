@@ -15,10 +15,7 @@ type Tags struct{ *DB }
 // NewTags makes the repository.
 func NewTags(db *DB) *Tags { return &Tags{db} }
 
-var (
-	_ ports.TagRepository  = (*Tags)(nil)
-	_ ports.TagGroupSeeder = (*Tags)(nil)
-)
+var _ ports.TagGroupSeeder = (*Tags)(nil)
 
 // tagRow is the model of tags (groups and tags).
 type tagRow struct {

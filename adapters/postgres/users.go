@@ -98,8 +98,6 @@ type Users struct{ *DB }
 // NewUsers makes the repository.
 func NewUsers(db *DB) *Users { return &Users{db} }
 
-var _ ports.UserRepository = (*Users)(nil)
-
 // userSelect reads a userView.
 const userSelect = "u.*, r.name AS role_name, r.level AS role_level, c.name AS company_name"
 

@@ -44,9 +44,9 @@ const (
 
 // Service implements ports.AIScores and the training.
 type Service struct {
-	store     ports.AIStore
-	customers ports.CustomerRepository
-	followUps ports.FollowUpRepository
+	store     Repository
+	customers CustomerRepository
+	followUps FollowUpRepository
 	tx        ports.TxRunner
 	clock     ports.Clock
 	cfg       Config
@@ -54,7 +54,7 @@ type Service struct {
 }
 
 // New wires the service.
-func New(store ports.AIStore, customers ports.CustomerRepository, followUps ports.FollowUpRepository, tx ports.TxRunner,
+func New(store Repository, customers CustomerRepository, followUps FollowUpRepository, tx ports.TxRunner,
 	clock ports.Clock, cfg Config, log *slog.Logger) *Service {
 	if cfg.Location == nil {
 		cfg.Location = time.UTC

@@ -9,6 +9,7 @@ import (
 	"github.com/golang/mock/gomock"
 
 	"leida/adapters/clock"
+	aimocks "leida/application/ai/mocks"
 	dai "leida/domain/ai"
 	"leida/domain/customer"
 	"leida/domain/errs"
@@ -18,9 +19,9 @@ import (
 )
 
 type deps struct {
-	store     *mocks.MockAIStore
-	customers *mocks.MockCustomerRepository
-	followUps *mocks.MockFollowUpRepository
+	store     *aimocks.MockRepository
+	customers *aimocks.MockCustomerRepository
+	followUps *aimocks.MockFollowUpRepository
 	tx        *mocks.MockTxRunner
 }
 
@@ -32,7 +33,7 @@ var (
 
 func newService(t *testing.T) (*Service, deps) {
 	ctrl := gomock.NewController(t)
-	d := deps{mocks.NewMockAIStore(ctrl), mocks.NewMockCustomerRepository(ctrl), mocks.NewMockFollowUpRepository(ctrl), mocks.NewMockTxRunner(ctrl)}
+	d := deps{aimocks.NewMockRepository(ctrl), aimocks.NewMockCustomerRepository(ctrl), aimocks.NewMockFollowUpRepository(ctrl), mocks.NewMockTxRunner(ctrl)}
 	d.tx.EXPECT().Run(gomock.Any(), gomock.Any()).DoAndReturn(func(ctx context.Context, fn func(context.Context) error) error {
 		return fn(ctx)
 	}).AnyTimes()

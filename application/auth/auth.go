@@ -56,18 +56,18 @@ const (
 // Service implements ports.Authenticator.
 type Service struct {
 	cfg       Config
-	users     ports.UserRepository
-	customers ports.CustomerIdentityRepository
+	users     UserRepository
+	customers CustomerRepository
 	clock     ports.Clock
 	tokens    ports.TokenSource
 	hasher    ports.PasswordHasher
-	failures  ports.LoginFailures
+	failures  LoginFailures
 	hashSlots chan struct{}
 }
 
 // NewService wires the authenticator.
-func NewService(cfg Config, users ports.UserRepository, customers ports.CustomerIdentityRepository, clock ports.Clock,
-	tokens ports.TokenSource, hasher ports.PasswordHasher, failures ports.LoginFailures) *Service {
+func NewService(cfg Config, users UserRepository, customers CustomerRepository, clock ports.Clock,
+	tokens ports.TokenSource, hasher ports.PasswordHasher, failures LoginFailures) *Service {
 	if cfg.Limits == (LoginLimits{}) {
 		cfg.Limits = DefaultLoginLimits
 	}

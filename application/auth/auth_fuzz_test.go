@@ -10,11 +10,11 @@ import (
 	"github.com/golang/mock/gomock"
 
 	"leida/adapters/clock"
+	authmocks "leida/application/auth/mocks"
 	"leida/domain/customer"
 	"leida/domain/errs"
 	"leida/domain/org"
 	"leida/ports"
-	"leida/ports/mocks"
 )
 
 // Fuzz target of the signed query (user_id, timestamp, rand_str).
@@ -40,7 +40,7 @@ func storedToken(base string, id int64) (string, bool) {
 // fuzzService is the authenticator over repositories holding storedToken.
 func fuzzService(t *testing.T, base string, skew time.Duration) *Service {
 	ctrl := gomock.NewController(t)
-	users := mocks.NewMockUserRepository(ctrl)
+	users := authmocks.NewMockUserRepository(ctrl)
 	users.EXPECT().Principal(gomock.Any(), gomock.Any()).AnyTimes().DoAndReturn(func(_ context.Context, id int64) (org.User, error) {
 		if id <= 0 {
 			t.Fatalf("Principal(%d): a non-positive id reached the repository", id)
@@ -51,7 +51,7 @@ func fuzzService(t *testing.T, base string, skew time.Duration) *Service {
 		}
 		return org.User{ID: id, CompanyID: 3, Token: tok, Status: org.StatusEnabled, RoleLevel: org.LevelMember}, nil
 	})
-	customers := mocks.NewMockCustomerIdentityRepository(ctrl)
+	customers := authmocks.NewMockCustomerRepository(ctrl)
 	customers.EXPECT().ByID(gomock.Any(), gomock.Any()).AnyTimes().DoAndReturn(func(_ context.Context, id int64) (customer.Customer, error) {
 		if id <= 0 {
 			t.Fatalf("ByID(%d): a non-positive id reached the repository", id)

@@ -10,6 +10,7 @@ import (
 	"github.com/golang/mock/gomock"
 
 	"leida/adapters/clock"
+	authmocks "leida/application/auth/mocks"
 	"leida/domain/customer"
 	"leida/domain/errs"
 	"leida/domain/org"
@@ -60,7 +61,7 @@ func TestAuthenticateUser(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			ctrl := gomock.NewController(t)
-			users := mocks.NewMockUserRepository(ctrl)
+			users := authmocks.NewMockUserRepository(ctrl)
 			if c.user != nil {
 				users.EXPECT().Principal(gomock.Any(), int64(7)).Return(*c.user, nil)
 			} else {
@@ -83,7 +84,7 @@ func TestAuthenticateUser(t *testing.T) {
 
 func TestAuthenticateRejectsMalformedIDsWithoutLookup(t *testing.T) {
 	ctrl := gomock.NewController(t)
-	s := NewService(Config{}, mocks.NewMockUserRepository(ctrl), mocks.NewMockCustomerIdentityRepository(ctrl), clock.System{}, nil, nil, nil)
+	s := NewService(Config{}, authmocks.NewMockUserRepository(ctrl), authmocks.NewMockCustomerRepository(ctrl), clock.System{}, nil, nil, nil)
 	for _, id := range []string{"", "abc", "-1", "0", "1.5"} {
 		if _, err := s.AuthenticateUser(context.Background(), ports.Credentials{UserID: id}); !errs.IsKind(err, errs.KindUnauthorized) {
 			t.Errorf("user id %q: %v", id, err)
@@ -98,14 +99,14 @@ func TestLogin(t *testing.T) {
 	now := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
 	since := now.Add(-15 * time.Minute)
 	type deps struct {
-		users    *mocks.MockUserRepository
+		users    *authmocks.MockUserRepository
 		hasher   *mocks.MockPasswordHasher
-		failures *mocks.MockLoginFailures
+		failures *authmocks.MockLoginFailures
 		tokens   *mocks.MockTokenSource
 	}
 	setup := func(t *testing.T) (*Service, deps) {
 		ctrl := gomock.NewController(t)
-		d := deps{mocks.NewMockUserRepository(ctrl), mocks.NewMockPasswordHasher(ctrl), mocks.NewMockLoginFailures(ctrl), mocks.NewMockTokenSource(ctrl)}
+		d := deps{authmocks.NewMockUserRepository(ctrl), mocks.NewMockPasswordHasher(ctrl), authmocks.NewMockLoginFailures(ctrl), mocks.NewMockTokenSource(ctrl)}
 		return NewService(Config{}, d.users, nil, clock.NewFixed(now), d.tokens, d.hasher, d.failures), d
 	}
 	in := ports.LoginInput{Username: "amy", Password: "pw", ClientIP: "1.2.3.4"}
@@ -138,7 +139,7 @@ func TestLogin(t *testing.T) {
 	})
 	t.Run("password hashes wait for a slot, then 429", func(t *testing.T) {
 		ctrl := gomock.NewController(t)
-		failures, hasher, users := mocks.NewMockLoginFailures(ctrl), mocks.NewMockPasswordHasher(ctrl), mocks.NewMockUserRepository(ctrl)
+		failures, hasher, users := authmocks.NewMockLoginFailures(ctrl), mocks.NewMockPasswordHasher(ctrl), authmocks.NewMockUserRepository(ctrl)
 		s := NewService(Config{HashSlots: 1, HashWait: 50 * time.Millisecond}, users, nil, clock.NewFixed(now), nil, hasher, failures)
 		failures.EXPECT().Reserve(gomock.Any(), gomock.Any()).Return(int64(1), true, nil).Times(2)
 		users.EXPECT().ForLogin(gomock.Any(), "amy").Return(org.User{ID: 1, PasswordHash: "h"}, nil)
@@ -221,7 +222,7 @@ func TestRejectionReasons(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			ctrl := gomock.NewController(t)
-			users := mocks.NewMockUserRepository(ctrl)
+			users := authmocks.NewMockUserRepository(ctrl)
 			if c.reason != ReasonMalformedUserID {
 				if c.user != nil {
 					users.EXPECT().Principal(gomock.Any(), int64(7)).Return(*c.user, nil)
@@ -245,7 +246,7 @@ func TestRejectionReasons(t *testing.T) {
 	}
 	// The customer side reports the same reasons.
 	ctrl := gomock.NewController(t)
-	customers := mocks.NewMockCustomerIdentityRepository(ctrl)
+	customers := authmocks.NewMockCustomerRepository(ctrl)
 	customers.EXPECT().ByID(gomock.Any(), int64(9)).Return(customer.Customer{}, ports.ErrNotFound)
 	s := NewService(Config{MaxSkew: 10 * time.Minute}, nil, customers, clock.NewFixed(now), nil, nil, nil)
 	_, err := s.AuthenticateCustomer(context.Background(), creds(9, now, token))

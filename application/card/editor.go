@@ -26,14 +26,14 @@ type Config struct {
 type Editor struct {
 	cfg   Config
 	tx    ports.TxRunner
-	cards ports.CardRepository
+	cards OwnerCardRepository
 	files ports.FileStore
 	mp    ports.MiniProgramGateway
 	qr    ports.QRMaker
 }
 
 // NewEditor wires the owner-side card use cases.
-func NewEditor(cfg Config, tx ports.TxRunner, cards ports.CardRepository, files ports.FileStore,
+func NewEditor(cfg Config, tx ports.TxRunner, cards OwnerCardRepository, files ports.FileStore,
 	mp ports.MiniProgramGateway, qr ports.QRMaker) *Editor {
 	if cfg.PagePath == "" {
 		cfg.PagePath = card.DefaultPagePath

@@ -8,6 +8,7 @@ import (
 
 	"github.com/golang/mock/gomock"
 
+	cardmocks "leida/application/card/mocks"
 	"leida/domain/errs"
 	"leida/ports/mocks"
 )
@@ -31,7 +32,7 @@ func FuzzKeepTagsList(f *testing.F) {
 		if !blank && parses {
 			tx.EXPECT().Run(gomock.Any(), gomock.Any()).Return(nil)
 		}
-		s := NewEditor(Config{}, tx, mocks.NewMockCardRepository(ctrl), nil, nil, nil)
+		s := NewEditor(Config{}, tx, cardmocks.NewMockOwnerCardRepository(ctrl), nil, nil, nil)
 		err := s.KeepTags(context.Background(), rep, tagList, sent)
 		if !blank && parses {
 			if err != nil {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/golang/mock/gomock"
 
+	cardmocks "leida/application/card/mocks"
 	"leida/domain/card"
 	"leida/domain/org"
 	"leida/ports"
@@ -17,7 +18,7 @@ import (
 )
 
 type editorDeps struct {
-	cards *mocks.MockCardRepository
+	cards *cardmocks.MockOwnerCardRepository
 	files *mocks.MockFileStore
 	mp    *mocks.MockMiniProgramGateway
 	qr    *mocks.MockQRMaker
@@ -28,7 +29,7 @@ func newEditor(t *testing.T) (*Editor, editorDeps) {
 	tx := mocks.NewMockTxRunner(ctrl)
 	tx.EXPECT().Run(gomock.Any(), gomock.Any()).AnyTimes().
 		DoAndReturn(func(ctx context.Context, fn func(context.Context) error) error { return fn(ctx) })
-	d := editorDeps{mocks.NewMockCardRepository(ctrl), mocks.NewMockFileStore(ctrl), mocks.NewMockMiniProgramGateway(ctrl),
+	d := editorDeps{cardmocks.NewMockOwnerCardRepository(ctrl), mocks.NewMockFileStore(ctrl), mocks.NewMockMiniProgramGateway(ctrl),
 		mocks.NewMockQRMaker(ctrl)}
 	return NewEditor(Config{CardURL: "http://front/card?uid={uid}"}, tx, d.cards, d.files, d.mp, d.qr), d
 }

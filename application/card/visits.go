@@ -17,14 +17,14 @@ import (
 // Visits implements ports.CardVisits (E42–E46, A8, A9, action/record).
 type Visits struct {
 	tx      ports.TxRunner
-	cards   ports.CardRepository
-	logs    ports.AccessLogRepository
+	cards   VisitorCardRepository
+	logs    AccessLogRepository
 	metrics ports.WriteMetrics // may be nil
 }
 
 // NewVisits wires the customer-side card use cases; metrics (may be nil)
 // counts the radar events written.
-func NewVisits(tx ports.TxRunner, cards ports.CardRepository, logs ports.AccessLogRepository, metrics ports.WriteMetrics) *Visits {
+func NewVisits(tx ports.TxRunner, cards VisitorCardRepository, logs AccessLogRepository, metrics ports.WriteMetrics) *Visits {
 	return &Visits{tx: tx, cards: cards, logs: logs, metrics: metrics}
 }
 

@@ -7,6 +7,7 @@ import (
 
 	"github.com/golang/mock/gomock"
 
+	cardmocks "leida/application/card/mocks"
 	"leida/domain/card"
 	"leida/domain/chat"
 	"leida/domain/customer"
@@ -18,13 +19,13 @@ import (
 
 type visitDeps struct {
 	tx    *mocks.MockTxRunner
-	cards *mocks.MockCardRepository
-	logs  *mocks.MockAccessLogRepository
+	cards *cardmocks.MockVisitorCardRepository
+	logs  *cardmocks.MockAccessLogRepository
 }
 
 func newVisits(t *testing.T) (*Visits, visitDeps) {
 	ctrl := gomock.NewController(t)
-	d := visitDeps{mocks.NewMockTxRunner(ctrl), mocks.NewMockCardRepository(ctrl), mocks.NewMockAccessLogRepository(ctrl)}
+	d := visitDeps{mocks.NewMockTxRunner(ctrl), cardmocks.NewMockVisitorCardRepository(ctrl), cardmocks.NewMockAccessLogRepository(ctrl)}
 	// The runner runs fn and passes its error through, like the real one (which also rolls back).
 	d.tx.EXPECT().Run(gomock.Any(), gomock.Any()).AnyTimes().
 		DoAndReturn(func(ctx context.Context, fn func(context.Context) error) error { return fn(ctx) })

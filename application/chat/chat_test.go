@@ -10,6 +10,7 @@ import (
 	"github.com/golang/mock/gomock"
 
 	"leida/adapters/clock"
+	chatmocks "leida/application/chat/mocks"
 	"leida/domain/chat"
 	"leida/domain/customer"
 	"leida/domain/errs"
@@ -22,7 +23,7 @@ import (
 
 type deps struct {
 	tx    *mocks.MockTxRunner
-	chats *mocks.MockChatRepository
+	chats *chatmocks.MockMessageRepository
 }
 
 // sides are both sides of the chat, on the same dependencies.
@@ -31,13 +32,13 @@ type sides struct {
 	visitor *Visitor
 }
 
-func newSides(tx ports.TxRunner, chats ports.ChatRepository, clock ports.Clock, cfg Config, metrics ports.WriteMetrics) sides {
+func newSides(tx ports.TxRunner, chats MessageRepository, clock ports.Clock, cfg Config, metrics ports.WriteMetrics) sides {
 	return sides{NewDesk(tx, chats, clock, cfg, metrics), NewVisitor(tx, chats, metrics)}
 }
 
 func newMocked(t *testing.T) (sides, deps) {
 	ctrl := gomock.NewController(t)
-	d := deps{mocks.NewMockTxRunner(ctrl), mocks.NewMockChatRepository(ctrl)}
+	d := deps{mocks.NewMockTxRunner(ctrl), chatmocks.NewMockMessageRepository(ctrl)}
 	return newSides(d.tx, d.chats, clock.NewFixed(time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)), Config{Location: time.UTC}, nil), d
 }
 
@@ -221,7 +222,7 @@ func TestA10VisitorSide(t *testing.T) {
 // clock, in the configured zone.
 func TestContactsCarryRelativeTimes(t *testing.T) {
 	ctrl := gomock.NewController(t)
-	chats := mocks.NewMockChatRepository(ctrl)
+	chats := chatmocks.NewMockMessageRepository(ctrl)
 	sh, _ := time.LoadLocation("Asia/Shanghai")
 	now := time.Date(2026, 11, 27, 9, 0, 0, 0, sh)
 	s := NewDesk(nil, chats, clock.NewFixed(now), Config{Location: sh}, nil)
@@ -253,7 +254,7 @@ func (c *counted) ChatMessageWritten(t chat.SendType) { c.sent = append(c.sent, 
 // A message is counted once its transaction committed, never when the write failed.
 func TestSentMessagesAreCountedAfterCommit(t *testing.T) {
 	ctrl := gomock.NewController(t)
-	d := deps{mocks.NewMockTxRunner(ctrl), mocks.NewMockChatRepository(ctrl)}
+	d := deps{mocks.NewMockTxRunner(ctrl), chatmocks.NewMockMessageRepository(ctrl)}
 	m := &counted{}
 	s := newSides(d.tx, d.chats, clock.NewFixed(time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)), Config{Location: time.UTC}, m)
 	d.chats.EXPECT().RepSeesCustomer(gomock.Any(), int64(5), int64(2), true, int64(40)).Return(true, nil).Times(2)

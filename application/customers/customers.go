@@ -34,7 +34,7 @@ func viewer(a org.Actor) customer.Viewer {
 
 // follow records a follow-up by the actor: the relation's last_follow_time
 // and a note, in the caller's transaction.
-func follow(ctx context.Context, repo ports.FollowUpRepository, a org.Actor, customerID int64, note string, now time.Time) error {
+func follow(ctx context.Context, repo FollowUpRepository, a org.Actor, customerID int64, note string, now time.Time) error {
 	id, err := repo.Follow(ctx, a.CompanyID, a.UserID, customerID, now)
 	if err != nil {
 		return err
@@ -45,15 +45,15 @@ func follow(ctx context.Context, repo ports.FollowUpRepository, a org.Actor, cus
 // Customers implements ports.CustomerDesk.
 type Customers struct {
 	tx        ports.TxRunner
-	customers ports.CustomerRepository
-	tags      ports.TagRepository
-	followUps ports.FollowUpRepository
+	customers CustomerRepository
+	tags      TagRepository
+	followUps FollowUpRepository
 	clock     ports.Clock
 }
 
 // NewCustomers wires the customer use cases.
-func NewCustomers(tx ports.TxRunner, customers ports.CustomerRepository, tags ports.TagRepository,
-	followUps ports.FollowUpRepository, clock ports.Clock) *Customers {
+func NewCustomers(tx ports.TxRunner, customers CustomerRepository, tags TagRepository,
+	followUps FollowUpRepository, clock ports.Clock) *Customers {
 	return &Customers{tx: tx, customers: customers, tags: tags, followUps: followUps, clock: clock}
 }
 

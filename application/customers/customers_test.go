@@ -8,6 +8,7 @@ import (
 
 	"github.com/golang/mock/gomock"
 
+	customermocks "leida/application/customers/mocks"
 	"leida/domain/customer"
 	"leida/domain/errs"
 	"leida/domain/followup"
@@ -26,18 +27,18 @@ var (
 type world struct {
 	ctrl      *gomock.Controller
 	tx        *mocks.MockTxRunner
-	customers *mocks.MockCustomerRepository
-	tags      *mocks.MockTagRepository
-	followUps *mocks.MockFollowUpRepository
-	phrases   *mocks.MockPhraseRepository
+	customers *customermocks.MockCustomerRepository
+	tags      *customermocks.MockTagRepository
+	followUps *customermocks.MockFollowUpRepository
+	phrases   *customermocks.MockPhraseRepository
 	clock     *mocks.MockClock
 }
 
 func newWorld(t *testing.T) world {
 	ctrl := gomock.NewController(t)
-	w := world{ctrl: ctrl, tx: mocks.NewMockTxRunner(ctrl), customers: mocks.NewMockCustomerRepository(ctrl),
-		tags: mocks.NewMockTagRepository(ctrl), followUps: mocks.NewMockFollowUpRepository(ctrl),
-		phrases: mocks.NewMockPhraseRepository(ctrl), clock: mocks.NewMockClock(ctrl)}
+	w := world{ctrl: ctrl, tx: mocks.NewMockTxRunner(ctrl), customers: customermocks.NewMockCustomerRepository(ctrl),
+		tags: customermocks.NewMockTagRepository(ctrl), followUps: customermocks.NewMockFollowUpRepository(ctrl),
+		phrases: customermocks.NewMockPhraseRepository(ctrl), clock: mocks.NewMockClock(ctrl)}
 	w.tx.EXPECT().Run(gomock.Any(), gomock.Any()).AnyTimes().DoAndReturn(
 		func(ctx context.Context, fn func(context.Context) error) error { return fn(ctx) })
 	w.clock.EXPECT().Now().AnyTimes().Return(now)

@@ -14,16 +14,16 @@ import (
 // FollowUps implements ports.FollowUpDesk.
 type FollowUps struct {
 	tx        ports.TxRunner
-	followUps ports.FollowUpRepository
-	phrases   ports.PhraseRepository
-	customers ports.CustomerRepository
+	followUps FollowUpRepository
+	phrases   PhraseRepository
+	customers CustomerRepository
 	clock     ports.Clock
 	cfg       Config
 }
 
 // NewFollowUps wires the follow-up use cases.
-func NewFollowUps(tx ports.TxRunner, followUps ports.FollowUpRepository, phrases ports.PhraseRepository,
-	customers ports.CustomerRepository, clock ports.Clock, cfg Config) *FollowUps {
+func NewFollowUps(tx ports.TxRunner, followUps FollowUpRepository, phrases PhraseRepository,
+	customers CustomerRepository, clock ports.Clock, cfg Config) *FollowUps {
 	return &FollowUps{tx: tx, followUps: followUps, phrases: phrases, customers: customers, clock: clock, cfg: cfg}
 }
 

@@ -14,12 +14,12 @@ import (
 // Tags implements ports.TagDesk.
 type Tags struct {
 	tx        ports.TxRunner
-	tags      ports.TagRepository
-	customers ports.CustomerRepository
+	tags      TagRepository
+	customers CustomerRepository
 }
 
 // NewTags wires the tag use cases.
-func NewTags(tx ports.TxRunner, tags ports.TagRepository, customers ports.CustomerRepository) *Tags {
+func NewTags(tx ports.TxRunner, tags TagRepository, customers CustomerRepository) *Tags {
 	return &Tags{tx: tx, tags: tags, customers: customers}
 }
 

@@ -6,12 +6,11 @@ import (
 	"time"
 
 	"leida/domain/chat"
-	"leida/ports"
 )
 
 // ChatStores are what the demo conversations are written through (chats.go).
 type ChatStores struct {
-	Chats ports.ChatRepository
+	Chats MessageRepository
 }
 
 // demoLine is one message of a demo conversation, ago before the seeding.

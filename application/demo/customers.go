@@ -13,11 +13,11 @@ import (
 
 // CustomerStores are what the customer demo data is written through.
 type CustomerStores struct {
-	Customers ports.CustomerRepository
-	Tags      ports.TagRepository
+	Customers CustomerRepository
+	Tags      TagRepository
 	TagGroups ports.TagGroupSeeder
-	FollowUps ports.FollowUpRepository
-	Phrases   ports.PhraseRepository
+	FollowUps FollowUpRepository
+	Phrases   PhraseRepository
 	Clock     ports.Clock
 }
 

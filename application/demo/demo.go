@@ -14,10 +14,10 @@ import (
 // Seeder writes the demo data once.
 type Seeder struct {
 	tx        ports.TxRunner
-	roles     ports.RoleRepository
-	companies ports.CompanyRepository
-	users     ports.UserRepository
-	perms     ports.PermissionRepository
+	roles     RoleRepository
+	companies CompanyRepository
+	users     UserRepository
+	perms     PermissionRepository
 	hasher    ports.PasswordHasher
 	tokens    ports.TokenSource
 	customers CustomerStores // customers.go
@@ -26,8 +26,8 @@ type Seeder struct {
 }
 
 // NewSeeder wires the seeder.
-func NewSeeder(tx ports.TxRunner, roles ports.RoleRepository, companies ports.CompanyRepository, users ports.UserRepository,
-	perms ports.PermissionRepository, hasher ports.PasswordHasher, tokens ports.TokenSource, customers CustomerStores,
+func NewSeeder(tx ports.TxRunner, roles RoleRepository, companies CompanyRepository, users UserRepository,
+	perms PermissionRepository, hasher ports.PasswordHasher, tokens ports.TokenSource, customers CustomerStores,
 	radar RadarStores, chats ChatStores) *Seeder {
 	return &Seeder{tx: tx, roles: roles, companies: companies, users: users, perms: perms, hasher: hasher, tokens: tokens,
 		customers: customers, radar: radar, chats: chats}

@@ -18,9 +18,9 @@ import (
 
 // RadarStores are what the card and radar demo data is written through (radar.go).
 type RadarStores struct {
-	Logins ports.LoginRepository
-	Cards  ports.CardRepository
-	Logs   ports.AccessLogRepository
+	Logins AccountRepository
+	Cards  CardRepository
+	Logs   AccessLogRepository
 	Files  ports.FileStore
 	Clock  ports.Clock
 }

@@ -27,18 +27,18 @@ type Config struct {
 type Service struct {
 	cfg       Config
 	tx        ports.TxRunner
-	logins    ports.LoginRepository
-	users     ports.UserRepository
-	companies ports.CompanyRepository
-	cards     ports.CardRepository
+	logins    AccountRepository
+	users     UserRepository
+	companies CompanyRepository
+	cards     CardRepository
 	wecom     ports.WeComGateway
 	mp        ports.MiniProgramGateway
 	tokens    ports.TokenSource
 }
 
 // NewService wires the logins.
-func NewService(cfg Config, tx ports.TxRunner, logins ports.LoginRepository, users ports.UserRepository,
-	companies ports.CompanyRepository, cards ports.CardRepository, wecom ports.WeComGateway, mp ports.MiniProgramGateway,
+func NewService(cfg Config, tx ports.TxRunner, logins AccountRepository, users UserRepository,
+	companies CompanyRepository, cards CardRepository, wecom ports.WeComGateway, mp ports.MiniProgramGateway,
 	tokens ports.TokenSource) *Service {
 	return &Service{cfg: cfg, tx: tx, logins: logins, users: users, companies: companies, cards: cards, wecom: wecom,
 		mp: mp, tokens: tokens}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/golang/mock/gomock"
 
+	loginmocks "leida/application/logins/mocks"
 	"leida/domain/card"
 	"leida/domain/customer"
 	"leida/domain/errs"
@@ -16,10 +17,10 @@ import (
 )
 
 type deps struct {
-	logins    *mocks.MockLoginRepository
-	users     *mocks.MockUserRepository
-	companies *mocks.MockCompanyRepository
-	cards     *mocks.MockCardRepository
+	logins    *loginmocks.MockAccountRepository
+	users     *loginmocks.MockUserRepository
+	companies *loginmocks.MockCompanyRepository
+	cards     *loginmocks.MockCardRepository
 	wecom     *mocks.MockWeComGateway
 	mp        *mocks.MockMiniProgramGateway
 	tokens    *mocks.MockTokenSource
@@ -30,8 +31,8 @@ func newService(t *testing.T) (*Service, deps) {
 	tx := mocks.NewMockTxRunner(ctrl)
 	tx.EXPECT().Run(gomock.Any(), gomock.Any()).AnyTimes().
 		DoAndReturn(func(ctx context.Context, fn func(context.Context) error) error { return fn(ctx) })
-	d := deps{mocks.NewMockLoginRepository(ctrl), mocks.NewMockUserRepository(ctrl), mocks.NewMockCompanyRepository(ctrl),
-		mocks.NewMockCardRepository(ctrl), mocks.NewMockWeComGateway(ctrl), mocks.NewMockMiniProgramGateway(ctrl),
+	d := deps{loginmocks.NewMockAccountRepository(ctrl), loginmocks.NewMockUserRepository(ctrl), loginmocks.NewMockCompanyRepository(ctrl),
+		loginmocks.NewMockCardRepository(ctrl), mocks.NewMockWeComGateway(ctrl), mocks.NewMockMiniProgramGateway(ctrl),
 		mocks.NewMockTokenSource(ctrl)}
 	cfg := Config{FrontendBaseURL: "http://front", FrontendErrorPath: "/err_page"}
 	return NewService(cfg, tx, d.logins, d.users, d.companies, d.cards, d.wecom, d.mp, d.tokens), d

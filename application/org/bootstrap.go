@@ -13,16 +13,16 @@ import (
 // when already done, so it can run on every start.
 type Bootstrap struct {
 	tx        ports.TxRunner
-	roles     ports.RoleRepository
-	companies ports.CompanyRepository
-	users     ports.UserRepository
+	roles     RoleRepository
+	companies CompanyRepository
+	users     UserRepository
 	hasher    ports.PasswordHasher
 	tokens    ports.TokenSource
 	tagGroups ports.TagGroupSeeder
 }
 
 // NewBootstrap wires bootstrap.
-func NewBootstrap(tx ports.TxRunner, roles ports.RoleRepository, companies ports.CompanyRepository, users ports.UserRepository,
+func NewBootstrap(tx ports.TxRunner, roles RoleRepository, companies CompanyRepository, users UserRepository,
 	hasher ports.PasswordHasher, tokens ports.TokenSource, tagGroups ports.TagGroupSeeder) *Bootstrap {
 	return &Bootstrap{tx: tx, roles: roles, companies: companies, users: users, hasher: hasher, tokens: tokens, tagGroups: tagGroups}
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/golang/mock/gomock"
 
+	orgmocks "leida/application/org/mocks"
 	"leida/domain/org"
 	"leida/ports"
 	"leida/ports/mocks"
@@ -15,7 +16,7 @@ import (
 // nothing; another is stored with a new token (D5); an absent user is an error.
 func TestResetPassword(t *testing.T) {
 	ctrl := gomock.NewController(t)
-	users, hasher, tokens := mocks.NewMockUserRepository(ctrl), mocks.NewMockPasswordHasher(ctrl), mocks.NewMockTokenSource(ctrl)
+	users, hasher, tokens := orgmocks.NewMockUserRepository(ctrl), mocks.NewMockPasswordHasher(ctrl), mocks.NewMockTokenSource(ctrl)
 	b := NewBootstrap(nil, nil, nil, users, hasher, tokens, nil)
 	ctx := context.Background()
 	stored := org.User{ID: 4, CompanyID: 1, Username: "admin", PasswordHash: "old-hash", Token: "old-token"}

@@ -12,13 +12,13 @@ import (
 
 // Companies implements ports.CompanyAdmin (E16–E19).
 type Companies struct {
-	companies ports.CompanyRepository
+	companies CompanyRepository
 	tx        ports.TxRunner
 	tagGroups ports.TagGroupSeeder
 }
 
 // NewCompanies wires the company use cases.
-func NewCompanies(companies ports.CompanyRepository, tx ports.TxRunner, tagGroups ports.TagGroupSeeder) *Companies {
+func NewCompanies(companies CompanyRepository, tx ports.TxRunner, tagGroups ports.TagGroupSeeder) *Companies {
 	return &Companies{companies: companies, tx: tx, tagGroups: tagGroups}
 }
 

@@ -7,10 +7,10 @@ import (
 
 	"github.com/golang/mock/gomock"
 
+	orgmocks "leida/application/org/mocks"
 	"leida/domain/errs"
 	"leida/domain/org"
 	"leida/ports"
-	"leida/ports/mocks"
 )
 
 // E18 and E11 leave the "in use" check to the repository's one atomic step
@@ -27,7 +27,7 @@ func TestDeleteCompanyAndRoleAnswerTheAtomicOutcome(t *testing.T) {
 		{boom, -1},
 	} {
 		ctrl := gomock.NewController(t)
-		companies, roles := mocks.NewMockCompanyRepository(ctrl), mocks.NewMockRoleRepository(ctrl)
+		companies, roles := orgmocks.NewMockCompanyRepository(ctrl), orgmocks.NewMockRoleRepository(ctrl)
 		companies.EXPECT().Delete(gomock.Any(), root.Scope(), int64(9)).Return(c.repo)
 		roles.EXPECT().Delete(gomock.Any(), int64(9)).Return(c.repo)
 		errC := NewCompanies(companies, nil, nil).DeleteCompany(context.Background(), root, 9)
@@ -54,7 +54,7 @@ func TestDeleteCompanyAndRoleAnswerTheAtomicOutcome(t *testing.T) {
 // Only platform admins delete companies and roles; nothing is touched otherwise.
 func TestDeleteCompanyAndRoleNeedAPlatformAdmin(t *testing.T) {
 	ctrl := gomock.NewController(t)
-	companies, roles := mocks.NewMockCompanyRepository(ctrl), mocks.NewMockRoleRepository(ctrl)
+	companies, roles := orgmocks.NewMockCompanyRepository(ctrl), orgmocks.NewMockRoleRepository(ctrl)
 	if err := NewCompanies(companies, nil, nil).DeleteCompany(context.Background(), admin5, 5); code(err) != 404 {
 		t.Fatalf("company: %v", err)
 	}

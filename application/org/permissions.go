@@ -12,11 +12,11 @@ import (
 
 // Permissions implements ports.PermissionAdmin (E13–E15, A1).
 type Permissions struct {
-	perms ports.PermissionRepository
+	perms PermissionRepository
 }
 
 // NewPermissions wires the permission use cases.
-func NewPermissions(perms ports.PermissionRepository) *Permissions {
+func NewPermissions(perms PermissionRepository) *Permissions {
 	return &Permissions{perms: perms}
 }
 

@@ -13,11 +13,11 @@ import (
 // Roles implements ports.RoleAdmin (E09–E12). Roles are global; only
 // platform admins write them.
 type Roles struct {
-	roles ports.RoleRepository
+	roles RoleRepository
 }
 
 // NewRoles wires the role use cases.
-func NewRoles(roles ports.RoleRepository) *Roles {
+func NewRoles(roles RoleRepository) *Roles {
 	return &Roles{roles: roles}
 }
 

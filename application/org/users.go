@@ -14,16 +14,16 @@ import (
 
 // Users implements ports.UserAdmin (E01–E04).
 type Users struct {
-	users     ports.UserRepository
-	roles     ports.RoleRepository
-	companies ports.CompanyRepository
+	users     UserRepository
+	roles     RoleRepository
+	companies CompanyRepository
 	hasher    ports.PasswordHasher
 	tokens    ports.TokenSource
 	clock     ports.Clock
 }
 
 // NewUsers wires the user use cases.
-func NewUsers(users ports.UserRepository, roles ports.RoleRepository, companies ports.CompanyRepository,
+func NewUsers(users UserRepository, roles RoleRepository, companies CompanyRepository,
 	hasher ports.PasswordHasher, tokens ports.TokenSource, clock ports.Clock) *Users {
 	return &Users{users: users, roles: roles, companies: companies, hasher: hasher, tokens: tokens, clock: clock}
 }

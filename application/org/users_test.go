@@ -8,6 +8,7 @@ import (
 	"github.com/golang/mock/gomock"
 
 	"leida/adapters/clock"
+	orgmocks "leida/application/org/mocks"
 	"leida/domain/errs"
 	"leida/domain/org"
 	"leida/ports"
@@ -15,16 +16,16 @@ import (
 )
 
 type userDeps struct {
-	users     *mocks.MockUserRepository
-	roles     *mocks.MockRoleRepository
-	companies *mocks.MockCompanyRepository
+	users     *orgmocks.MockUserRepository
+	roles     *orgmocks.MockRoleRepository
+	companies *orgmocks.MockCompanyRepository
 	hasher    *mocks.MockPasswordHasher
 	tokens    *mocks.MockTokenSource
 }
 
 func newUsers(t *testing.T) (*Users, userDeps) {
 	ctrl := gomock.NewController(t)
-	d := userDeps{mocks.NewMockUserRepository(ctrl), mocks.NewMockRoleRepository(ctrl), mocks.NewMockCompanyRepository(ctrl),
+	d := userDeps{orgmocks.NewMockUserRepository(ctrl), orgmocks.NewMockRoleRepository(ctrl), orgmocks.NewMockCompanyRepository(ctrl),
 		mocks.NewMockPasswordHasher(ctrl), mocks.NewMockTokenSource(ctrl)}
 	return NewUsers(d.users, d.roles, d.companies, d.hasher, d.tokens, clock.NewFixed(time.Unix(1_800_000_000, 0))), d
 }

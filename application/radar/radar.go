@@ -21,13 +21,13 @@ type Config struct {
 
 // Service implements ports.Radar.
 type Service struct {
-	logs  ports.AccessLogRepository
+	logs  AccessLogRepository
 	clock ports.Clock
 	cfg   Config
 }
 
 // NewService wires the radar.
-func NewService(logs ports.AccessLogRepository, clock ports.Clock, cfg Config) *Service {
+func NewService(logs AccessLogRepository, clock ports.Clock, cfg Config) *Service {
 	if cfg.Location == nil {
 		cfg.Location = time.UTC
 	}

@@ -10,12 +10,12 @@ import (
 	"github.com/golang/mock/gomock"
 
 	"leida/adapters/clock"
+	radarmocks "leida/application/radar/mocks"
 	"leida/domain/errs"
 	"leida/domain/paging"
 	"leida/domain/radar"
 	"leida/domain/validate"
 	"leida/ports"
-	"leida/ports/mocks"
 )
 
 // Fuzz target of the radar's query parameters and date windows.
@@ -77,7 +77,7 @@ func FuzzRadarQuery(f *testing.F) {
 			t.Fatal(err)
 		}
 		now := time.Date(2026, 3, 10, 1, 30, 0, 0, loc)
-		logs := mocks.NewMockAccessLogRepository(gomock.NewController(t))
+		logs := radarmocks.NewMockAccessLogRepository(gomock.NewController(t))
 		s := NewService(logs, clock.NewFixed(now), Config{Location: loc})
 		ctx := context.Background()
 		q := ports.RadarQuery{Action: action, ID: id, From: from, To: to, List: ports.ListQuery{Order: order}}

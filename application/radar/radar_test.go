@@ -8,18 +8,18 @@ import (
 	"github.com/golang/mock/gomock"
 
 	"leida/adapters/clock"
+	radarmocks "leida/application/radar/mocks"
 	"leida/domain/errs"
 	"leida/domain/org"
 	"leida/domain/radar"
 	"leida/ports"
-	"leida/ports/mocks"
 )
 
 var rep = org.Actor{UserID: 7, CompanyID: 2, Level: org.LevelCompanyAdmin}
 
-func newRadar(t *testing.T) (*Service, *mocks.MockAccessLogRepository, *time.Location) {
+func newRadar(t *testing.T) (*Service, *radarmocks.MockAccessLogRepository, *time.Location) {
 	loc, _ := time.LoadLocation("Asia/Shanghai")
-	logs := mocks.NewMockAccessLogRepository(gomock.NewController(t))
+	logs := radarmocks.NewMockAccessLogRepository(gomock.NewController(t))
 	// 2026-03-02 00:30 in Shanghai is still 1 March in UTC.
 	return NewService(logs, clock.NewFixed(time.Date(2026, 3, 1, 16, 30, 0, 0, time.UTC)), Config{Location: loc}), logs, loc
 }

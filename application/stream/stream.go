@@ -54,8 +54,8 @@ func (o Options) withDefaults() Options {
 
 // Hub implements ports.EventStreams.
 type Hub struct {
-	events   ports.StreamEventRepository
-	listener ports.StreamListener
+	events   EventRepository
+	listener Listener
 	clock    ports.Clock
 	log      *slog.Logger
 	opts     Options
@@ -75,7 +75,7 @@ type Hub struct {
 var _ ports.EventStreams = (*Hub)(nil)
 
 // NewHub makes a hub; Start runs its background work.
-func NewHub(events ports.StreamEventRepository, listener ports.StreamListener, clock ports.Clock, log *slog.Logger, opts Options) *Hub {
+func NewHub(events EventRepository, listener Listener, clock ports.Clock, log *slog.Logger, opts Options) *Hub {
 	if log == nil {
 		log = slog.Default()
 	}

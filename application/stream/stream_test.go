@@ -8,10 +8,10 @@ import (
 	"github.com/golang/mock/gomock"
 
 	"leida/adapters/clock"
+	streammocks "leida/application/stream/mocks"
 	"leida/domain/chat"
 	"leida/domain/errs"
 	"leida/ports"
-	"leida/ports/mocks"
 )
 
 var (
@@ -22,7 +22,7 @@ var (
 
 type harness struct {
 	hub       *Hub
-	events    *mocks.MockStreamEventRepository
+	events    *streammocks.MockEventRepository
 	connected chan func()
 	wake      chan func(ports.StreamWake)
 }
@@ -30,8 +30,8 @@ type harness struct {
 // start runs a hub whose listener hands its callbacks to the test.
 func start(t *testing.T) harness {
 	ctrl := gomock.NewController(t)
-	h := harness{events: mocks.NewMockStreamEventRepository(ctrl), connected: make(chan func(), 1), wake: make(chan func(ports.StreamWake), 1)}
-	listener := mocks.NewMockStreamListener(ctrl)
+	h := harness{events: streammocks.NewMockEventRepository(ctrl), connected: make(chan func(), 1), wake: make(chan func(ports.StreamWake), 1)}
+	listener := streammocks.NewMockListener(ctrl)
 	// The first connection's wake-up of everyone has run before a test
 	// opens a subscription; else it may land after a test's quiet check.
 	listening := make(chan struct{})

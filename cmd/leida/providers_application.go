@@ -47,7 +47,7 @@ func provideChatConfig(cfg config.Config) appchat.Config {
 }
 
 // provideStreamHub makes the fan-out of push events; serve starts it.
-func provideStreamHub(events ports.StreamEventRepository, listener ports.StreamListener, clock ports.Clock, log *slog.Logger) *stream.Hub {
+func provideStreamHub(events stream.EventRepository, listener stream.Listener, clock ports.Clock, log *slog.Logger) *stream.Hub {
 	return stream.NewHub(events, listener, clock, log, stream.Options{})
 }
 
@@ -55,7 +55,7 @@ func provideAIConfig(cfg config.Config) appai.Config {
 	return appai.Config{Location: cfg.TimeZone, Pool: cfg.AIPoolCompanies}
 }
 
-func provideAI(store ports.AIStore, customers ports.CustomerRepository, followUps ports.FollowUpRepository, tx ports.TxRunner,
+func provideAI(store appai.Repository, customers appai.CustomerRepository, followUps appai.FollowUpRepository, tx ports.TxRunner,
 	clock ports.Clock, cfg appai.Config, log *slog.Logger) *appai.Service {
 	return appai.New(store, customers, followUps, tx, clock, cfg, log)
 }
