@@ -1,11 +1,9 @@
 package ports
 
 import (
-	"context"
 	"time"
 
 	"leida/domain/ai"
-	"leida/domain/org"
 )
 
 // Deal is a customer whose deal ended, as the company recorded it.
@@ -46,14 +44,6 @@ type CustomerScore struct {
 type HotLead struct {
 	CustomerID int64
 	Reps       []int64
-}
-
-// AIScores are the AI close probability's use cases.
-type AIScores interface {
-	// SetOutcome is update_outcome: the caller records how a visible customer's deal ended.
-	SetOutcome(ctx context.Context, a org.Actor, customerID int64, outcome, closedAt string) error
-	// Explain is the customer's stored score with its reasons (ai_pr endpoint).
-	Explain(ctx context.Context, a org.Actor, customerID string) (Explanation, error)
 }
 
 // Explanation is the ai_pr endpoint's answer.

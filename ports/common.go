@@ -1,8 +1,16 @@
-// Package ports declares what the application needs from the outside world
-// (repositories, clock, tokens, ...) and the use cases the HTTP adapter calls.
+// Package ports is what the layers share: the ports several consumers need
+// alike (transactions, clock, tokens, passwords, WeChat, files, QR codes,
+// metrics), the repositories' errors, and the inputs and results the
+// HTTP adapter, the use cases and the repositories exchange.
+//
+// A port one consumer needs is declared by that consumer, with only the
+// methods it calls: each application package's ports.go (its repositories)
+// and the HTTP adapter's usecases.go (the use cases it calls). A mock is
+// generated next to the interface it mocks (a mocks/ package beside it),
+// only for the interfaces tests mock.
 package ports
 
-//go:generate go tool mockgen -destination=mocks/mocks.go -package=mocks leida/ports Clock,TxRunner,TokenSource,PasswordHasher,HealthChecker,Authenticator,UserAdmin
+//go:generate go tool mockgen -destination=mocks/mocks.go -package=mocks leida/ports Clock,TxRunner,TokenSource,PasswordHasher
 
 import (
 	"context"
@@ -64,9 +72,4 @@ type LoginAttempt struct {
 	Username, ClientIP string
 	At, Since          time.Time
 	PerUsername, PerIP int
-}
-
-// HealthChecker tells whether the database answers.
-type HealthChecker interface {
-	Ping(ctx context.Context) error
 }

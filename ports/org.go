@@ -1,10 +1,6 @@
 package ports
 
 import (
-	"context"
-
-	"leida/domain/customer"
-	"leida/domain/org"
 	"leida/domain/paging"
 )
 
@@ -37,13 +33,6 @@ type LoginResult struct {
 	Avatar string
 }
 
-// Authenticator checks signed requests and password logins.
-type Authenticator interface {
-	AuthenticateUser(ctx context.Context, c Credentials) (org.Actor, error)
-	AuthenticateCustomer(ctx context.Context, c Credentials) (customer.Visitor, error)
-	Login(ctx context.Context, in LoginInput) (LoginResult, error)
-}
-
 // UserInput is the form of user add/update (raw form values).
 type UserInput struct {
 	WeComUserID string
@@ -54,26 +43,10 @@ type UserInput struct {
 	Status      string
 }
 
-// UserAdmin is E01–E04.
-type UserAdmin interface {
-	ListUsers(ctx context.Context, a org.Actor, q ListQuery) ([]org.User, int, error)
-	AddUser(ctx context.Context, a org.Actor, in UserInput) (org.User, error)
-	DeleteUser(ctx context.Context, a org.Actor, id int64) error
-	UpdateUser(ctx context.Context, a org.Actor, id int64, in UserInput) error
-}
-
 // RoleInput is the form of role add/update.
 type RoleInput struct {
 	Name  string
 	Level string
-}
-
-// RoleAdmin is E09–E12.
-type RoleAdmin interface {
-	ListRoles(ctx context.Context, a org.Actor, q ListQuery) ([]org.Role, int, error)
-	AddRole(ctx context.Context, a org.Actor, in RoleInput) (org.Role, error)
-	DeleteRole(ctx context.Context, a org.Actor, id int64) error
-	UpdateRole(ctx context.Context, a org.Actor, id int64, in RoleInput) error
 }
 
 // PermissionInput is the form of permission add/update.
@@ -84,14 +57,6 @@ type PermissionInput struct {
 	ParentID  string
 	OrderNum  string
 	Component string
-}
-
-// PermissionAdmin is E13–E15 and A1.
-type PermissionAdmin interface {
-	PermissionTree(ctx context.Context, a org.Actor) (flat, roots []*org.PermissionNode, err error)
-	AddPermission(ctx context.Context, a org.Actor, in PermissionInput) (org.Permission, error)
-	DeletePermission(ctx context.Context, a org.Actor, id int64) error
-	UpdatePermission(ctx context.Context, a org.Actor, id int64, in PermissionInput) error
 }
 
 // CompanyInput is the form of company add/update; Set* tell which optional
@@ -108,22 +73,9 @@ type CompanyInput struct {
 	AddressSet         bool
 }
 
-// CompanyAdmin is E16–E19.
-type CompanyAdmin interface {
-	ListCompanies(ctx context.Context, a org.Actor, q ListQuery) ([]org.Company, int, error)
-	AddCompany(ctx context.Context, a org.Actor, in CompanyInput) (org.Company, error)
-	DeleteCompany(ctx context.Context, a org.Actor, id int64) error
-	UpdateCompany(ctx context.Context, a org.Actor, id int64, in CompanyInput) error
-}
-
 // BootstrapResult is what `leida bootstrap` prints.
 type BootstrapResult struct {
 	CompanyID int64
 	UserID    int64
 	Token     string
-}
-
-// Bootstrapper creates the built-in roles, a company and its platform admin.
-type Bootstrapper interface {
-	Bootstrap(ctx context.Context, company, username, password string) (BootstrapResult, error)
 }

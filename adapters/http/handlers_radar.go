@@ -2,9 +2,10 @@ package http
 
 import (
 	"bytes"
-	"leida/domain/customer"
 	"strconv"
 	"time"
+
+	"leida/domain/customer"
 
 	"github.com/labstack/echo/v4"
 

@@ -20,11 +20,11 @@ import (
 	"github.com/golang/mock/gomock"
 	"github.com/labstack/echo/v4"
 
+	"leida/adapters/http/mocks"
 	"leida/domain/customer"
 	"leida/domain/errs"
 	"leida/domain/org"
 	"leida/ports"
-	"leida/ports/mocks"
 )
 
 // Fuzz targets of the boundary check of untrusted text (checkInput,

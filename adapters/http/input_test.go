@@ -13,9 +13,9 @@ import (
 
 	"github.com/golang/mock/gomock"
 
+	"leida/adapters/http/mocks"
 	"leida/domain/customer"
 	"leida/domain/org"
-	"leida/ports/mocks"
 )
 
 // Every route of the table refuses text the database cannot store, at the

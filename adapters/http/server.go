@@ -11,7 +11,6 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 
 	"leida/domain/errs"
-	"leida/ports"
 )
 
 // bodyLimit is the largest request body accepted.
@@ -35,27 +34,27 @@ type Options struct {
 
 // Handlers holds the use cases the handlers call.
 type Handlers struct {
-	Auth        ports.Authenticator
-	Users       ports.UserAdmin
-	Roles       ports.RoleAdmin
-	Permissions ports.PermissionAdmin
-	Companies   ports.CompanyAdmin
-	Health      ports.HealthChecker
+	Auth        Authenticator
+	Users       UserAdmin
+	Roles       RoleAdmin
+	Permissions PermissionAdmin
+	Companies   CompanyAdmin
+	Health      HealthChecker
 	// customers, tags, follow-ups
-	Customers ports.CustomerDesk
-	Tags      ports.TagDesk
-	FollowUps ports.FollowUpDesk
+	Customers CustomerDesk
+	Tags      TagDesk
+	FollowUps FollowUpDesk
 	// logins, the card, the radar
-	Logins     ports.WeChatLogins
-	Cards      ports.CardVisits
-	CardEditor ports.CardEditor
-	Radar      ports.Radar
+	Logins     WeChatLogins
+	Cards      CardVisits
+	CardEditor CardEditor
+	Radar      Radar
 	// the AI close probability (D10)
-	AI ports.AIScores
+	AI AIScores
 	// chat (E25–E28, A10) and push streams
-	Chats        ports.ChatDesk
-	VisitorChats ports.VisitorChat
-	Streams      ports.EventStreams
+	Chats        ChatDesk
+	VisitorChats VisitorChat
+	Streams      EventStreams
 	StreamOpts   StreamOptions
 	Options      Options
 	Metrics      *Metrics // may be nil: nothing counted, no /metrics

@@ -15,10 +15,10 @@ import (
 
 	"github.com/golang/mock/gomock"
 
+	"leida/adapters/http/mocks"
 	"leida/domain/errs"
 	"leida/domain/org"
 	"leida/ports"
-	"leida/ports/mocks"
 )
 
 func newTestServer(t *testing.T) (*Handlers, *mocks.MockAuthenticator, *mocks.MockUserAdmin, *mocks.MockHealthChecker) {

@@ -12,10 +12,10 @@ import (
 
 	"github.com/golang/mock/gomock"
 
+	"leida/adapters/http/mocks"
 	"leida/domain/chat"
 	"leida/domain/org"
 	"leida/ports"
-	"leida/ports/mocks"
 )
 
 type fakeStreams struct {

@@ -42,7 +42,7 @@ const (
 	minHoldout = 20
 )
 
-// Service implements ports.AIScores and the training.
+// Service implements the HTTP adapter\'s AIScores and the training.
 type Service struct {
 	store     Repository
 	customers CustomerRepository
@@ -70,8 +70,6 @@ func New(store Repository, customers CustomerRepository, followUps FollowUpRepos
 	}
 	return &Service{store: store, customers: customers, followUps: followUps, tx: tx, clock: clock, cfg: cfg, log: log}
 }
-
-var _ ports.AIScores = (*Service)(nil)
 
 // Trained is what training a company produced (`leida ai train` prints it).
 type Trained struct {

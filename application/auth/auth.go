@@ -53,7 +53,7 @@ const (
 	DefaultHashWait  = time.Second
 )
 
-// Service implements ports.Authenticator.
+// Service implements the HTTP adapter\'s Authenticator.
 type Service struct {
 	cfg       Config
 	users     UserRepository
@@ -80,8 +80,6 @@ func NewService(cfg Config, users UserRepository, customers CustomerRepository, 
 	return &Service{cfg: cfg, users: users, customers: customers, clock: clock, tokens: tokens, hasher: hasher, failures: failures,
 		hashSlots: make(chan struct{}, cfg.HashSlots)}
 }
-
-var _ ports.Authenticator = (*Service)(nil)
 
 // Reason says why a signed request was refused. The client only ever sees
 // 400 token异常 (or 306 账户未启用); the HTTP adapter logs the reason.

@@ -22,7 +22,7 @@ type Config struct {
 	CardURL string
 }
 
-// Editor implements ports.CardEditor (A6, A7, E48–E53).
+// Editor implements the HTTP adapter\'s CardEditor (A6, A7, E48–E53).
 type Editor struct {
 	cfg   Config
 	tx    ports.TxRunner
@@ -40,8 +40,6 @@ func NewEditor(cfg Config, tx ports.TxRunner, cards OwnerCardRepository, files p
 	}
 	return &Editor{cfg: cfg, tx: tx, cards: cards, files: files, mp: mp, qr: qr}
 }
-
-var _ ports.CardEditor = (*Editor)(nil)
 
 // MyCard is A6: the caller's own card (empty when the filters exclude it).
 func (s *Editor) MyCard(ctx context.Context, a org.Actor, q ports.ListQuery) ([]card.Card, error) {

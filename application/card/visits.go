@@ -14,7 +14,7 @@ import (
 	"leida/ports"
 )
 
-// Visits implements ports.CardVisits (E42–E46, A8, A9, action/record).
+// Visits implements the HTTP adapter\'s CardVisits (E42–E46, A8, A9, action/record).
 type Visits struct {
 	tx      ports.TxRunner
 	cards   VisitorCardRepository
@@ -35,8 +35,6 @@ func (s *Visits) written(err error, a radar.Action) error {
 	}
 	return err
 }
-
-var _ ports.CardVisits = (*Visits)(nil)
 
 // errNoCard ends a card view of an unknown owner without writing anything.
 var errNoCard = errors.New("no such card")

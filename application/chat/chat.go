@@ -53,11 +53,6 @@ func NewVisitor(tx ports.TxRunner, chats MessageRepository, metrics ports.WriteM
 	return &Visitor{messages{tx: tx, chats: chats, metrics: metrics}}
 }
 
-var (
-	_ ports.ChatDesk    = (*Desk)(nil)
-	_ ports.VisitorChat = (*Visitor)(nil)
-)
-
 // ---- enterprise side
 
 // Contacts is E25: the caller's latest message per customer, with its

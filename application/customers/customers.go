@@ -42,7 +42,7 @@ func follow(ctx context.Context, repo FollowUpRepository, a org.Actor, customerI
 	return repo.AddNote(ctx, a.CompanyID, id, note, now)
 }
 
-// Customers implements ports.CustomerDesk.
+// Customers implements the HTTP adapter\'s CustomerDesk.
 type Customers struct {
 	tx        ports.TxRunner
 	customers CustomerRepository
@@ -56,8 +56,6 @@ func NewCustomers(tx ports.TxRunner, customers CustomerRepository, tags TagRepos
 	followUps FollowUpRepository, clock ports.Clock) *Customers {
 	return &Customers{tx: tx, customers: customers, tags: tags, followUps: followUps, clock: clock}
 }
-
-var _ ports.CustomerDesk = (*Customers)(nil)
 
 // CustomerDetail is E05: 302 客户不存在 unless the caller sees the customer.
 func (s *Customers) CustomerDetail(ctx context.Context, a org.Actor, raw string) (customer.Detail, error) {

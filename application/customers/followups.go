@@ -11,7 +11,7 @@ import (
 	"leida/ports"
 )
 
-// FollowUps implements ports.FollowUpDesk.
+// FollowUps implements the HTTP adapter\'s FollowUpDesk.
 type FollowUps struct {
 	tx        ports.TxRunner
 	followUps FollowUpRepository
@@ -26,8 +26,6 @@ func NewFollowUps(tx ports.TxRunner, followUps FollowUpRepository, phrases Phras
 	customers CustomerRepository, clock ports.Clock, cfg Config) *FollowUps {
 	return &FollowUps{tx: tx, followUps: followUps, phrases: phrases, customers: customers, clock: clock, cfg: cfg}
 }
-
-var _ ports.FollowUpDesk = (*FollowUps)(nil)
 
 // AddressBook is E34: the caller's follow-up relations with customers bound
 // to them (of the source, when given), with relative days as of now.

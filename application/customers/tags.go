@@ -11,7 +11,7 @@ import (
 	"leida/ports"
 )
 
-// Tags implements ports.TagDesk.
+// Tags implements the HTTP adapter\'s TagDesk.
 type Tags struct {
 	tx        ports.TxRunner
 	tags      TagRepository
@@ -22,8 +22,6 @@ type Tags struct {
 func NewTags(tx ports.TxRunner, tags TagRepository, customers CustomerRepository) *Tags {
 	return &Tags{tx: tx, tags: tags, customers: customers}
 }
-
-var _ ports.TagDesk = (*Tags)(nil)
 
 // TagsWithCustomers is E20: the company's tags carried by customers the
 // caller sees, most carried first.

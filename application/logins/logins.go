@@ -23,7 +23,7 @@ type Config struct {
 	FrontendErrorPath string // starts with /
 }
 
-// Service implements ports.WeChatLogins.
+// Service implements the HTTP adapter\'s WeChatLogins.
 type Service struct {
 	cfg       Config
 	tx        ports.TxRunner
@@ -43,8 +43,6 @@ func NewService(cfg Config, tx ports.TxRunner, logins AccountRepository, users U
 	return &Service{cfg: cfg, tx: tx, logins: logins, users: users, companies: companies, cards: cards, wecom: wecom,
 		mp: mp, tokens: tokens}
 }
-
-var _ ports.WeChatLogins = (*Service)(nil)
 
 func (s *Service) errorPage() string { return s.cfg.FrontendBaseURL + s.cfg.FrontendErrorPath }
 

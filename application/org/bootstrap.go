@@ -27,8 +27,6 @@ func NewBootstrap(tx ports.TxRunner, roles RoleRepository, companies CompanyRepo
 	return &Bootstrap{tx: tx, roles: roles, companies: companies, users: users, hasher: hasher, tokens: tokens, tagGroups: tagGroups}
 }
 
-var _ ports.Bootstrapper = (*Bootstrap)(nil)
-
 // Bootstrap creates the built-in roles, the company and its platform admin if absent.
 func (b *Bootstrap) Bootstrap(ctx context.Context, company, username, password string) (ports.BootstrapResult, error) {
 	if trim(company) == "" || trim(username) == "" || password == "" {

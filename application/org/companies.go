@@ -10,7 +10,7 @@ import (
 	"leida/ports"
 )
 
-// Companies implements ports.CompanyAdmin (E16–E19).
+// Companies implements the HTTP adapter\'s CompanyAdmin (E16–E19).
 type Companies struct {
 	companies CompanyRepository
 	tx        ports.TxRunner
@@ -21,8 +21,6 @@ type Companies struct {
 func NewCompanies(companies CompanyRepository, tx ports.TxRunner, tagGroups ports.TagGroupSeeder) *Companies {
 	return &Companies{companies: companies, tx: tx, tagGroups: tagGroups}
 }
-
-var _ ports.CompanyAdmin = (*Companies)(nil)
 
 // ListCompanies lists all companies to platform admins and their own company
 // to everyone else, with the contacts secret masked for non-platform admins.

@@ -10,7 +10,7 @@ import (
 	"leida/ports"
 )
 
-// Permissions implements ports.PermissionAdmin (E13–E15, A1).
+// Permissions implements the HTTP adapter\'s PermissionAdmin (E13–E15, A1).
 type Permissions struct {
 	perms PermissionRepository
 }
@@ -19,8 +19,6 @@ type Permissions struct {
 func NewPermissions(perms PermissionRepository) *Permissions {
 	return &Permissions{perms: perms}
 }
-
-var _ ports.PermissionAdmin = (*Permissions)(nil)
 
 // PermissionTree returns the whole menu tree (A1).
 func (s *Permissions) PermissionTree(ctx context.Context, a org.Actor) (flat, roots []*org.PermissionNode, err error) {

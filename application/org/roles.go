@@ -10,7 +10,7 @@ import (
 	"leida/ports"
 )
 
-// Roles implements ports.RoleAdmin (E09–E12). Roles are global; only
+// Roles implements the HTTP adapter\'s RoleAdmin (E09–E12). Roles are global; only
 // platform admins write them.
 type Roles struct {
 	roles RoleRepository
@@ -20,8 +20,6 @@ type Roles struct {
 func NewRoles(roles RoleRepository) *Roles {
 	return &Roles{roles: roles}
 }
-
-var _ ports.RoleAdmin = (*Roles)(nil)
 
 // ListRoles lists roles (E09); every user may read them.
 func (s *Roles) ListRoles(ctx context.Context, a org.Actor, q ports.ListQuery) ([]org.Role, int, error) {

@@ -12,7 +12,7 @@ import (
 	"leida/ports"
 )
 
-// Users implements ports.UserAdmin (E01–E04).
+// Users implements the HTTP adapter\'s UserAdmin (E01–E04).
 type Users struct {
 	users     UserRepository
 	roles     RoleRepository
@@ -27,8 +27,6 @@ func NewUsers(users UserRepository, roles RoleRepository, companies CompanyRepos
 	hasher ports.PasswordHasher, tokens ports.TokenSource, clock ports.Clock) *Users {
 	return &Users{users: users, roles: roles, companies: companies, hasher: hasher, tokens: tokens, clock: clock}
 }
-
-var _ ports.UserAdmin = (*Users)(nil)
 
 // ListUsers lists the users the actor may see (E01).
 func (s *Users) ListUsers(ctx context.Context, a org.Actor, q ports.ListQuery) ([]org.User, int, error) {

@@ -19,7 +19,7 @@ type Config struct {
 	Location *time.Location // TIME_ZONE: the calendar of the radar's days (UTC when nil)
 }
 
-// Service implements ports.Radar.
+// Service implements the HTTP adapter\'s Radar.
 type Service struct {
 	logs  AccessLogRepository
 	clock ports.Clock
@@ -33,8 +33,6 @@ func NewService(logs AccessLogRepository, clock ports.Clock, cfg Config) *Servic
 	}
 	return &Service{logs: logs, clock: clock, cfg: cfg}
 }
-
-var _ ports.Radar = (*Service)(nil)
 
 // parsed is a validated radar query.
 type parsed struct {

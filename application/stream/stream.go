@@ -52,7 +52,7 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
-// Hub implements ports.EventStreams.
+// Hub implements the HTTP adapter\'s EventStreams.
 type Hub struct {
 	events   EventRepository
 	listener Listener
@@ -71,8 +71,6 @@ type Hub struct {
 	cancel    context.CancelFunc
 	wg        sync.WaitGroup
 }
-
-var _ ports.EventStreams = (*Hub)(nil)
 
 // NewHub makes a hub; Start runs its background work.
 func NewHub(events EventRepository, listener Listener, clock ports.Clock, log *slog.Logger, opts Options) *Hub {

@@ -6,6 +6,7 @@ import (
 	"github.com/google/wire"
 
 	"leida/adapters/config"
+	leidahttp "leida/adapters/http"
 	appai "leida/application/ai"
 	"leida/application/auth"
 	appcard "leida/application/card"
@@ -60,31 +61,26 @@ func provideAI(store appai.Repository, customers appai.CustomerRepository, follo
 	return appai.New(store, customers, followUps, tx, clock, cfg, log)
 }
 
-// applicationSet is the use cases, bound to the ports the HTTP adapter
-// calls, and the demo data seeder.
+// applicationSet is the use cases, bound to the interfaces the HTTP adapter
+// declares, and the demo data seeder.
 var applicationSet = wire.NewSet(
-	provideAuthConfig,
-	auth.NewService, wire.Bind(new(ports.Authenticator), new(*auth.Service)),
-	apporg.NewUsers, wire.Bind(new(ports.UserAdmin), new(*apporg.Users)),
-	apporg.NewRoles, wire.Bind(new(ports.RoleAdmin), new(*apporg.Roles)),
-	apporg.NewPermissions, wire.Bind(new(ports.PermissionAdmin), new(*apporg.Permissions)),
-	apporg.NewCompanies, wire.Bind(new(ports.CompanyAdmin), new(*apporg.Companies)),
-	apporg.NewBootstrap, wire.Bind(new(ports.Bootstrapper), new(*apporg.Bootstrap)),
-	provideCustomerConfig,
-	appcustomers.NewCustomers, wire.Bind(new(ports.CustomerDesk), new(*appcustomers.Customers)),
-	appcustomers.NewTags, wire.Bind(new(ports.TagDesk), new(*appcustomers.Tags)),
-	appcustomers.NewFollowUps, wire.Bind(new(ports.FollowUpDesk), new(*appcustomers.FollowUps)),
-	provideLoginConfig,
-	logins.NewService, wire.Bind(new(ports.WeChatLogins), new(*logins.Service)),
-	provideCardConfig,
-	appcard.NewVisits, wire.Bind(new(ports.CardVisits), new(*appcard.Visits)),
-	appcard.NewEditor, wire.Bind(new(ports.CardEditor), new(*appcard.Editor)),
-	provideRadarConfig, appradar.NewService, wire.Bind(new(ports.Radar), new(*appradar.Service)),
-	provideChatConfig,
-	appchat.NewDesk, wire.Bind(new(ports.ChatDesk), new(*appchat.Desk)),
-	appchat.NewVisitor, wire.Bind(new(ports.VisitorChat), new(*appchat.Visitor)),
-	provideStreamHub, wire.Bind(new(ports.EventStreams), new(*stream.Hub)),
-	provideAIConfig, provideAI, wire.Bind(new(ports.AIScores), new(*appai.Service)),
+	provideAuthConfig, auth.NewService, wire.Bind(new(leidahttp.Authenticator), new(*auth.Service)),
+	apporg.NewUsers, wire.Bind(new(leidahttp.UserAdmin), new(*apporg.Users)),
+	apporg.NewRoles, wire.Bind(new(leidahttp.RoleAdmin), new(*apporg.Roles)),
+	apporg.NewPermissions, wire.Bind(new(leidahttp.PermissionAdmin), new(*apporg.Permissions)),
+	apporg.NewCompanies, wire.Bind(new(leidahttp.CompanyAdmin), new(*apporg.Companies)),
+	apporg.NewBootstrap,
+	provideCustomerConfig, appcustomers.NewCustomers, wire.Bind(new(leidahttp.CustomerDesk), new(*appcustomers.Customers)),
+	appcustomers.NewTags, wire.Bind(new(leidahttp.TagDesk), new(*appcustomers.Tags)),
+	appcustomers.NewFollowUps, wire.Bind(new(leidahttp.FollowUpDesk), new(*appcustomers.FollowUps)),
+	provideLoginConfig, logins.NewService, wire.Bind(new(leidahttp.WeChatLogins), new(*logins.Service)),
+	provideCardConfig, appcard.NewVisits, wire.Bind(new(leidahttp.CardVisits), new(*appcard.Visits)),
+	appcard.NewEditor, wire.Bind(new(leidahttp.CardEditor), new(*appcard.Editor)),
+	provideRadarConfig, appradar.NewService, wire.Bind(new(leidahttp.Radar), new(*appradar.Service)),
+	provideChatConfig, appchat.NewDesk, wire.Bind(new(leidahttp.ChatDesk), new(*appchat.Desk)),
+	appchat.NewVisitor, wire.Bind(new(leidahttp.VisitorChat), new(*appchat.Visitor)),
+	provideStreamHub, wire.Bind(new(leidahttp.EventStreams), new(*stream.Hub)),
+	provideAIConfig, provideAI, wire.Bind(new(leidahttp.AIScores), new(*appai.Service)),
 	wire.Struct(new(demo.CustomerStores), "*"),
 	wire.Struct(new(demo.RadarStores), "*"),
 	wire.Struct(new(demo.ChatStores), "*"),

@@ -42,7 +42,7 @@ func provideStreamListener(cfg config.Config, log *slog.Logger, m *leidahttp.Met
 var persistenceSet = wire.NewSet(
 	provideDB,
 	wire.Bind(new(ports.TxRunner), new(*postgres.DB)),
-	wire.Bind(new(ports.HealthChecker), new(*postgres.DB)),
+	wire.Bind(new(leidahttp.HealthChecker), new(*postgres.DB)),
 	postgres.NewUsers,
 	wire.Bind(new(auth.UserRepository), new(*postgres.Users)),
 	wire.Bind(new(apporg.UserRepository), new(*postgres.Users)),
