@@ -25,7 +25,7 @@ type InformationInput struct {
 // CustomerUpdateInput is the E07 form: each field empty when not sent.
 type CustomerUpdateInput struct {
 	TagList      []string
-	ExpedtedPr   string
+	ExpectedPr   string
 	ExpectedTime string
 }
 

@@ -44,7 +44,7 @@ type customerDetailItem struct {
 	Username     string   `json:"username"`
 	Headimgurl   string   `json:"headimgurl"`
 	ExpectedTime any      `json:"expected_time"`
-	ExpedtedPr   *string  `json:"expedted_pr"`
+	ExpectedPr   *string  `json:"expedted_pr"`
 	AIPr         string   `json:"ai_pr"`
 	Superior     string   `json:"superior"`
 	Source       string   `json:"source"`
@@ -62,7 +62,7 @@ type customerDetailItem struct {
 
 func presentDetail(d customer.Detail) customerDetailItem {
 	item := customerDetailItem{ID: d.ID, Username: d.Username, Headimgurl: d.Headimgurl, ExpectedTime: wireDate(d.ExpectedTime),
-		ExpedtedPr: d.ExpedtedPr, AIPr: d.AIPrWire(), Superior: d.SuperiorName, Source: d.Source.Label(), MemoName: d.MemoName,
+		ExpectedPr: d.ExpectedPr, AIPr: d.AIPrWire(), Superior: d.SuperiorName, Source: d.Source.Label(), MemoName: d.MemoName,
 		Birthday: "", Tag: d.Tags, Outcome: d.Outcome.String()}
 	if in := d.Information; in != nil {
 		item.Phone, item.Email, item.Company, item.Position, item.Address = in.Phone, in.Email, in.Company, in.Position, in.Address
@@ -98,7 +98,7 @@ func (h *Handlers) UpdateInformation(c echo.Context) error {
 // UpdateCustomer is E07.
 func (h *Handlers) UpdateCustomer(c echo.Context) error {
 	in := ports.CustomerUpdateInput{TagList: formValues(c, "tag_list"),
-		ExpedtedPr: firstForm(c, "expedted_pr", "update_expected_pr"), ExpectedTime: formValue(c, "expected_time")}
+		ExpectedPr: firstForm(c, "expedted_pr", "update_expected_pr"), ExpectedTime: formValue(c, "expected_time")}
 	if err := h.Customers.UpdateCustomer(c.Request().Context(), actor(c), pathID(c), in); err != nil {
 		return err
 	}
@@ -286,7 +286,7 @@ type addressBookItem struct {
 	CustomerUsername string  `json:"customer_username"`
 	Headimgurl       string  `json:"headimgurl"`
 	ExpectedTime     any     `json:"expected_time"`
-	ExpedtedPr       *string `json:"expedted_pr"`
+	ExpectedPr       *string `json:"expedted_pr"`
 	Belonger         string  `json:"belonger"`
 	Source           int     `json:"source"`
 	LastFollowTime   string  `json:"last_follow_time"`
@@ -309,7 +309,7 @@ func (h *Handlers) AddressBook(c echo.Context) error {
 	items := make([]addressBookItem, len(entries))
 	for i, e := range entries {
 		items[i] = addressBookItem{CustomerID: e.CustomerID, CustomerUsername: e.CustomerName, Headimgurl: e.Headimgurl,
-			ExpectedTime: wireDate(e.ExpectedTime), ExpedtedPr: e.ExpedtedPr, Belonger: a.Username, Source: e.Source,
+			ExpectedTime: wireDate(e.ExpectedTime), ExpectedPr: e.ExpectedPr, Belonger: a.Username, Source: e.Source,
 			LastFollowTime: e.LastFollowText, LastActivityTime: e.LastActivityText, FollowStatus: e.FollowStatus,
 			AIPr: customer.AIPrText(e.AIPr)}
 	}

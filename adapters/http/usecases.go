@@ -67,7 +67,7 @@ type CustomerDesk interface {
 	UpdateCustomer(ctx context.Context, a org.Actor, customerID int64, in ports.CustomerUpdateInput) error
 	DeleteCustomer(ctx context.Context, a org.Actor, customerID int64) error
 	UpdateExpectedTime(ctx context.Context, a org.Actor, customerID int64, expectedTime string) error
-	UpdateExpectedPr(ctx context.Context, a org.Actor, customerID int64, expedtedPr string) error
+	UpdateExpectedPr(ctx context.Context, a org.Actor, customerID int64, expectedPr string) error
 	// UpdateTags is E41; tagList are the sent values of the field (none when absent).
 	UpdateTags(ctx context.Context, a org.Actor, customerID int64, tagList []string) error
 	// SearchCustomers is A3.

@@ -174,7 +174,7 @@ func (r *AI) Signals(ctx context.Context, companyID int64, at []ports.SignalsAt)
 
 	var profiles []struct {
 		CustomerID   int64
-		ExpedtedPr   *string
+		ExpectedPr   *string `gorm:"column:expedted_pr"`
 		ExpectedTime *time.Time
 		UpdatedAt    *time.Time
 		Source       *int
@@ -196,8 +196,8 @@ func (r *AI) Signals(ctx context.Context, companyID int64, at []ports.SignalsAt)
 		// Estimates set without a note (imports, demo data) count when the
 		// profile was last changed before the moment.
 		unchangedSince := p.UpdatedAt != nil && p.UpdatedAt.Before(t)
-		if s.ManualPr < 0 && p.ExpedtedPr != nil && unchangedSince {
-			if pr, ok := followup.ParsePercent(*p.ExpedtedPr); ok {
+		if s.ManualPr < 0 && p.ExpectedPr != nil && unchangedSince {
+			if pr, ok := followup.ParsePercent(*p.ExpectedPr); ok {
 				s.ManualPr = pr
 			}
 		}

@@ -64,7 +64,7 @@ type detailRow struct {
 	CreatedAt    time.Time
 	MemoName     *string
 	ExpectedTime *time.Time
-	ExpedtedPr   *string
+	ExpectedPr   *string `gorm:"column:expedted_pr"`
 	SuperiorID   *int64
 	SuperiorName *string
 	Source       *int
@@ -109,7 +109,7 @@ func (r *Customers) Detail(ctx context.Context, v customer.Viewer, id int64) (cu
 		Headimgurl: row.Headimgurl, Sex: row.Sex, Token: row.Token, CreatedAt: row.CreatedAt}
 	d := customer.Detail{Customer: identity.domain(), SuperiorName: deref(row.SuperiorName), Source: customer.SourceScan,
 		Outcome: customer.Outcome(row.Outcome), AIPr: row.AiPr,
-		Profile: customer.Profile{MemoName: row.MemoName, ExpectedTime: row.ExpectedTime, ExpedtedPr: row.ExpedtedPr, SuperiorID: row.SuperiorID}}
+		Profile: customer.Profile{MemoName: row.MemoName, ExpectedTime: row.ExpectedTime, ExpectedPr: row.ExpectedPr, SuperiorID: row.SuperiorID}}
 	if row.Source != nil {
 		d.Source = customer.Source(*row.Source)
 	}
@@ -164,7 +164,7 @@ func (r *Customers) SaveInformation(ctx context.Context, companyID, customerID i
 type profileRow struct {
 	MemoName     *string
 	ExpectedTime *time.Time
-	ExpedtedPr   *string
+	ExpectedPr   *string `gorm:"column:expedted_pr"`
 	SuperiorID   *int64
 }
 
@@ -187,10 +187,10 @@ func (r *Customers) UpdateProfile(ctx context.Context, companyID, customerID int
 			Clauses(clause.Locking{Strength: "UPDATE"}).Find(&row).Error; err != nil {
 			return translate(err)
 		}
-		p := customer.Profile{MemoName: row.MemoName, ExpectedTime: row.ExpectedTime, ExpedtedPr: row.ExpedtedPr, SuperiorID: row.SuperiorID}
+		p := customer.Profile{MemoName: row.MemoName, ExpectedTime: row.ExpectedTime, ExpectedPr: row.ExpectedPr, SuperiorID: row.SuperiorID}
 		fn(&p)
 		return affected(profile().Updates(map[string]any{"memo_name": p.MemoName, "expected_time": dateArg(p.ExpectedTime),
-			"expedted_pr": p.ExpedtedPr, "superior_id": p.SuperiorID, "updated_at": gorm.Expr("now()")}))
+			"expedted_pr": p.ExpectedPr, "superior_id": p.SuperiorID, "updated_at": gorm.Expr("now()")}))
 	})
 }
 

@@ -91,7 +91,7 @@ func TestCustomersVisibilityAndForget(t *testing.T) {
 		t.Fatalf("the company sees it: %v", err)
 	}
 	pr := "80%"
-	must(f.customers.UpdateProfile(ctx, f.companyA, cid, func(p *customer.Profile) { p.ExpedtedPr = &pr }))
+	must(f.customers.UpdateProfile(ctx, f.companyA, cid, func(p *customer.Profile) { p.ExpectedPr = &pr }))
 	day := time.Date(2018, 6, 14, 0, 0, 0, 0, time.UTC)
 	must(f.customers.SaveInformation(ctx, f.companyA, cid, customer.Information{Phone: "13812345678", Birthday: &day, Mem: "m"}))
 	must(f.customers.SaveInformation(ctx, f.companyB, cid, customer.Information{Mem: "b"}))
@@ -106,13 +106,13 @@ func TestCustomersVisibilityAndForget(t *testing.T) {
 
 	d, err := f.customers.Detail(ctx, memberA, cid)
 	must(err)
-	if d.Source != customer.SourceForward || *d.ExpedtedPr != "80%" || d.Information.Phone != "13812345678" ||
+	if d.Source != customer.SourceForward || *d.ExpectedPr != "80%" || d.Information.Phone != "13812345678" ||
 		d.Information.Birthday.Format("2006-01-02") != "2018-06-14" || len(d.Tags) != 1 || d.Tags[0] != "爱撸串" || d.Username != "shared" {
 		t.Fatalf("detail %+v %+v", d, d.Information)
 	}
 	dB, err := f.customers.Detail(ctx, customer.Viewer{CompanyID: f.companyB, UserID: f.repB}, cid)
 	must(err)
-	if dB.ExpedtedPr != nil || dB.Information.Mem != "b" || len(dB.Tags) != 0 {
+	if dB.ExpectedPr != nil || dB.Information.Mem != "b" || len(dB.Tags) != 0 {
 		t.Fatalf("company B sees company A's knowledge: %+v", dB)
 	}
 

@@ -65,7 +65,7 @@ var addressBook = listSpec{
 
 // AddressBook lists the user's relations with customers bound to them.
 func (r *FollowUps) AddressBook(ctx context.Context, companyID, userID int64, source int, q ports.ListQuery) ([]followup.Entry, int, error) {
-	const columns = `f.customer_id, c.username AS customer_name, c.headimgurl, p.expected_time, p.expedted_pr, b.source,
+	const columns = `f.customer_id, c.username AS customer_name, c.headimgurl, p.expected_time, p.expedted_pr AS expected_pr, b.source,
 		f.last_follow_time, f.last_activity_time, p.ai_pr`
 	base := r.conn(ctx).Table("follow_ups f").
 		Joins("JOIN customer_belongers b ON b.company_id = f.company_id AND b.user_id = f.user_id AND b.customer_id = f.customer_id").

@@ -143,7 +143,7 @@ func (s *Customers) setExpectedPr(ctx context.Context, a org.Actor, id int64, ra
 	if err := f.Err(errs.CodeInvalidForm); err != nil {
 		return err
 	}
-	if err := s.customers.UpdateProfile(ctx, a.CompanyID, id, func(p *customer.Profile) { p.ExpedtedPr = &pr }); err != nil {
+	if err := s.customers.UpdateProfile(ctx, a.CompanyID, id, func(p *customer.Profile) { p.ExpectedPr = &pr }); err != nil {
 		return err
 	}
 	return follow(ctx, s.followUps, a, id, followup.ExpectedPrNote(pr), s.clock.Now())
@@ -215,8 +215,8 @@ func (s *Customers) UpdateCustomer(ctx context.Context, a org.Actor, id int64, i
 	if len(in.TagList) > 0 && trim(in.TagList[len(in.TagList)-1]) != "" {
 		steps = append(steps, func(ctx context.Context) error { return s.setTags(ctx, a, id, in.TagList) })
 	}
-	if trim(in.ExpedtedPr) != "" {
-		steps = append(steps, func(ctx context.Context) error { return s.setExpectedPr(ctx, a, id, in.ExpedtedPr) })
+	if trim(in.ExpectedPr) != "" {
+		steps = append(steps, func(ctx context.Context) error { return s.setExpectedPr(ctx, a, id, in.ExpectedPr) })
 	}
 	if trim(in.ExpectedTime) != "" {
 		steps = append(steps, func(ctx context.Context) error { return s.setExpectedTime(ctx, a, id, in.ExpectedTime) })

@@ -131,8 +131,8 @@ func TestUpdateCustomerRunsE41E40E39InOrder(t *testing.T) {
 			func(_ context.Context, _, _ int64, fn func(*customer.Profile)) error {
 				var p customer.Profile
 				fn(&p)
-				if p.ExpedtedPr == nil || *p.ExpedtedPr != "80%" {
-					t.Errorf("pr %v", p.ExpedtedPr)
+				if p.ExpectedPr == nil || *p.ExpectedPr != "80%" {
+					t.Errorf("pr %v", p.ExpectedPr)
 				}
 				return nil
 			}),
@@ -151,7 +151,7 @@ func TestUpdateCustomerRunsE41E40E39InOrder(t *testing.T) {
 		w.followUps.EXPECT().AddNote(gomock.Any(), int64(3), int64(40), "更新预计成交日期: 2018-06-14", now).Return(nil),
 	)
 	err := w.customerDesk().UpdateCustomer(context.Background(), member, 5,
-		ports.CustomerUpdateInput{TagList: []string{"[11,12]"}, ExpedtedPr: "80%", ExpectedTime: "2018-6-14"})
+		ports.CustomerUpdateInput{TagList: []string{"[11,12]"}, ExpectedPr: "80%", ExpectedTime: "2018-6-14"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -161,7 +161,7 @@ func TestUpdateCustomerStopsAtTheFirstFailure(t *testing.T) {
 	w := newWorld(t)
 	// E41's input is checked first; nothing else may be called (gomock fails on unexpected calls).
 	err := w.customerDesk().UpdateCustomer(context.Background(), member, 5,
-		ports.CustomerUpdateInput{TagList: []string{"oops"}, ExpedtedPr: "80%", ExpectedTime: "bad"})
+		ports.CustomerUpdateInput{TagList: []string{"oops"}, ExpectedPr: "80%", ExpectedTime: "bad"})
 	wantField(t, err, 301, "tag_list", "Enter a valid JSON.")
 
 	w = newWorld(t)
@@ -169,7 +169,7 @@ func TestUpdateCustomerStopsAtTheFirstFailure(t *testing.T) {
 	w.customers.EXPECT().UpdateProfile(gomock.Any(), int64(3), int64(5), gomock.Any()).Return(nil)
 	w.followUps.EXPECT().Follow(gomock.Any(), int64(3), int64(7), int64(5), now).Return(int64(1), nil)
 	w.followUps.EXPECT().AddNote(gomock.Any(), int64(3), int64(1), "更新预计成交率为: 80%", now).Return(nil)
-	err = w.customerDesk().UpdateCustomer(context.Background(), member, 5, ports.CustomerUpdateInput{ExpedtedPr: "80%", ExpectedTime: "bad"})
+	err = w.customerDesk().UpdateCustomer(context.Background(), member, 5, ports.CustomerUpdateInput{ExpectedPr: "80%", ExpectedTime: "bad"})
 	wantField(t, err, 303, "expected_time", "Enter a valid date.")
 }
 

@@ -189,7 +189,7 @@ func (s *Seeder) seedRelation(ctx context.Context, r demoRelation, companyID, us
 		}
 		if r.pr != "" {
 			pr := r.pr
-			p.ExpedtedPr = &pr
+			p.ExpectedPr = &pr
 		}
 	})
 	if err != nil {

@@ -34,7 +34,7 @@ type Viewer struct {
 type Profile struct {
 	MemoName     *string
 	ExpectedTime *time.Time // a date (midnight UTC)
-	ExpedtedPr   *string
+	ExpectedPr   *string
 	SuperiorID   *int64
 }
 

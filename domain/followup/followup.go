@@ -79,7 +79,7 @@ type Entry struct {
 	CustomerName     string
 	Headimgurl       string
 	ExpectedTime     *time.Time // a date
-	ExpedtedPr       *string
+	ExpectedPr       *string
 	Source           int
 	LastFollowTime   *time.Time
 	LastActivityTime *time.Time
