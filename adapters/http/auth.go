@@ -61,8 +61,8 @@ func (h *Handlers) authenticate(kind authKind, c echo.Context) error {
 }
 
 func (h *Handlers) logger() *slog.Logger {
-	if h.Options.Logger != nil {
-		return h.Options.Logger
+	if h.Config.Logger != nil {
+		return h.Config.Logger
 	}
 	return slog.Default()
 }

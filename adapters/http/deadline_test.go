@@ -46,8 +46,8 @@ func TestRequestDeadline(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			h, auth, users, _ := newTestServer(t)
 			logs := &syncBuf{}
-			h.Options.Logger = slog.New(slog.NewJSONHandler(logs, nil))
-			h.Options.RequestTimeout = 150 * time.Millisecond
+			h.Config.Logger = slog.New(slog.NewJSONHandler(logs, nil))
+			h.Config.RequestTimeout = 150 * time.Millisecond
 			auth.EXPECT().AuthenticateUser(gomock.Any(), gomock.Any()).Return(org.Actor{UserID: 1}, nil)
 			users.EXPECT().ListUsers(gomock.Any(), gomock.Any(), gomock.Any()).DoAndReturn(
 				func(ctx context.Context, _ org.Actor, _ ports.ListQuery) ([]org.User, int, error) {
@@ -88,8 +88,8 @@ func TestRequestDeadline(t *testing.T) {
 func TestRequestDeadlineClientGone(t *testing.T) {
 	h, auth, users, _ := newTestServer(t)
 	logs := &syncBuf{}
-	h.Options.Logger = slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	h.Options.RequestTimeout = 2 * time.Second
+	h.Config.Logger = slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	h.Config.RequestTimeout = 2 * time.Second
 	auth.EXPECT().AuthenticateUser(gomock.Any(), gomock.Any()).Return(org.Actor{UserID: 1}, nil)
 	users.EXPECT().ListUsers(gomock.Any(), gomock.Any(), gomock.Any()).DoAndReturn(
 		func(ctx context.Context, _ org.Actor, _ ports.ListQuery) ([]org.User, int, error) {
@@ -118,7 +118,7 @@ func (p *streamsProbe) Shutdown() {}
 
 func TestStreamsHaveNoDeadline(t *testing.T) {
 	h, auth, _, _ := newTestServer(t)
-	h.Options.RequestTimeout = time.Second
+	h.Config.RequestTimeout = time.Second
 	probe := &streamsProbe{deadline: make(chan bool, 1)}
 	h.Streams = probe
 	auth.EXPECT().AuthenticateUser(gomock.Any(), gomock.Any()).Return(org.Actor{UserID: 1}, nil)

@@ -36,7 +36,7 @@ func (h *Handlers) ExplainAIPr(c echo.Context) error {
 	}
 	pr := e.Score.AIPr
 	out := aiExplanation{CustomerID: e.CustomerID, AIPr: customer.AIPrText(&pr), Tier: e.Score.Tier, Reasons: e.Score.Reasons,
-		Model: e.Model, DealsUsed: e.DealsUsed, TrainedAt: wireTimePtr(e.TrainedAt, h.Options.Location)}
+		Model: e.Model, DealsUsed: e.DealsUsed, TrainedAt: wireTimePtr(e.TrainedAt, h.Config.Location)}
 	if out.Reasons == nil {
 		out.Reasons = []ai.Reason{}
 	}

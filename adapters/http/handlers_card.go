@@ -84,7 +84,7 @@ func (h *Handlers) ViewCard(c echo.Context) error {
 	if cd := view.Card; cd != nil {
 		items = append(items, visitedCard{ID: cd.UserID, Username: cd.Username, Avatar: cd.Avatar, Company: cd.CompanyName,
 			Address: cd.CompanyAddress, Position: cd.Position, Email: cd.Email, Wechat: cd.Wechat,
-			MingpianPhone: cd.MingpianPhone, CreateDate: wireTime(cd.CreatedAt, h.Options.Location),
+			MingpianPhone: cd.MingpianPhone, CreateDate: wireTime(cd.CreatedAt, h.Config.Location),
 			Popularity: cd.Popularity, Praise: cd.Praise, Forward: cd.Forward, IsUpDown: view.IsUpDown, Sign: cd.Sign,
 			Photo: photoPairs(cd.Photos)})
 	}
@@ -117,7 +117,7 @@ func (h *Handlers) ListMyCards(c echo.Context) error {
 	for i, m := range cards {
 		items[i] = membershipItem{ID: m.UserID, Username: m.Username, Source: card.SourceLabel(m.Source), Avatar: m.Avatar,
 			Company: m.CompanyName, Position: m.Position, Email: m.Email, MingpianPhone: m.MingpianPhone,
-			CreateDate: wireTime(m.CreatedAt, h.Options.Location)}
+			CreateDate: wireTime(m.CreatedAt, h.Config.Location)}
 	}
 	return ok(c, "查询成功", newPage(items, total))
 }
@@ -199,7 +199,7 @@ func (h *Handlers) MyCard(c echo.Context) error {
 			Area: cd.CompanyArea, Address: cd.CompanyAddress, Position: cd.Position, Telephone: cd.Telephone,
 			Email: cd.Email, Country: cd.CountryLabel(), Wechat: cd.Wechat, WechatPhone: cd.WechatPhone,
 			IsShowPhone: cd.IsShowPhone, MingpianPhone: cd.ShownPhone(), Sign: cd.Sign, Photo: photoPairs(cd.Photos),
-			CreateDate: wireTime(cd.CreatedAt, h.Options.Location)}
+			CreateDate: wireTime(cd.CreatedAt, h.Config.Location)}
 	}
 	return ok(c, "查询成功", newPage(items, len(items)))
 }

@@ -53,15 +53,15 @@ const (
 func (h *Handlers) historyItems(ms []dchat.Message) []historyItem {
 	out := make([]historyItem, len(ms))
 	for i, m := range ms {
-		out[i] = historyItem{CustomerID: m.CustomerID, UserID: m.UserID, Src: dchat.AbsoluteSrc(m.CustomerAvatar, h.Options.PublicBaseURL),
-			Name: m.CustomerName, DateTime: wireTime(m.CreatedAt, h.Options.Location), Msg: m.Msg, SendType: int(m.SendType)}
+		out[i] = historyItem{CustomerID: m.CustomerID, UserID: m.UserID, Src: dchat.AbsoluteSrc(m.CustomerAvatar, h.Config.PublicBaseURL),
+			Name: m.CustomerName, DateTime: wireTime(m.CreatedAt, h.Config.Location), Msg: m.Msg, SendType: int(m.SendType)}
 	}
 	return out
 }
 
 func (h *Handlers) pollItem(m dchat.Message) pollItem {
-	return pollItem{CustomerID: m.CustomerID, UserID: m.UserID, Src: dchat.AbsoluteSrc(m.CustomerAvatar, h.Options.PublicBaseURL),
-		Name: m.CustomerName, DateTime: wireTime(m.CreatedAt, h.Options.Location), SendType: int(m.SendType), Msg: m.Msg}
+	return pollItem{CustomerID: m.CustomerID, UserID: m.UserID, Src: dchat.AbsoluteSrc(m.CustomerAvatar, h.Config.PublicBaseURL),
+		Name: m.CustomerName, DateTime: wireTime(m.CreatedAt, h.Config.Location), SendType: int(m.SendType), Msg: m.Msg}
 }
 
 func (h *Handlers) pollItems(ms []dchat.Message) []pollItem {
@@ -100,7 +100,7 @@ func (h *Handlers) ChatContacts(c echo.Context) error {
 	}
 	items := make([]contactItem, len(contacts))
 	for i, ct := range contacts {
-		items[i] = contactItem{CustomerID: ct.CustomerID, Src: dchat.AbsoluteSrc(ct.CustomerAvatar, h.Options.PublicBaseURL),
+		items[i] = contactItem{CustomerID: ct.CustomerID, Src: dchat.AbsoluteSrc(ct.CustomerAvatar, h.Config.PublicBaseURL),
 			Name: ct.CustomerName, DateTime: ct.When, Msg: ct.Msg, UnreadCount: ct.Unread}
 	}
 	return ok(c, "", newPage(items, total))

@@ -158,7 +158,7 @@ func (h *Handlers) SearchCustomers(c echo.Context) error {
 	items := make([]customerSearchItem, len(list))
 	for i, cu := range list {
 		items[i] = customerSearchItem{CustomerID: cu.ID, Username: cu.Username, Headimgurl: cu.Headimgurl,
-			CreateDate: wireTime(cu.CreatedAt, h.Options.Location)}
+			CreateDate: wireTime(cu.CreatedAt, h.Config.Location)}
 	}
 	return ok(c, "查询成功", newPage(items, total))
 }
@@ -383,7 +383,7 @@ func (h *Handlers) ListFollowNotes(c echo.Context) error {
 	items := make([]followNoteItem, len(notes))
 	for i, n := range notes {
 		items[i] = followNoteItem{CustomerHeadimgurl: n.CustomerHeadimgurl, UserAvatar: n.UserAvatar, Username: n.Username,
-			FollowInfo: n.Text, CreateDate: wireTime(n.CreatedAt, h.Options.Location)}
+			FollowInfo: n.Text, CreateDate: wireTime(n.CreatedAt, h.Config.Location)}
 	}
 	return ok(c, "", newPage(items, total))
 }

@@ -48,7 +48,7 @@ func (h *Handlers) ListUsers(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	loc := h.Options.Location
+	loc := h.Config.Location
 	items := make([]userItem, len(users))
 	for i, u := range users {
 		items[i] = userItem{ID: u.ID, Username: u.Username, RoleName: u.RoleName, RoleID: u.RoleID,
@@ -113,7 +113,7 @@ func (h *Handlers) RoleIndex(c echo.Context) error {
 	}
 	items := make([]roleItem, len(roles))
 	for i, r := range roles {
-		items[i] = roleItem{ID: r.ID, Name: r.Name, RoleID: r.ID, CreateDate: wireTime(r.CreatedAt, h.Options.Location), Level: int(r.Level)}
+		items[i] = roleItem{ID: r.ID, Name: r.Name, RoleID: r.ID, CreateDate: wireTime(r.CreatedAt, h.Config.Location), Level: int(r.Level)}
 	}
 	return ok(c, "", newPage(items, total))
 }
@@ -186,7 +186,7 @@ func (h *Handlers) PermissionTree(c echo.Context) error {
 			pid = *n.ParentID
 		}
 		w := &permissionNode{ID: n.ID, Path: n.Path, Icon: n.Icon, Title: n.DecoratedTitle, PidID: pid, PidName: n.ParentTitle,
-			OrderNum: n.OrderNum, CreateDate: wireTime(n.CreatedAt, h.Options.Location), Component: n.Component,
+			OrderNum: n.OrderNum, CreateDate: wireTime(n.CreatedAt, h.Config.Location), Component: n.Component,
 			OperUserUsername: n.OperUsername, Level: n.Level, Children: []*permissionNode{}, Expand: true}
 		wire[n] = w
 		for _, k := range n.Children {
@@ -261,7 +261,7 @@ func (h *Handlers) CompanyIndex(c echo.Context) error {
 	}
 	items := make([]companyItem, len(list))
 	for i, co := range list {
-		items[i] = companyItem{ID: co.ID, Name: co.Name, CompanyID: co.ID, CreateDate: wireTime(co.CreatedAt, h.Options.Location),
+		items[i] = companyItem{ID: co.ID, Name: co.Name, CompanyID: co.ID, CreateDate: wireTime(co.CreatedAt, h.Config.Location),
 			CorpID: co.CorpID, TongxunluSecret: co.TongxunluSecret}
 	}
 	return ok(c, "", newPage(items, total))

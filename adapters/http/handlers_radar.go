@@ -72,7 +72,7 @@ func (h *Handlers) RadarTimeline(c echo.Context) error {
 	items := make([]timelineItem, len(logs))
 	for i, l := range logs {
 		items[i] = timelineItem{UserID: l.UserID, CustomerID: l.CustomerID, Headimgurl: l.Headimgurl, Log: l.Line(),
-			CreateDate: wireTime(l.CreatedAt, h.Options.Location)}
+			CreateDate: wireTime(l.CreatedAt, h.Config.Location)}
 	}
 	return ok(c, "查询日志记录成功", newPage(items, total))
 }
@@ -168,7 +168,7 @@ func (h *Handlers) RadarNewEvents(c echo.Context) error {
 	}
 	items := make([]radarItem, len(logs))
 	for i, l := range logs {
-		items[i] = radarItemOf(l, h.Options.Location)
+		items[i] = radarItemOf(l, h.Config.Location)
 	}
 	return ok(c, "查询日志记录成功", newPage(items, len(items)))
 }

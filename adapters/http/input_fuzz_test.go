@@ -191,7 +191,7 @@ func FuzzBoundaryField(f *testing.F) {
 	auth.EXPECT().Login(gomock.Any(), gomock.Any()).Return(ports.LoginResult{}, errs.BadCredentials()).AnyTimes()
 	auth.EXPECT().AuthenticateUser(gomock.Any(), gomock.Any()).Return(org.Actor{UserID: 1, CompanyID: 1, Level: org.LevelMember}, nil).AnyTimes()
 	auth.EXPECT().AuthenticateCustomer(gomock.Any(), gomock.Any()).Return(customer.Visitor{CustomerID: 1}, nil).AnyTimes()
-	srv := NewServer(&Handlers{Auth: auth, Options: Options{Location: time.UTC, Logger: fuzzLogger}})
+	srv := NewServer(&Handlers{Auth: auth, Config: Config{Location: time.UTC, Logger: fuzzLogger}})
 
 	f.Fuzz(func(t *testing.T, key, value string, where uint8, times uint16) {
 		// Long values without long corpus entries: with the top bit of

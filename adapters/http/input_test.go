@@ -97,7 +97,7 @@ func inputTestHandlers(t *testing.T) *Handlers {
 	auth := mocks.NewMockAuthenticator(gomock.NewController(t))
 	auth.EXPECT().AuthenticateUser(gomock.Any(), gomock.Any()).Return(org.Actor{UserID: 1, CompanyID: 1, Level: org.LevelMember}, nil).AnyTimes()
 	auth.EXPECT().AuthenticateCustomer(gomock.Any(), gomock.Any()).Return(customer.Visitor{CustomerID: 1}, nil).AnyTimes()
-	return &Handlers{Auth: auth, Options: Options{Location: time.UTC, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}}
+	return &Handlers{Auth: auth, Config: Config{Location: time.UTC, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}}
 }
 
 func expectFieldError(t *testing.T, rec *httptest.ResponseRecorder, want inputError, field, msg, code string) {

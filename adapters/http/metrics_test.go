@@ -40,7 +40,7 @@ func TestMetricsCountRequestsByRoutePatternAndCode(t *testing.T) {
 	m := NewMetrics()
 	h.Metrics = m
 	var logs strings.Builder
-	h.Options.Logger = slog.New(slog.NewJSONHandler(&logs, nil))
+	h.Config.Logger = slog.New(slog.NewJSONHandler(&logs, nil))
 	srv := NewServer(h)
 	do := func(method, target string, ctx context.Context) int {
 		rec := httptest.NewRecorder()
@@ -190,11 +190,11 @@ func TestMetricsOfWritesStreamsAndPool(t *testing.T) {
 func TestMetricsElsewhereIsNotOnTheMainListener(t *testing.T) {
 	h, _, _, _ := newTestServer(t)
 	h.Metrics = NewMetrics()
-	h.Options.MetricsElsewhere = true
+	h.Config.MetricsElsewhere = true
 	if rec := serve(h, "GET", MetricsPath); rec.Code != 404 {
 		t.Fatalf("got %d", rec.Code)
 	}
-	h.Metrics, h.Options.MetricsElsewhere = nil, false
+	h.Metrics, h.Config.MetricsElsewhere = nil, false
 	if rec := serve(h, "GET", MetricsPath); rec.Code != 404 {
 		t.Fatalf("without metrics: %d", rec.Code)
 	}
@@ -204,7 +204,7 @@ func TestMetricsElsewhereIsNotOnTheMainListener(t *testing.T) {
 // MEDIA_ROOT when it has its own.
 func TestDefaultAvatarsAreServed(t *testing.T) {
 	h, _, _, _ := newTestServer(t)
-	h.Options.MediaRoot = t.TempDir()
+	h.Config.MediaRoot = t.TempDir()
 	for _, p := range []string{"/" + org.DefaultUserAvatar, "/statics/imgs/Avator.jpg"} {
 		rec := serve(h, "GET", p)
 		if rec.Code != 200 || rec.Header().Get("Content-Type") != "image/jpeg" || !strings.HasPrefix(rec.Body.String(), "\xFF\xD8\xFF") {
@@ -214,7 +214,7 @@ func TestDefaultAvatarsAreServed(t *testing.T) {
 			t.Fatalf("HEAD %s: %d", p, rec.Code)
 		}
 	}
-	own := filepath.Join(h.Options.MediaRoot, "imgs")
+	own := filepath.Join(h.Config.MediaRoot, "imgs")
 	if err := os.MkdirAll(own, 0o755); err != nil {
 		t.Fatal(err)
 	}

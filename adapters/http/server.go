@@ -16,8 +16,8 @@ import (
 // bodyLimit is the largest request body accepted.
 const bodyLimit = "16M"
 
-// Options are the adapter's settings (from configuration).
-type Options struct {
+// Config is the adapter's configuration.
+type Config struct {
 	Location      *time.Location
 	PublicBaseURL string
 	MediaRoot     string
@@ -55,39 +55,39 @@ type Handlers struct {
 	Chats        ChatDesk
 	VisitorChats VisitorChat
 	Streams      EventStreams
-	StreamOpts   StreamOptions
-	Options      Options
+	StreamConfig StreamConfig
+	Config       Config
 	Metrics      *Metrics // may be nil: nothing counted, no /metrics
 }
 
 // NewServer builds the Echo instance with every route of the table.
 func NewServer(h *Handlers) *echo.Echo {
-	opts := h.Options
-	if opts.Logger == nil {
-		opts.Logger = slog.Default()
+	cfg := h.Config
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
 	}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
-	e.IPExtractor = clientIP(opts.TrustedProxies)
-	e.HTTPErrorHandler = errorHandler(opts.Logger)
+	e.IPExtractor = clientIP(cfg.TrustedProxies)
+	e.HTTPErrorHandler = errorHandler(cfg.Logger)
 	e.Pre(normalizePath)
 	e.Use(middleware.RequestID())
-	e.Use(accessLog(opts.Logger))
+	e.Use(accessLog(cfg.Logger))
 	e.Use(h.Metrics.Middleware())
 	e.Use(recoverPanics)
 	e.Use(cors())
 	e.Use(middleware.BodyLimit(bodyLimit))
-	e.Use(requestDeadline(opts.RequestTimeout))
+	e.Use(requestDeadline(cfg.RequestTimeout))
 	for _, rt := range routeTable() {
 		e.Any(rt.path, h.endpoint(rt))
 	}
-	if opts.MediaRoot != "" {
-		e.Static("/statics", opts.MediaRoot)
+	if cfg.MediaRoot != "" {
+		e.Static("/statics", cfg.MediaRoot)
 	}
-	serveDefaultAvatars(e, opts.MediaRoot)
+	serveDefaultAvatars(e, cfg.MediaRoot)
 	// Outside the route table too: /openapi.json, /docs and the home page.
 	registerDocs(e)
-	if h.Metrics != nil && !opts.MetricsElsewhere {
+	if h.Metrics != nil && !cfg.MetricsElsewhere {
 		// Outside the route table: no legacy authentication.
 		e.GET(MetricsPath, echo.WrapHandler(h.Metrics.Handler()))
 	}

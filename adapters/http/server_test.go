@@ -25,7 +25,7 @@ func newTestServer(t *testing.T) (*Handlers, *mocks.MockAuthenticator, *mocks.Mo
 	ctrl := gomock.NewController(t)
 	auth, users, health := mocks.NewMockAuthenticator(ctrl), mocks.NewMockUserAdmin(ctrl), mocks.NewMockHealthChecker(ctrl)
 	h := &Handlers{Auth: auth, Users: users, Health: health,
-		Options: Options{Location: time.UTC, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}}
+		Config: Config{Location: time.UTC, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}}
 	return h, auth, users, health
 }
 
@@ -148,7 +148,7 @@ func TestClientIPTrustsOnlyConfiguredProxies(t *testing.T) {
 func TestClientCancelledRequestIsNotAnInternalError(t *testing.T) {
 	h, auth, users, _ := newTestServer(t)
 	var logs strings.Builder
-	h.Options.Logger = slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	h.Config.Logger = slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	ctx, cancel := context.WithCancel(context.Background())
 	auth.EXPECT().AuthenticateUser(gomock.Any(), gomock.Any()).Return(org.Actor{UserID: 1}, nil)
 	users.EXPECT().ListUsers(gomock.Any(), gomock.Any(), gomock.Any()).DoAndReturn(

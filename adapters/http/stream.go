@@ -15,8 +15,8 @@ import (
 	"leida/domain/radar"
 )
 
-// StreamOptions tune the push streams.
-type StreamOptions struct {
+// StreamConfig tunes the push streams.
+type StreamConfig struct {
 	// Heartbeat is the interval of the comment line that keeps proxies from
 	// closing idle streams (15s by default).
 	Heartbeat time.Duration
@@ -70,7 +70,7 @@ func (h *Handlers) serveStream(c echo.Context, p chat.Principal) error {
 	}
 	w.Flush()
 
-	beat := h.StreamOpts.Heartbeat
+	beat := h.StreamConfig.Heartbeat
 	if beat <= 0 {
 		beat = DefaultHeartbeat
 	}
@@ -116,8 +116,8 @@ func (h *Handlers) serveStream(c echo.Context, p chat.Principal) error {
 }
 
 func streamLogger(h *Handlers) *slog.Logger {
-	if h.Options.Logger != nil {
-		return h.Options.Logger
+	if h.Config.Logger != nil {
+		return h.Config.Logger
 	}
 	return slog.Default()
 }
@@ -132,7 +132,7 @@ func (h *Handlers) writeEvent(buf *bytes.Buffer, ev chat.StreamEvent) bool {
 	case ev.Radar != nil:
 		r := ev.Radar
 		data = radarItemOf(radar.Log{UserID: r.UserID, CustomerID: r.CustomerID, Action: radar.Action(r.Action), Remark: r.Remark,
-			CustomerUsername: r.CustomerName, CreatedAt: r.CreatedAt}, h.Options.Location)
+			CustomerUsername: r.CustomerName, CreatedAt: r.CreatedAt}, h.Config.Location)
 	case ev.Data != nil:
 		data = json.RawMessage(ev.Data)
 	default:

@@ -68,8 +68,8 @@ func TestStreamOutlivesReadTimeoutAndEndsOnShutdown(t *testing.T) {
 	auth.EXPECT().AuthenticateUser(gomock.Any(), gomock.Any()).Return(org.Actor{UserID: 7, CompanyID: 1, Level: org.LevelMember}, nil)
 	streams := &fakeStreams{closed: make(chan struct{})}
 	loc, _ := time.LoadLocation("Asia/Shanghai")
-	h := &Handlers{Auth: auth, Streams: streams, StreamOpts: StreamOptions{Heartbeat: 100 * time.Millisecond},
-		Options: Options{Location: loc, PublicBaseURL: "http://pub/"}}
+	h := &Handlers{Auth: auth, Streams: streams, StreamConfig: StreamConfig{Heartbeat: 100 * time.Millisecond},
+		Config: Config{Location: loc, PublicBaseURL: "http://pub/"}}
 	ts := httptest.NewUnstartedServer(NewServer(h))
 	ts.Config.ReadTimeout = 300 * time.Millisecond
 	ts.Config.RegisterOnShutdown(streams.Shutdown) // as leida serve does

@@ -21,8 +21,8 @@ import (
 	"leida/ports"
 )
 
-// Options tune the hub; zero values take the defaults.
-type Options struct {
+// Config tunes the hub; zero values take the defaults.
+type Config struct {
 	Batch      int           // events read per fetch (500)
 	Retention  time.Duration // events older than this are pruned (24h)
 	PruneEvery time.Duration // (10m)
@@ -33,7 +33,7 @@ type Options struct {
 	ReadyWait time.Duration
 }
 
-func (o Options) withDefaults() Options {
+func (o Config) withDefaults() Config {
 	if o.Batch <= 0 {
 		o.Batch = 500
 	}
@@ -58,7 +58,7 @@ type Hub struct {
 	listener Listener
 	clock    ports.Clock
 	log      *slog.Logger
-	opts     Options
+	cfg      Config
 
 	mu     sync.Mutex
 	subs   map[chat.Principal]map[*subscription]struct{}
@@ -73,11 +73,11 @@ type Hub struct {
 }
 
 // NewHub makes a hub; Start runs its background work.
-func NewHub(events EventRepository, listener Listener, clock ports.Clock, log *slog.Logger, opts Options) *Hub {
+func NewHub(events EventRepository, listener Listener, clock ports.Clock, log *slog.Logger, cfg Config) *Hub {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Hub{events: events, listener: listener, clock: clock, log: log, opts: opts.withDefaults(),
+	return &Hub{events: events, listener: listener, clock: clock, log: log, cfg: cfg.withDefaults(),
 		subs: map[chat.Principal]map[*subscription]struct{}{}, done: make(chan struct{}), ready: make(chan struct{})}
 }
 
@@ -144,9 +144,9 @@ func (h *Hub) wakeAll() {
 }
 
 func (h *Hub) housekeeping(ctx context.Context) {
-	prune := time.NewTicker(h.opts.PruneEvery)
+	prune := time.NewTicker(h.cfg.PruneEvery)
 	defer prune.Stop()
-	poll := time.NewTicker(h.opts.SafetyPoll)
+	poll := time.NewTicker(h.cfg.SafetyPoll)
 	defer poll.Stop()
 	h.prune(ctx)
 	for {
@@ -162,7 +162,7 @@ func (h *Hub) housekeeping(ctx context.Context) {
 }
 
 func (h *Hub) prune(ctx context.Context) {
-	n, err := h.events.Prune(ctx, h.clock.Now().Add(-h.opts.Retention))
+	n, err := h.events.Prune(ctx, h.clock.Now().Add(-h.cfg.Retention))
 	if err != nil && !errors.Is(err, context.Canceled) {
 		h.log.Warn("pruning stream events", "error", err.Error())
 		return
@@ -191,7 +191,7 @@ func (h *Hub) Open(ctx context.Context, p chat.Principal, lastEventID string) (p
 	// wait for LISTEN to be active before reading the newest sequence.
 	select {
 	case <-h.ready:
-	case <-time.After(h.opts.ReadyWait):
+	case <-time.After(h.cfg.ReadyWait):
 	case <-ctx.Done():
 	}
 	newest, err := h.events.LastSeq(ctx, p)
@@ -237,14 +237,14 @@ func (s *subscription) Done() <-chan struct{} { return s.hub.done }
 
 // Next reads the events after the cursor and advances it.
 func (s *subscription) Next(ctx context.Context) ([]chat.StreamEvent, error) {
-	evs, err := s.hub.events.After(ctx, s.principal, s.cursor, s.hub.opts.Batch)
+	evs, err := s.hub.events.After(ctx, s.principal, s.cursor, s.hub.cfg.Batch)
 	if err != nil {
 		return nil, err
 	}
 	if len(evs) > 0 {
 		s.cursor = evs[len(evs)-1].Seq
 	}
-	if len(evs) == s.hub.opts.Batch {
+	if len(evs) == s.hub.cfg.Batch {
 		s.signal() // more to read
 	}
 	return evs, nil

@@ -46,7 +46,7 @@ func start(t *testing.T) harness {
 		})
 	// Pruning at start: events older than the retention.
 	h.events.EXPECT().Prune(gomock.Any(), now.Add(-24*time.Hour)).Return(int64(0), nil).AnyTimes()
-	h.hub = NewHub(h.events, listener, clock.NewFixed(now), nil, Options{Batch: 2})
+	h.hub = NewHub(h.events, listener, clock.NewFixed(now), nil, Config{Batch: 2})
 	h.hub.Start()
 	t.Cleanup(h.hub.Stop)
 	<-listening

@@ -28,13 +28,13 @@ type App struct {
 	Metrics   *leidahttp.Metrics
 }
 
-func provideHTTPOptions(cfg config.Config, log *slog.Logger) leidahttp.Options {
-	return leidahttp.Options{Location: cfg.TimeZone, PublicBaseURL: cfg.PublicBaseURL, MediaRoot: cfg.MediaRoot, Logger: log,
+func provideHTTPConfig(cfg config.Config, log *slog.Logger) leidahttp.Config {
+	return leidahttp.Config{Location: cfg.TimeZone, PublicBaseURL: cfg.PublicBaseURL, MediaRoot: cfg.MediaRoot, Logger: log,
 		TrustedProxies: cfg.TrustedProxies, RequestTimeout: cfg.RequestTimeout, MetricsElsewhere: cfg.MetricsAddr != ""}
 }
 
-func provideStreamOptions(cfg config.Config) leidahttp.StreamOptions {
-	return leidahttp.StreamOptions{Heartbeat: cfg.StreamHeartbeat}
+func provideStreamConfig(cfg config.Config) leidahttp.StreamConfig {
+	return leidahttp.StreamConfig{Heartbeat: cfg.StreamHeartbeat}
 }
 
 // provideMetrics makes the process's metrics registry (its own, not the
@@ -50,7 +50,7 @@ func provideMetrics(db *postgres.DB) (*leidahttp.Metrics, error) {
 // httpSet is the HTTP adapter: the handlers, the Echo server and the
 // metrics it serves (which the use cases count writes into).
 var httpSet = wire.NewSet(
-	provideHTTPOptions, provideStreamOptions,
+	provideHTTPConfig, provideStreamConfig,
 	provideMetrics, wire.Bind(new(ports.WriteMetrics), new(*leidahttp.Metrics)),
 	wire.Struct(new(leidahttp.Handlers), "*"),
 	leidahttp.NewServer,

@@ -49,7 +49,7 @@ func provideChatConfig(cfg config.Config) appchat.Config {
 
 // provideStreamHub makes the fan-out of push events; serve starts it.
 func provideStreamHub(events stream.EventRepository, listener stream.Listener, clock ports.Clock, log *slog.Logger) *stream.Hub {
-	return stream.NewHub(events, listener, clock, log, stream.Options{})
+	return stream.NewHub(events, listener, clock, log, stream.Config{})
 }
 
 func provideAIConfig(cfg config.Config) appai.Config {

@@ -85,8 +85,8 @@ func initApp(cfg config.Config, log *slog.Logger) (*App, func(), error) {
 	streamEvents := postgres.NewStreamEvents(db)
 	listener := provideStreamListener(cfg, log, metrics)
 	hub := provideStreamHub(streamEvents, listener, clock, log)
-	streamOptions := provideStreamOptions(cfg)
-	options := provideHTTPOptions(cfg, log)
+	streamConfig := provideStreamConfig(cfg)
+	httpConfig := provideHTTPConfig(cfg, log)
 	handlers := &http.Handlers{
 		Auth:         service,
 		Users:        orgUsers,
@@ -105,8 +105,8 @@ func initApp(cfg config.Config, log *slog.Logger) (*App, func(), error) {
 		Chats:        desk,
 		VisitorChats: visitor,
 		Streams:      hub,
-		StreamOpts:   streamOptions,
-		Options:      options,
+		StreamConfig: streamConfig,
+		Config:       httpConfig,
 		Metrics:      metrics,
 	}
 	echo := http.NewServer(handlers)
