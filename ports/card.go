@@ -3,6 +3,7 @@ package ports
 import (
 	"leida/domain/card"
 	"leida/domain/radar"
+	"leida/domain/validate"
 )
 
 // ---- what the HTTP adapter and the use cases exchange
@@ -44,10 +45,9 @@ type CardView struct {
 
 // CardPhoneInput is the body of A7 save_phone / E53 (raw values).
 type CardPhoneInput struct {
-	Phone          string // mingpian_phone, else phone
-	PhoneField     string // which of the two was sent ("mingpian_phone" when neither)
-	IsShowPhone    string
-	IsShowPhoneSet bool
+	Phone       string // mingpian_phone, else phone
+	PhoneField  string // which of the two was sent ("mingpian_phone" when neither)
+	IsShowPhone validate.Field
 }
 
 // CardInfoInput is the body of A7 save_info (raw values).
@@ -57,16 +57,13 @@ type CardInfoInput struct {
 	Wechat        string
 	Telephone     string
 	Email         string
-	Area          string
-	AreaSet       bool
-	Address       string
-	AddressSet    bool
+	Area          validate.Field
+	Address       validate.Field
 }
 
-// Upload is an uploaded file.
+// Upload is an uploaded file (no data when none was sent).
 type Upload struct {
-	Present bool
-	Data    []byte
+	Data []byte
 }
 
 // RadarQuery is the radar views' query (raw values) plus paging and order.

@@ -4,22 +4,22 @@ import (
 	"context"
 
 	"leida/domain/followup"
+	"leida/domain/validate"
 )
 
 // ---- what the HTTP adapter and the use cases exchange
 
-// InformationInput is the E06 form (raw values; Set tells a field was sent).
+// InformationInput is the E06 form (raw values).
 type InformationInput struct {
-	Source      string
-	Username    string
-	UsernameSet bool
-	Phone       string
-	Email       string
-	Company     string
-	Position    string
-	Address     string
-	Birthday    string
-	Mem         string
+	Source   string
+	Username validate.Field
+	Phone    string
+	Email    string
+	Company  string
+	Position string
+	Address  string
+	Birthday string
+	Mem      string
 }
 
 // CustomerUpdateInput is the E07 form: each field empty when not sent.

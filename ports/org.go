@@ -2,6 +2,7 @@ package ports
 
 import (
 	"leida/domain/paging"
+	"leida/domain/validate"
 )
 
 // ListQuery is what every legacy list takes: a page, an order value from the
@@ -59,18 +60,14 @@ type PermissionInput struct {
 	Component string
 }
 
-// CompanyInput is the form of company add/update; Set* tell which optional
-// fields were sent.
+// CompanyInput is the form of company add/update; an update keeps the
+// optional fields that were not sent.
 type CompanyInput struct {
-	Name               string
-	CorpID             string
-	CorpIDSet          bool
-	TongxunluSecret    string
-	TongxunluSecretSet bool
-	Area               string
-	AreaSet            bool
-	Address            string
-	AddressSet         bool
+	Name            string
+	CorpID          validate.Field
+	TongxunluSecret validate.Field
+	Area            validate.Field
+	Address         validate.Field
 }
 
 // BootstrapResult is what `leida bootstrap` prints.

@@ -58,31 +58,26 @@ func isMultipart(r *http.Request) bool {
 	return err == nil && mt == echo.MIMEMultipartForm
 }
 
-// form returns the last value of a body field (the legacy reads the last of
+// form is a body field: its last value (the legacy reads the last of
 // repeated keys), and whether it was sent.
-func form(c echo.Context, key string) (string, bool) {
+func form(c echo.Context, key string) validate.Field {
 	_ = parseBody(c)
-	vs, ok := c.Request().PostForm[key]
-	if !ok || len(vs) == 0 {
-		return "", false
-	}
-	return vs[len(vs)-1], true
+	return lastOf(c.Request().PostForm[key])
 }
 
-// formValue is form without the presence flag.
-func formValue(c echo.Context, key string) string {
-	v, _ := form(c, key)
-	return v
+// formValue is a body field's value (empty when absent).
+func formValue(c echo.Context, key string) string { return form(c, key).Value }
+
+// lastOf is the last of a parameter's values, sent when there is one.
+func lastOf(vs []string) validate.Field {
+	if len(vs) == 0 {
+		return validate.Field{}
+	}
+	return validate.Field{Value: vs[len(vs)-1], Sent: true}
 }
 
 // query returns the last value of a query parameter.
-func query(c echo.Context, key string) string {
-	vs := c.QueryParams()[key]
-	if len(vs) == 0 {
-		return ""
-	}
-	return vs[len(vs)-1]
-}
+func query(c echo.Context, key string) string { return queryField(c, key).Value }
 
 // pathID is the numeric path id (routes only match digits).
 func pathID(c echo.Context) int64 {
@@ -90,23 +85,15 @@ func pathID(c echo.Context) int64 {
 	return n
 }
 
-// querySent returns the last value of a query parameter and whether it was sent.
-func querySent(c echo.Context, key string) (string, bool) {
-	vs := c.QueryParams()[key]
-	if len(vs) == 0 {
-		return "", false
-	}
-	return vs[len(vs)-1], true
-}
+// queryField is a query parameter: its last value, and whether it was sent.
+func queryField(c echo.Context, key string) validate.Field { return lastOf(c.QueryParams()[key]) }
 
 // listQuery reads paging, order and the named filters from the query string.
 // Bad paging (a paging parameter sent empty included) answers 402 请求异常
 // with the error object in data.
 func listQuery(c echo.Context, defLength int, filters ...string) (ports.ListQuery, error) {
 	f := validate.New()
-	page, pageSent := querySent(c, "current_page")
-	length, lengthSent := querySent(c, "length")
-	p := paging.ParseSent(f, page, pageSent, length, lengthSent, defLength)
+	p := paging.ParseSent(f, queryField(c, "current_page"), queryField(c, "length"), defLength)
 	if err := f.ErrRequest(); err != nil {
 		return ports.ListQuery{}, err
 	}

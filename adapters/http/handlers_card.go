@@ -207,12 +207,12 @@ func (h *Handlers) MyCard(c echo.Context) error {
 // SaveCardPhone is A7 save_phone and E53: body mingpian_phone (or phone) and is_show_phone.
 func (h *Handlers) SaveCardPhone(c echo.Context) error {
 	in := ports.CardPhoneInput{PhoneField: "mingpian_phone"}
-	if v, sent := form(c, "mingpian_phone"); sent {
-		in.Phone = v
-	} else if v, sent := form(c, "phone"); sent {
-		in.Phone, in.PhoneField = v, "phone"
+	if v := form(c, "mingpian_phone"); v.Sent {
+		in.Phone = v.Value
+	} else if v := form(c, "phone"); v.Sent {
+		in.Phone, in.PhoneField = v.Value, "phone"
 	}
-	in.IsShowPhone, in.IsShowPhoneSet = form(c, "is_show_phone")
+	in.IsShowPhone = form(c, "is_show_phone")
 	if err := h.CardEditor.SavePhone(c.Request().Context(), actor(c), in); err != nil {
 		return err
 	}
@@ -222,9 +222,8 @@ func (h *Handlers) SaveCardPhone(c echo.Context) error {
 // SaveCardInfo is A7 save_info.
 func (h *Handlers) SaveCardInfo(c echo.Context) error {
 	in := ports.CardInfoInput{Country: formValue(c, "country"), MingpianPhone: formValue(c, "mingpian_phone"),
-		Wechat: formValue(c, "wechat"), Telephone: formValue(c, "telephone"), Email: formValue(c, "email")}
-	in.Area, in.AreaSet = form(c, "area")
-	in.Address, in.AddressSet = form(c, "address")
+		Wechat: formValue(c, "wechat"), Telephone: formValue(c, "telephone"), Email: formValue(c, "email"),
+		Area: form(c, "area"), Address: form(c, "address")}
 	if err := h.CardEditor.SaveInfo(c.Request().Context(), actor(c), in); err != nil {
 		return err
 	}
@@ -239,7 +238,7 @@ func (h *Handlers) SaveCardSign(c echo.Context) error {
 	return ok(c, "保存成功", nil)
 }
 
-// upload reads a multipart file field (absent: not Present).
+// upload reads a multipart file field (absent: no data).
 func upload(c echo.Context, field string) (ports.Upload, error) {
 	if err := parseBody(c); err != nil {
 		return ports.Upload{}, err
@@ -257,7 +256,7 @@ func upload(c echo.Context, field string) (ports.Upload, error) {
 	if err != nil {
 		return ports.Upload{}, err
 	}
-	return ports.Upload{Present: true, Data: data}, nil
+	return ports.Upload{Data: data}, nil
 }
 
 type uploadedPhoto struct {
@@ -280,8 +279,7 @@ func (h *Handlers) UploadCardPhoto(c echo.Context) error {
 
 // DeleteCardPhoto is A7 delete_photo.
 func (h *Handlers) DeleteCardPhoto(c echo.Context) error {
-	id, sent := form(c, "photo_id")
-	if err := h.CardEditor.DeletePhoto(c.Request().Context(), actor(c), id, sent); err != nil {
+	if err := h.CardEditor.DeletePhoto(c.Request().Context(), actor(c), formValue(c, "photo_id")); err != nil {
 		return err
 	}
 	return ok(c, "删除成功", nil)
@@ -347,8 +345,7 @@ func (h *Handlers) AddCardTag(c echo.Context) error {
 
 // KeepCardTags is E51.
 func (h *Handlers) KeepCardTags(c echo.Context) error {
-	list, sent := form(c, "tag_list")
-	if err := h.CardEditor.KeepTags(c.Request().Context(), actor(c), list, sent); err != nil {
+	if err := h.CardEditor.KeepTags(c.Request().Context(), actor(c), formValue(c, "tag_list")); err != nil {
 		return err
 	}
 	return ok(c, "添加成功", []cardTagItem{})
@@ -356,8 +353,7 @@ func (h *Handlers) KeepCardTags(c echo.Context) error {
 
 // DeleteCardTag is E52.
 func (h *Handlers) DeleteCardTag(c echo.Context) error {
-	id, sent := form(c, "id")
-	if err := h.CardEditor.DeleteTag(c.Request().Context(), actor(c), id, sent); err != nil {
+	if err := h.CardEditor.DeleteTag(c.Request().Context(), actor(c), formValue(c, "id")); err != nil {
 		return err
 	}
 	return ok(c, "删除成功", nil)

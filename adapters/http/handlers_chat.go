@@ -157,11 +157,11 @@ func (h *Handlers) VisitorChatPoll(c echo.Context) error {
 
 // VisitorChatSend is A10 send_msg: uid in the body or the query.
 func (h *Handlers) VisitorChatSend(c echo.Context) error {
-	uid, sent := form(c, "uid")
-	if !sent {
-		uid = query(c, "uid")
+	uid := form(c, "uid")
+	if !uid.Sent {
+		uid = queryField(c, "uid")
 	}
-	if err := h.VisitorChats.Send(c.Request().Context(), visitor(c), uid, formValue(c, "msg")); err != nil {
+	if err := h.VisitorChats.Send(c.Request().Context(), visitor(c), uid.Value, formValue(c, "msg")); err != nil {
 		return err
 	}
 	return ok(c, msgSent, nil)

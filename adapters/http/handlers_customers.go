@@ -22,8 +22,8 @@ func formValues(c echo.Context, key string) []string {
 // firstForm is the first of several alias fields that was sent.
 func firstForm(c echo.Context, keys ...string) string {
 	for _, k := range keys {
-		if v, sent := form(c, k); sent {
-			return v
+		if v := form(c, k); v.Sent {
+			return v.Value
 		}
 	}
 	return ""
@@ -87,8 +87,7 @@ func (h *Handlers) CustomerDetail(c echo.Context) error {
 func (h *Handlers) UpdateInformation(c echo.Context) error {
 	in := ports.InformationInput{Source: formValue(c, "source"), Phone: formValue(c, "phone"), Email: formValue(c, "email"),
 		Company: formValue(c, "company"), Position: formValue(c, "position"), Address: formValue(c, "address"),
-		Birthday: formValue(c, "birthday"), Mem: formValue(c, "mem")}
-	in.Username, in.UsernameSet = form(c, "username")
+		Birthday: formValue(c, "birthday"), Mem: formValue(c, "mem"), Username: form(c, "username")}
 	if err := h.Customers.UpdateInformation(c.Request().Context(), actor(c), pathID(c), in); err != nil {
 		return err
 	}

@@ -268,19 +268,15 @@ func (h *Handlers) CompanyIndex(c echo.Context) error {
 }
 
 func companyInput(c echo.Context) ports.CompanyInput {
-	in := ports.CompanyInput{Name: formValue(c, "name")}
-	in.CorpID, in.CorpIDSet = form(c, "corp_id")
-	in.TongxunluSecret, in.TongxunluSecretSet = form(c, "tongxunlu_secret")
-	in.Area, in.AreaSet = form(c, "area")
-	in.Address, in.AddressSet = form(c, "address")
-	return in
+	return ports.CompanyInput{Name: formValue(c, "name"), CorpID: form(c, "corp_id"),
+		TongxunluSecret: form(c, "tongxunlu_secret"), Area: form(c, "area"), Address: form(c, "address")}
 }
 
 // AddCompany is E17. The document passes name among the query parameters,
 // the implementation in the body (D1: serve both; the body wins).
 func (h *Handlers) AddCompany(c echo.Context) error {
 	in := companyInput(c)
-	if _, sent := form(c, "name"); !sent {
+	if !form(c, "name").Sent {
 		in.Name = query(c, "name")
 	}
 	if _, err := h.Companies.AddCompany(c.Request().Context(), actor(c), in); err != nil {

@@ -123,12 +123,12 @@ type CardEditor interface {
 	SaveInfo(ctx context.Context, a org.Actor, in ports.CardInfoInput) error
 	SaveSign(ctx context.Context, a org.Actor, sign string) error
 	UploadPhoto(ctx context.Context, a org.Actor, f ports.Upload) (card.Photo, error)
-	DeletePhoto(ctx context.Context, a org.Actor, photoID string, sent bool) error
+	DeletePhoto(ctx context.Context, a org.Actor, photoID string) error
 	Photos(ctx context.Context, a org.Actor) ([]card.Photo, error)
 	Tags(ctx context.Context, a org.Actor) ([]card.Tag, error)
 	AddTag(ctx context.Context, a org.Actor, name string) (card.Tag, error)
-	KeepTags(ctx context.Context, a org.Actor, tagList string, sent bool) error
-	DeleteTag(ctx context.Context, a org.Actor, id string, sent bool) error
+	KeepTags(ctx context.Context, a org.Actor, tagList string) error
+	DeleteTag(ctx context.Context, a org.Actor, id string) error
 	// GenerateQRCode makes and stores the card's QR code (E48) and returns
 	// its stored (relative) URL.
 	GenerateQRCode(ctx context.Context, a org.Actor) (string, error)

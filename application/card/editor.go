@@ -72,8 +72,8 @@ func (s *Editor) SavePhone(ctx context.Context, a org.Actor, in ports.CardPhoneI
 	}
 	phone := f.Mobile(field, in.Phone, "")
 	var show *bool
-	if in.IsShowPhoneSet {
-		b := parseBool(f, "is_show_phone", in.IsShowPhone)
+	if in.IsShowPhone.Sent {
+		b := parseBool(f, "is_show_phone", in.IsShowPhone.Value)
 		show = &b
 	}
 	if err := f.ErrRequest(); err != nil {
@@ -97,7 +97,7 @@ func (s *Editor) SaveInfo(ctx context.Context, a org.Actor, in ports.CardInfoInp
 	f.MaxLen("telephone", telephone, 20)
 	email := f.OptionalEmail("email", in.Email)
 	f.MaxLen("email", email, 254)
-	area, address := strings.TrimSpace(in.Area), strings.TrimSpace(in.Address)
+	area, address := strings.TrimSpace(in.Area.Value), strings.TrimSpace(in.Address.Value)
 	f.MaxLen("area", area, 128)
 	f.MaxLen("address", address, validate.MaxLongText)
 	if err := f.ErrRequest(); err != nil {
@@ -110,10 +110,10 @@ func (s *Editor) SaveInfo(ctx context.Context, a org.Actor, in ports.CardInfoInp
 			return err
 		}
 		var areaP, addressP *string
-		if in.AreaSet {
+		if in.Area.Sent {
 			areaP = &area
 		}
-		if in.AddressSet {
+		if in.Address.Sent {
 			addressP = &address
 		}
 		return s.cards.SaveCompanyLocation(ctx, a.CompanyID, areaP, addressP)
@@ -134,7 +134,7 @@ func (s *Editor) SaveSign(ctx context.Context, a org.Actor, sign string) error {
 func (s *Editor) UploadPhoto(ctx context.Context, a org.Actor, up ports.Upload) (card.Photo, error) {
 	f := validate.New()
 	switch {
-	case !up.Present || len(up.Data) == 0:
+	case len(up.Data) == 0:
 		f.AddCode("photo", validate.MsgRequired, validate.CodeRequired)
 	case len(up.Data) > card.MaxPhotoBytes:
 		f.AddCode("photo", fmt.Sprintf("上传的图片不能超过 %d MB", card.MaxPhotoBytes>>20), "file_too_large")
@@ -169,14 +169,9 @@ func (s *Editor) UploadPhoto(ctx context.Context, a org.Actor, up ports.Upload) 
 }
 
 // DeletePhoto is A7 delete_photo: the caller's photo and its file.
-func (s *Editor) DeletePhoto(ctx context.Context, a org.Actor, photoID string, sent bool) error {
+func (s *Editor) DeletePhoto(ctx context.Context, a org.Actor, photoID string) error {
 	f := validate.New()
-	var id int64
-	if sent {
-		id = f.Int("photo_id", photoID, "", "")
-	} else {
-		f.AddCode("photo_id", validate.MsgRequired, validate.CodeRequired)
-	}
+	id := f.Int("photo_id", photoID, "", "") // absent or empty: required
 	if err := f.ErrRequest(); err != nil {
 		return err
 	}
@@ -234,11 +229,11 @@ func (s *Editor) AddTag(ctx context.Context, a org.Actor, name string) (card.Tag
 }
 
 // KeepTags is E51: keeps only the listed tags of the caller's card.
-func (s *Editor) KeepTags(ctx context.Context, a org.Actor, tagList string, sent bool) error {
+func (s *Editor) KeepTags(ctx context.Context, a org.Actor, tagList string) error {
 	f := validate.New()
 	var ids []int64
 	switch {
-	case !sent || strings.TrimSpace(tagList) == "":
+	case strings.TrimSpace(tagList) == "": // absent or empty
 		f.AddCode("tag_list", validate.MsgRequired, validate.CodeRequired)
 	case json.Unmarshal([]byte(tagList), &ids) != nil:
 		f.AddCode("tag_list", "Enter a valid JSON.", validate.CodeInvalid)
@@ -259,14 +254,9 @@ func (s *Editor) KeepTags(ctx context.Context, a org.Actor, tagList string, sent
 }
 
 // DeleteTag is E52.
-func (s *Editor) DeleteTag(ctx context.Context, a org.Actor, id string, sent bool) error {
+func (s *Editor) DeleteTag(ctx context.Context, a org.Actor, id string) error {
 	f := validate.New()
-	var n int64
-	if sent {
-		n = f.Int("id", id, "", "")
-	} else {
-		f.AddCode("id", validate.MsgRequired, validate.CodeRequired)
-	}
+	n := f.Int("id", id, "", "") // absent or empty: required
 	if err := f.Err(errs.CodeInvalidForm); err != nil {
 		return err
 	}

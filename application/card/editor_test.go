@@ -13,6 +13,7 @@ import (
 	cardmocks "leida/application/card/mocks"
 	"leida/domain/card"
 	"leida/domain/org"
+	"leida/domain/validate"
 	"leida/ports"
 	"leida/ports/mocks"
 )
@@ -87,13 +88,13 @@ func TestUploadPhotoRemovesTheFileWhenTheTransactionFails(t *testing.T) {
 	d.cards.EXPECT().SetPhotoURL(gomock.Any(), int64(2), int64(7), gomock.Any(), gomock.Any()).Return(nil)
 	d.files.EXPECT().Save(gomock.Any(), gomock.Any(), gomock.Any()).Return(boom)
 	d.files.EXPECT().Delete(gomock.Any(), "zhugeleida/imgs/xiaochengxu/user_photo/0_7_photo.jpg").Return(nil)
-	if _, err := s.UploadPhoto(ctx, rep, ports.Upload{Present: true, Data: tinyPNG()}); !errors.Is(err, boom) {
+	if _, err := s.UploadPhoto(ctx, rep, ports.Upload{Data: tinyPNG()}); !errors.Is(err, boom) {
 		t.Fatalf("got %v", err)
 	}
 }
 
 func TestSaveInfoChangesTheCompanyOnlyForAdmins(t *testing.T) {
-	in := ports.CardInfoInput{Country: "1", MingpianPhone: "13800138000", Area: "北京", AreaSet: true}
+	in := ports.CardInfoInput{Country: "1", MingpianPhone: "13800138000", Area: validate.Field{Value: "北京", Sent: true}}
 	s, d := newEditor(t)
 	d.cards.EXPECT().SaveInfo(gomock.Any(), int64(2), int64(7), gomock.Any()).Return(nil)
 	if err := s.SaveInfo(ctx, rep, in); err != nil {
@@ -141,7 +142,7 @@ func TestEditorKeysEveryCallByTheCallersCompany(t *testing.T) {
 	if _, err := s.Photos(ctx, rep); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.DeletePhoto(ctx, rep, "5", true); code(err) != 302 {
+	if err := s.DeletePhoto(ctx, rep, "5"); code(err) != 302 {
 		t.Fatalf("delete photo: %v", err)
 	}
 	if _, err := s.Tags(ctx, rep); err != nil {
@@ -150,10 +151,10 @@ func TestEditorKeysEveryCallByTheCallersCompany(t *testing.T) {
 	if _, err := s.AddTag(ctx, rep, "t"); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.KeepTags(ctx, rep, "[5]", true); code(err) != 301 {
+	if err := s.KeepTags(ctx, rep, "[5]"); code(err) != 301 {
 		t.Fatalf("keep tags: %v", err)
 	}
-	if err := s.DeleteTag(ctx, rep, "5", true); code(err) != 302 {
+	if err := s.DeleteTag(ctx, rep, "5"); code(err) != 302 {
 		t.Fatalf("delete tag: %v", err)
 	}
 }

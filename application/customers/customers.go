@@ -88,7 +88,7 @@ func (s *Customers) UpdateInformation(ctx context.Context, a org.Actor, id int64
 		return err
 	}
 	f.Int("source", in.Source, "客户来源不能为空", "")
-	memo := trim(in.Username)
+	memo := trim(in.Username.Value)
 	f.MaxLen("username", memo, 64)
 	info := customer.Information{
 		Phone: f.OptionalMobile("phone", in.Phone), Email: f.OptionalEmail("email", in.Email),
@@ -109,7 +109,7 @@ func (s *Customers) UpdateInformation(ctx context.Context, a org.Actor, id int64
 		if err := s.customers.SaveInformation(ctx, a.CompanyID, id, info); err != nil {
 			return err
 		}
-		if !in.UsernameSet || memo == "" {
+		if !in.Username.Sent || memo == "" {
 			return nil
 		}
 		return s.customers.UpdateProfile(ctx, a.CompanyID, id, func(p *customer.Profile) { p.MemoName = &memo })

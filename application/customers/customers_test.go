@@ -14,6 +14,7 @@ import (
 	"leida/domain/followup"
 	"leida/domain/org"
 	"leida/domain/tag"
+	"leida/domain/validate"
 	"leida/ports"
 	"leida/ports/mocks"
 )
@@ -194,7 +195,7 @@ func TestUpdateInformationMemoName(t *testing.T) {
 			return nil
 		})
 	err := w.customerDesk().UpdateInformation(context.Background(), member, 5,
-		ports.InformationInput{Source: "1", Username: " 老王 ", UsernameSet: true, Phone: "13812345678", Mem: "m"})
+		ports.InformationInput{Source: "1", Username: validate.Field{Value: " 老王 ", Sent: true}, Phone: "13812345678", Mem: "m"})
 	if err != nil {
 		t.Fatal(err)
 	}

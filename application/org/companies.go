@@ -52,25 +52,22 @@ func (s *Companies) checkForm(ctx context.Context, in ports.CompanyInput, except
 			}
 		}
 	}
-	f.MaxLen("corp_id", trim(in.CorpID), 128)
-	f.MaxLen("tongxunlu_secret", trim(in.TongxunluSecret), 256)
-	f.MaxLen("area", trim(in.Area), 128)
-	f.MaxLen("address", trim(in.Address), validate.MaxLongText)
+	f.MaxLen("corp_id", trim(in.CorpID.Value), 128)
+	f.MaxLen("tongxunlu_secret", trim(in.TongxunluSecret.Value), 256)
+	f.MaxLen("area", trim(in.Area.Value), 128)
+	f.MaxLen("address", trim(in.Address.Value), validate.MaxLongText)
 	return name, f.Err(code)
 }
 
+// apply sets the optional fields that were sent.
 func apply(c *org.Company, in ports.CompanyInput) {
-	if in.CorpIDSet {
-		c.CorpID = trim(in.CorpID)
-	}
-	if in.TongxunluSecretSet {
-		c.TongxunluSecret = trim(in.TongxunluSecret)
-	}
-	if in.AreaSet {
-		c.Area = trim(in.Area)
-	}
-	if in.AddressSet {
-		c.Address = trim(in.Address)
+	for _, f := range []struct {
+		to *string
+		in validate.Field
+	}{{&c.CorpID, in.CorpID}, {&c.TongxunluSecret, in.TongxunluSecret}, {&c.Area, in.Area}, {&c.Address, in.Address}} {
+		if f.in.Sent {
+			*f.to = trim(f.in.Value)
+		}
 	}
 }
 

@@ -49,24 +49,25 @@ func (p Page) Slice(n int) (from, to int) {
 // Parse reads current_page and length (absent or empty → 1 and defLength).
 // Bad values (not integers, page < 1, length < 0) are recorded on the form with the legacy messages.
 func Parse(f *validate.Form, currentPage, length string, defLength int) Page {
-	return ParseSent(f, currentPage, strings.TrimSpace(currentPage) != "", length, strings.TrimSpace(length) != "", defLength)
+	return ParseSent(f, validate.Field{Value: currentPage, Sent: strings.TrimSpace(currentPage) != ""},
+		validate.Field{Value: length, Sent: strings.TrimSpace(length) != ""}, defLength)
 }
 
 // ParseSent is Parse when the caller knows which parameters were sent: an
 // absent one takes its default, a sent one must be valid, so an empty value
 // is an error (legacy-api 1.7).
-func ParseSent(f *validate.Form, currentPage string, pageSent bool, length string, lengthSent bool, defLength int) Page {
+func ParseSent(f *validate.Form, currentPage, length validate.Field, defLength int) Page {
 	p := Page{Number: 1, Length: defLength}
-	if pageSent {
-		n, valid := validate.ParseInt(currentPage)
+	if currentPage.Sent {
+		n, valid := validate.ParseInt(currentPage.Value)
 		if !valid || n <= 0 || n > 1<<31 {
 			f.AddCode("current_page", MsgPage, validate.CodeInvalid)
 		} else {
 			p.Number = int(n)
 		}
 	}
-	if lengthSent {
-		n, valid := validate.ParseInt(length)
+	if length.Sent {
+		n, valid := validate.ParseInt(length.Value)
 		if !valid || n < 0 || n > 1<<31 {
 			f.AddCode("length", MsgLength, validate.CodeInvalid)
 		} else {

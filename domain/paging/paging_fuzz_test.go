@@ -28,7 +28,7 @@ func FuzzPaging(f *testing.F) {
 	f.Fuzz(func(t *testing.T, page string, pageSent bool, length string, lengthSent bool, def uint8, n int) {
 		defLength := int(def)
 		fm := validate.New()
-		p := ParseSent(fm, page, pageSent, length, lengthSent, defLength)
+		p := ParseSent(fm, validate.Field{Value: page, Sent: pageSent}, validate.Field{Value: length, Sent: lengthSent}, defLength)
 
 		pn, pok := validate.ParseInt(page)
 		badPage := pageSent && (!pok || pn <= 0 || pn > 1<<31)
@@ -64,7 +64,8 @@ func FuzzPaging(f *testing.F) {
 		f2 := validate.New()
 		q := Parse(f2, page, length, defLength)
 		f3 := validate.New()
-		r := ParseSent(f3, page, strings.TrimSpace(page) != "", length, strings.TrimSpace(length) != "", defLength)
+		r := ParseSent(f3, validate.Field{Value: page, Sent: strings.TrimSpace(page) != ""},
+			validate.Field{Value: length, Sent: strings.TrimSpace(length) != ""}, defLength)
 		if q != r || len(f2.Fields()) != len(f3.Fields()) {
 			t.Fatalf("Parse(%q, %q) = %+v %+v; ParseSent = %+v %+v", page, length, q, f2.Fields(), r, f3.Fields())
 		}

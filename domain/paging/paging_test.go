@@ -38,14 +38,14 @@ func TestParse(t *testing.T) {
 
 func TestParseSentEmptyIsInvalid(t *testing.T) {
 	f := validate.New()
-	if got := ParseSent(f, "", true, " ", true, 10); got != (Page{1, 10}) {
+	if got := ParseSent(f, validate.Field{Value: "", Sent: true}, validate.Field{Value: " ", Sent: true}, 10); got != (Page{1, 10}) {
 		t.Errorf("got %+v", got)
 	}
 	if !f.Failed("current_page") || !f.Failed("length") {
 		t.Errorf("empty values not reported: %v", f.Fields())
 	}
 	f = validate.New()
-	if got := ParseSent(f, "", false, "", false, 20); got != (Page{1, 20}) || !f.OK() {
+	if got := ParseSent(f, validate.Field{}, validate.Field{}, 20); got != (Page{1, 20}) || !f.OK() {
 		t.Errorf("absent values: %+v %v", got, f.Fields())
 	}
 }

@@ -34,6 +34,14 @@ const (
 	CodeNullCharacters = "null_characters_not_allowed"
 )
 
+// Field is a form value and whether it was sent at all: an update keeps
+// what an absent optional field names, and a sent one, empty included,
+// replaces it.
+type Field struct {
+	Value string
+	Sent  bool
+}
+
 // Form accumulates field errors.
 type Form struct{ fields errs.FieldErrors }
 
