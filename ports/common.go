@@ -35,6 +35,15 @@ func NotFoundAs(err, notFound error) error {
 // ErrDuplicate is returned when a unique constraint refuses a write.
 var ErrDuplicate = errors.New("duplicate")
 
+// DuplicateAs is err, or duplicate when err is ErrDuplicate: how a use case
+// answers a write a unique key refused.
+func DuplicateAs(err, duplicate error) error {
+	if errors.Is(err, ErrDuplicate) {
+		return duplicate
+	}
+	return err
+}
+
 // ErrInUse is returned when a row cannot be deleted because others still
 // depend on it (a company or role with live users).
 var ErrInUse = errors.New("in use")

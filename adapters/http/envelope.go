@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+
+	"leida/domain/errs"
 )
 
 // envelope is every answer: {"code","msg","data"} in that order.
@@ -42,6 +44,62 @@ func marshalNoEscape(v any) ([]byte, error) {
 		return nil, err
 	}
 	return bytes.TrimRight(buf.Bytes(), "\n"), nil
+}
+
+// object is a JSON object whose keys keep their order (the legacy's numeric
+// keys "1".."12" must not sort as strings).
+type object []field
+
+type field struct {
+	Key   string
+	Value any
+}
+
+// MarshalJSON renders the fields in order, without HTML escaping.
+func (o object) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	buf.WriteByte('{')
+	for i, f := range o {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		k, err := marshalNoEscape(f.Key)
+		if err != nil {
+			return nil, err
+		}
+		v, err := marshalNoEscape(f.Value)
+		if err != nil {
+			return nil, err
+		}
+		buf.Write(k)
+		buf.WriteByte(':')
+		buf.Write(v)
+	}
+	buf.WriteByte('}')
+	return buf.Bytes(), nil
+}
+
+// fieldItem is one error of a field in the legacy validation object.
+type fieldItem struct {
+	Message string `json:"message"`
+	Code    string `json:"code"`
+}
+
+// fieldObject is the legacy validation object
+// {"field":[{"message":..,"code":..}],...}, fields in the order they failed.
+func fieldObject(fe errs.FieldErrors) object {
+	o := object{}
+	at := map[string]int{}
+	for _, e := range fe {
+		item := fieldItem{Message: e.Message, Code: e.Code}
+		if i, ok := at[e.Field]; ok {
+			o[i].Value = append(o[i].Value.([]fieldItem), item)
+			continue
+		}
+		at[e.Field] = len(o)
+		o = append(o, field{Key: e.Field, Value: []fieldItem{item}})
+	}
+	return o
 }
 
 // respond writes an envelope with HTTP status.

@@ -47,9 +47,9 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 		case e.EmptyObjectMsg:
 			msg = empty{}
 		case e.Fields != nil && e.FieldsInData:
-			data = e.Fields
+			data = fieldObject(e.Fields)
 		case e.Fields != nil:
-			msg = e.Fields
+			msg = fieldObject(e.Fields)
 		}
 		if c.Request().Method == http.MethodHead {
 			c.Set(ctxEnvelopeCode, e.Code)

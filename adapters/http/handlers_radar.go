@@ -1,7 +1,6 @@
 package http
 
 import (
-	"bytes"
 	"strconv"
 	"time"
 
@@ -12,39 +11,6 @@ import (
 	"leida/domain/radar"
 	"leida/ports"
 )
-
-// object is a JSON object whose keys keep their order (the legacy's numeric
-// keys "1".."12" must not sort as strings).
-type object []field
-
-type field struct {
-	Key   string
-	Value any
-}
-
-// MarshalJSON renders the fields in order, without HTML escaping.
-func (o object) MarshalJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	buf.WriteByte('{')
-	for i, f := range o {
-		if i > 0 {
-			buf.WriteByte(',')
-		}
-		k, err := marshalNoEscape(f.Key)
-		if err != nil {
-			return nil, err
-		}
-		v, err := marshalNoEscape(f.Value)
-		if err != nil {
-			return nil, err
-		}
-		buf.Write(k)
-		buf.WriteByte(':')
-		buf.Write(v)
-	}
-	buf.WriteByte('}')
-	return buf.Bytes(), nil
-}
 
 func radarQuery(c echo.Context, list ports.ListQuery) ports.RadarQuery {
 	return ports.RadarQuery{Action: query(c, "action"), ID: query(c, "id"), From: query(c, "create_date__gte"),

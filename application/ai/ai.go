@@ -345,12 +345,12 @@ func customerMissing() error { return errs.NotFound("客户不存在") }
 // follow-up note like E39/E40's. Every RetrainAfter outcomes retrain the company.
 func (s *Service) SetOutcome(ctx context.Context, a org.Actor, customerID int64, rawOutcome, rawClosedAt string) error {
 	f := validate.New()
-	outcome, ok := customer.ParseOutcome(trim(rawOutcome))
+	outcome, ok := customer.ParseOutcome(strings.TrimSpace(rawOutcome))
 	switch {
-	case trim(rawOutcome) == "":
+	case strings.TrimSpace(rawOutcome) == "":
 		f.AddCode("outcome", validate.MsgRequired, validate.CodeRequired)
 	case !ok:
-		f.AddCode("outcome", "Select a valid choice. "+trim(rawOutcome)+" is not one of the available choices.", "invalid_choice")
+		f.InvalidChoice("outcome", strings.TrimSpace(rawOutcome))
 	}
 	var day *time.Time
 	if d, given := f.OptionalDate("closed_at", rawClosedAt); given {
@@ -436,7 +436,5 @@ func (s *Service) Explain(ctx context.Context, a org.Actor, rawID string) (ports
 	}
 	return out, nil
 }
-
-func trim(s string) string { return strings.TrimSpace(s) }
 
 func exp(x float64) float64 { return math.Exp(x) }

@@ -58,7 +58,7 @@ func parseBool(f *validate.Form, field, v string) bool {
 	case "f", "False", "false", "0":
 		return false
 	}
-	f.AddCode(field, "Select a valid choice. "+v+" is not one of the available choices.", "invalid_choice")
+	f.InvalidChoice(field, v)
 	return false
 }
 
@@ -88,7 +88,7 @@ func (s *Editor) SaveInfo(ctx context.Context, a org.Actor, in ports.CardInfoInp
 	f := validate.New()
 	country := f.Int("country", in.Country, "", "")
 	if f.OK() && country != 1 && country != 2 {
-		f.AddCode("country", "Select a valid choice. "+strings.TrimSpace(in.Country)+" is not one of the available choices.", "invalid_choice")
+		f.InvalidChoice("country", strings.TrimSpace(in.Country))
 	}
 	phone := f.Mobile("mingpian_phone", in.MingpianPhone, "")
 	wechat := strings.TrimSpace(in.Wechat)
@@ -195,37 +195,23 @@ func (s *Editor) Tags(ctx context.Context, a org.Actor) ([]card.Tag, error) {
 	return s.cards.Tags(ctx, a.CompanyID, a.UserID)
 }
 
-func tagTaken() error {
-	f := validate.New()
-	f.Add("name", "不能存在相同的标签名")
-	return f.Err(errs.CodeInvalidForm)
-}
-
 // AddTag is E50: a name unique among the caller's tags.
 func (s *Editor) AddTag(ctx context.Context, a org.Actor, name string) (card.Tag, error) {
 	f := validate.New()
-	name = f.Required("name", name, "标签不能为空")
-	if name != "" {
-		f.MaxLen("name", name, 64)
-	}
-	if f.OK() {
-		taken, err := s.cards.TagNameTaken(ctx, a.CompanyID, a.UserID, name)
-		if err != nil {
-			return card.Tag{}, err
-		}
-		if taken {
-			f.Add("name", "不能存在相同的标签名")
-		}
+	name, err := f.Unique("name", name, "标签不能为空", 64, "不能存在相同的标签名", func(name string) (bool, error) {
+		return s.cards.TagNameTaken(ctx, a.CompanyID, a.UserID, name)
+	})
+	if err != nil {
+		return card.Tag{}, err
 	}
 	if err := f.Err(errs.CodeInvalidForm); err != nil {
 		return card.Tag{}, err
 	}
 	t := card.Tag{UserID: a.UserID, Name: name}
-	err := s.cards.AddTag(ctx, a.CompanyID, &t)
-	if errors.Is(err, ports.ErrDuplicate) {
-		return card.Tag{}, tagTaken()
+	if err := s.cards.AddTag(ctx, a.CompanyID, &t); err != nil {
+		return card.Tag{}, ports.DuplicateAs(err, validate.Refused(errs.CodeInvalidForm, "name", "不能存在相同的标签名"))
 	}
-	return t, err
+	return t, nil
 }
 
 // KeepTags is E51: keeps only the listed tags of the caller's card.

@@ -169,7 +169,7 @@ func (s *Visits) RecordAction(ctx context.Context, v customer.Visitor, uid, acti
 	f := validate.New()
 	a := radar.Action(f.Int("action", action, "", ""))
 	if f.OK() && !a.Valid() {
-		f.AddCode("action", "Select a valid choice. "+action+" is not one of the available choices.", "invalid_choice")
+		f.InvalidChoice("action", action)
 	}
 	if err := f.Err(errs.CodeInvalidData); err != nil {
 		return err

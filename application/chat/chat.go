@@ -122,7 +122,7 @@ func (s *Desk) Send(ctx context.Context, a org.Actor, in ports.ChatSendInput) er
 	sendType := chat.SendType(f.Int("send_type", in.SendType, "", ""))
 	if !f.Failed("send_type") && sendType != chat.RepSide.Outgoing() {
 		// A rep writes as itself: 1 (用户发送给客户) only.
-		f.AddCode("send_type", "Select a valid choice. "+strings.TrimSpace(in.SendType)+" is not one of the available choices.", "invalid_choice")
+		f.InvalidChoice("send_type", strings.TrimSpace(in.SendType))
 	}
 	if !f.Failed("user_id") && userID != a.UserID {
 		f.Add("user_id", chat.MsgNotYourself)

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -69,8 +71,22 @@ func fields(t *testing.T, err error) string {
 	if !ok || e.Fields == nil {
 		t.Fatalf("want a validation error, got %v", err)
 	}
-	b, _ := json.Marshal(e.Fields)
-	return string(b)
+	// the legacy object, one error per field in these tests
+	var b strings.Builder
+	b.WriteByte('{')
+	for i, fe := range e.Fields {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		k, _ := json.Marshal(fe.Field)
+		v, _ := json.Marshal(struct {
+			Message string `json:"message"`
+			Code    string `json:"code"`
+		}{fe.Message, fe.Code})
+		fmt.Fprintf(&b, "%s:[%s]", k, v)
+	}
+	b.WriteByte('}')
+	return b.String()
 }
 
 func TestE27SendValidation(t *testing.T) {

@@ -24,8 +24,6 @@ type Config struct {
 	Location *time.Location
 }
 
-func trim(s string) string { return strings.TrimSpace(s) }
-
 // viewer is how the actor sees customers (D6): members through their own
 // belonger rows, company and platform admins the whole company.
 func viewer(a org.Actor) customer.Viewer {
@@ -88,11 +86,11 @@ func (s *Customers) UpdateInformation(ctx context.Context, a org.Actor, id int64
 		return err
 	}
 	f.Int("source", in.Source, "客户来源不能为空", "")
-	memo := trim(in.Username.Value)
+	memo := strings.TrimSpace(in.Username.Value)
 	f.MaxLen("username", memo, 64)
 	info := customer.Information{
 		Phone: f.OptionalMobile("phone", in.Phone), Email: f.OptionalEmail("email", in.Email),
-		Company: trim(in.Company), Position: trim(in.Position), Address: trim(in.Address), Mem: trim(in.Mem),
+		Company: strings.TrimSpace(in.Company), Position: strings.TrimSpace(in.Position), Address: strings.TrimSpace(in.Address), Mem: strings.TrimSpace(in.Mem),
 	}
 	f.MaxLen("address", info.Address, validate.MaxLongText)
 	f.MaxLen("mem", info.Mem, validate.MaxLongText) // optional (D4)
@@ -153,7 +151,7 @@ func (s *Customers) setExpectedPr(ctx context.Context, a org.Actor, id int64, ra
 // missing or not a list.
 func tagListForm(field string, values []string, lenient bool) ([]int64, error) {
 	f := validate.New()
-	if len(values) == 0 || (!lenient && trim(values[len(values)-1]) == "") {
+	if len(values) == 0 || (!lenient && strings.TrimSpace(values[len(values)-1]) == "") {
 		f.AddCode(field, validate.MsgRequired, validate.CodeRequired)
 		return nil, f.Err(errs.CodeInvalidData)
 	}
@@ -212,13 +210,13 @@ func (s *Customers) UpdateTags(ctx context.Context, a org.Actor, id int64, value
 // that endpoint's error and nothing is written.
 func (s *Customers) UpdateCustomer(ctx context.Context, a org.Actor, id int64, in ports.CustomerUpdateInput) error {
 	var steps []func(context.Context) error
-	if len(in.TagList) > 0 && trim(in.TagList[len(in.TagList)-1]) != "" {
+	if len(in.TagList) > 0 && strings.TrimSpace(in.TagList[len(in.TagList)-1]) != "" {
 		steps = append(steps, func(ctx context.Context) error { return s.setTags(ctx, a, id, in.TagList) })
 	}
-	if trim(in.ExpectedPr) != "" {
+	if strings.TrimSpace(in.ExpectedPr) != "" {
 		steps = append(steps, func(ctx context.Context) error { return s.setExpectedPr(ctx, a, id, in.ExpectedPr) })
 	}
-	if trim(in.ExpectedTime) != "" {
+	if strings.TrimSpace(in.ExpectedTime) != "" {
 		steps = append(steps, func(ctx context.Context) error { return s.setExpectedTime(ctx, a, id, in.ExpectedTime) })
 	}
 	if len(steps) == 0 {

@@ -55,19 +55,9 @@ func (s *Tags) TagGroups(ctx context.Context, a org.Actor) ([]tag.Group, error) 
 // checkName validates a new tag's name: unique in the company (creatorID
 // 0) or among the creator's tags.
 func (s *Tags) checkName(ctx context.Context, f *validate.Form, companyID int64, raw string, creatorID int64) (string, error) {
-	name := f.Required("name", raw, "标签不能为空")
-	if name == "" {
-		return name, nil
-	}
-	f.MaxLen("name", name, 64)
-	if f.Failed("name") {
-		return name, nil
-	}
-	taken, err := s.tags.NameTaken(ctx, companyID, name, creatorID)
-	if taken {
-		f.Add("name", "标签名已存在")
-	}
-	return name, err
+	return f.Unique("name", raw, "标签不能为空", 64, "标签名已存在", func(name string) (bool, error) {
+		return s.tags.NameTaken(ctx, companyID, name, creatorID)
+	})
 }
 
 // createCustom creates the actor's tag under 自定义 and links the customers.
@@ -84,12 +74,7 @@ func (s *Tags) createCustom(ctx context.Context, a org.Actor, name string, custo
 		}
 		return s.tags.Link(ctx, a.CompanyID, t.ID, customerIDs)
 	})
-	if errors.Is(err, ports.ErrDuplicate) {
-		f := validate.New()
-		f.Add("name", "标签名已存在")
-		return f.Err(errs.CodeInvalidData)
-	}
-	return err
+	return ports.DuplicateAs(err, validate.Refused(errs.CodeInvalidData, "name", "标签名已存在"))
 }
 
 // AddTagWithCustomers is E22: a new custom tag (under 自定义, created by the

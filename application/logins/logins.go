@@ -211,7 +211,7 @@ func (s *Service) customer(ctx context.Context, openid string, userType customer
 func choice(f *validate.Form, field, v, requiredMsg string) int64 {
 	n := f.Int(field, v, requiredMsg, "")
 	if !f.Failed(field) && n != 1 && n != 2 {
-		f.AddCode(field, "Select a valid choice. "+strings.TrimSpace(v)+" is not one of the available choices.", "invalid_choice")
+		f.InvalidChoice(field, strings.TrimSpace(v))
 	}
 	return n
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"leida/domain/org"
 	"leida/ports"
@@ -29,7 +30,8 @@ func NewBootstrap(tx ports.TxRunner, roles RoleRepository, companies CompanyRepo
 
 // Bootstrap creates the built-in roles, the company and its platform admin if absent.
 func (b *Bootstrap) Bootstrap(ctx context.Context, company, username, password string) (ports.BootstrapResult, error) {
-	if trim(company) == "" || trim(username) == "" || password == "" {
+	company, username = strings.TrimSpace(company), strings.TrimSpace(username)
+	if company == "" || username == "" || password == "" {
 		return ports.BootstrapResult{}, errors.New("bootstrap needs --company, --username and --password")
 	}
 	var res ports.BootstrapResult
@@ -48,9 +50,9 @@ func (b *Bootstrap) Bootstrap(ctx context.Context, company, username, password s
 				admin = got
 			}
 		}
-		c, err := b.companies.ByName(ctx, trim(company))
+		c, err := b.companies.ByName(ctx, company)
 		if errors.Is(err, ports.ErrNotFound) {
-			c = org.Company{Name: trim(company)}
+			c = org.Company{Name: company}
 			err = b.companies.Create(ctx, &c)
 		}
 		if err != nil {
@@ -59,7 +61,7 @@ func (b *Bootstrap) Bootstrap(ctx context.Context, company, username, password s
 		if err := b.tagGroups.EnsureDefaultGroups(ctx, c.ID); err != nil {
 			return fmt.Errorf("tag groups: %w", err)
 		}
-		u, err := b.users.ByUsername(ctx, trim(username))
+		u, err := b.users.ByUsername(ctx, username)
 		if errors.Is(err, ports.ErrNotFound) {
 			hash, err := b.hasher.Hash(password)
 			if err != nil {
@@ -69,7 +71,7 @@ func (b *Bootstrap) Bootstrap(ctx context.Context, company, username, password s
 			if err != nil {
 				return err
 			}
-			u = org.User{CompanyID: c.ID, Username: trim(username), PasswordHash: hash, Gender: 1, RoleID: admin.ID,
+			u = org.User{CompanyID: c.ID, Username: username, PasswordHash: hash, Gender: 1, RoleID: admin.ID,
 				IsShowPhone: true, Token: token, Avatar: org.DefaultUserAvatar, Status: org.StatusEnabled, Position: "平台管理员"}
 			if err := b.users.Create(ctx, &u); err != nil {
 				return fmt.Errorf("user: %w", err)
@@ -89,12 +91,13 @@ func (b *Bootstrap) Bootstrap(ctx context.Context, company, username, password s
 // new hash is stored and the token rotated (D5). It reports whether it
 // changed the password.
 func (b *Bootstrap) ResetPassword(ctx context.Context, username, password string) (ports.BootstrapResult, bool, error) {
-	if trim(username) == "" || password == "" {
+	username = strings.TrimSpace(username)
+	if username == "" || password == "" {
 		return ports.BootstrapResult{}, false, errors.New("resetting a password needs --username and --password")
 	}
-	u, err := b.users.ByUsername(ctx, trim(username))
+	u, err := b.users.ByUsername(ctx, username)
 	if err != nil {
-		return ports.BootstrapResult{}, false, ports.NotFoundAs(err, fmt.Errorf("no user %q", trim(username)))
+		return ports.BootstrapResult{}, false, ports.NotFoundAs(err, fmt.Errorf("no user %q", username))
 	}
 	if ok, _ := b.hasher.Verify(u.PasswordHash, password); ok {
 		return ports.BootstrapResult{CompanyID: u.CompanyID, UserID: u.ID, Token: u.Token}, false, nil

@@ -2,7 +2,7 @@ package org
 
 import (
 	"context"
-	"errors"
+	"strings"
 
 	"leida/domain/errs"
 	"leida/domain/org"
@@ -39,23 +39,16 @@ func (s *Companies) ListCompanies(ctx context.Context, a org.Actor, q ports.List
 
 func (s *Companies) checkForm(ctx context.Context, in ports.CompanyInput, exceptID int64, takenMsg string, code int) (string, error) {
 	f := validate.New()
-	name := f.Required("name", in.Name, "公司名不能为空")
-	if name != "" {
-		f.MaxLen("name", name, 128)
-		if !f.Failed("name") {
-			taken, err := s.companies.NameTaken(ctx, name, exceptID)
-			if err != nil {
-				return name, err
-			}
-			if taken {
-				f.Add("name", takenMsg)
-			}
-		}
+	name, err := f.Unique("name", in.Name, "公司名不能为空", 128, takenMsg, func(name string) (bool, error) {
+		return s.companies.NameTaken(ctx, name, exceptID)
+	})
+	if err != nil {
+		return name, err
 	}
-	f.MaxLen("corp_id", trim(in.CorpID.Value), 128)
-	f.MaxLen("tongxunlu_secret", trim(in.TongxunluSecret.Value), 256)
-	f.MaxLen("area", trim(in.Area.Value), 128)
-	f.MaxLen("address", trim(in.Address.Value), validate.MaxLongText)
+	f.MaxLen("corp_id", strings.TrimSpace(in.CorpID.Value), 128)
+	f.MaxLen("tongxunlu_secret", strings.TrimSpace(in.TongxunluSecret.Value), 256)
+	f.MaxLen("area", strings.TrimSpace(in.Area.Value), 128)
+	f.MaxLen("address", strings.TrimSpace(in.Address.Value), validate.MaxLongText)
 	return name, f.Err(code)
 }
 
@@ -66,18 +59,13 @@ func apply(c *org.Company, in ports.CompanyInput) {
 		in validate.Field
 	}{{&c.CorpID, in.CorpID}, {&c.TongxunluSecret, in.TongxunluSecret}, {&c.Area, in.Area}, {&c.Address, in.Address}} {
 		if f.in.Sent {
-			*f.to = trim(f.in.Value)
+			*f.to = strings.TrimSpace(f.in.Value)
 		}
 	}
 }
 
 func duplicateCompany(err error, msg string, code int) error {
-	if errors.Is(err, ports.ErrDuplicate) {
-		f := validate.New()
-		f.Add("name", msg)
-		return f.Err(code)
-	}
-	return err
+	return ports.DuplicateAs(err, validate.Refused(code, "name", msg))
 }
 
 // AddCompany creates a company (E17).
@@ -110,14 +98,8 @@ func (s *Companies) DeleteCompany(ctx context.Context, a org.Actor, id int64) er
 	if !a.CanManageOrganisation() {
 		return errs.Forbidden()
 	}
-	err := s.companies.Delete(ctx, a.Scope(), id)
-	switch {
-	case errors.Is(err, ports.ErrNotFound):
-		return errs.NotFound("公司ID不存在")
-	case errors.Is(err, ports.ErrInUse):
-		return errs.Conflict(errs.CodeInvalidForm, "该企业有关联用户,请转移用户后再试")
-	}
-	return err
+	return deleteUnused(s.companies.Delete(ctx, a.Scope(), id), "公司ID不存在",
+		errs.Conflict(errs.CodeInvalidForm, "该企业有关联用户,请转移用户后再试"))
 }
 
 // UpdateCompany changes a company (E19); absent optional fields stay.

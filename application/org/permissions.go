@@ -3,6 +3,7 @@ package org
 import (
 	"context"
 	"errors"
+	"strings"
 
 	"leida/domain/errs"
 	"leida/domain/org"
@@ -34,33 +35,20 @@ func (s *Permissions) PermissionTree(ctx context.Context, a org.Actor) (flat, ro
 func (s *Permissions) checkForm(ctx context.Context, in ports.PermissionInput, exceptID int64, code int) (org.Permission, error) {
 	f := validate.New()
 	var p org.Permission
-	p.Path = f.Required("path", in.Path, "访问路径不能为空")
-	if p.Path != "" {
-		f.MaxLen("path", p.Path, 64)
-		if !f.Failed("path") {
-			taken, err := s.perms.PathTaken(ctx, p.Path, exceptID)
-			if err != nil {
-				return p, err
-			}
-			if taken {
-				f.Add("path", "路径已存在")
-			}
-		}
+	var err error
+	p.Path, err = f.Unique("path", in.Path, "访问路径不能为空", 64, "路径已存在", func(path string) (bool, error) {
+		return s.perms.PathTaken(ctx, path, exceptID)
+	})
+	if err != nil {
+		return p, err
 	}
-	p.Icon = trim(in.Icon)
+	p.Icon = strings.TrimSpace(in.Icon)
 	f.MaxLen("icon", p.Icon, 64)
-	p.Title = f.Required("title", in.Title, "功能名称不能为空")
-	if p.Title != "" {
-		f.MaxLen("title", p.Title, 64)
-		if !f.Failed("title") {
-			taken, err := s.perms.TitleTaken(ctx, p.Title, exceptID)
-			if err != nil {
-				return p, err
-			}
-			if taken {
-				f.Add("title", "功能名称已存在")
-			}
-		}
+	p.Title, err = f.Unique("title", in.Title, "功能名称不能为空", 64, "功能名称已存在", func(title string) (bool, error) {
+		return s.perms.TitleTaken(ctx, title, exceptID)
+	})
+	if err != nil {
+		return p, err
 	}
 	if pid, ok := f.OptionalInt("pid_id", in.ParentID, "父级id类型异常"); ok {
 		all, err := s.perms.All(ctx)
@@ -84,18 +72,13 @@ func (s *Permissions) checkForm(ctx context.Context, in ports.PermissionInput, e
 		f.Within("order_num", n, validate.MinInt, validate.MaxInt) {
 		p.OrderNum = int(n)
 	}
-	p.Component = trim(in.Component)
+	p.Component = strings.TrimSpace(in.Component)
 	f.MaxLen("component", p.Component, 64)
 	return p, f.Err(code)
 }
 
 func duplicatePermission(err error, code int) error {
-	if errors.Is(err, ports.ErrDuplicate) {
-		f := validate.New()
-		f.Add("path", "路径已存在")
-		return f.Err(code)
-	}
-	return err
+	return ports.DuplicateAs(err, validate.Refused(code, "path", "路径已存在"))
 }
 
 // AddPermission creates a menu item (E13); the caller is its operator.
@@ -123,21 +106,19 @@ func (s *Permissions) DeletePermission(ctx context.Context, a org.Actor, id int6
 	if _, err := s.perms.ByID(ctx, id); err != nil {
 		return ports.NotFoundAs(err, errs.NotFound("用户ID不存在"))
 	}
+	hasChildren := errs.Conflict(errs.CodeHasChildren, "含有子级数据,请先删除或转移子级数据")
 	n, err := s.perms.CountChildren(ctx, id)
 	if err != nil {
 		return err
 	}
 	if n > 0 {
-		return errs.Conflict(errs.CodeHasChildren, "含有子级数据,请先删除或转移子级数据")
+		return hasChildren
 	}
 	err = s.perms.Delete(ctx, id)
-	if errors.Is(err, ports.ErrNotFound) {
-		return errs.NotFound("用户ID不存在")
+	if errors.Is(err, ports.ErrDuplicate) { // a child appeared meanwhile (its foreign key refused)
+		err = ports.ErrInUse
 	}
-	if errors.Is(err, ports.ErrDuplicate) { // a child appeared meanwhile
-		return errs.Conflict(errs.CodeHasChildren, "含有子级数据,请先删除或转移子级数据")
-	}
-	return err
+	return deleteUnused(err, "用户ID不存在", hasChildren)
 }
 
 // UpdatePermission changes a menu item (E15); the operator stays.

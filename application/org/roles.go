@@ -27,22 +27,9 @@ func (s *Roles) ListRoles(ctx context.Context, a org.Actor, q ports.ListQuery) (
 }
 
 func (s *Roles) checkName(ctx context.Context, f *validate.Form, raw string, exceptID int64, takenMsg string) (string, error) {
-	name := f.Required("name", raw, "角色名不能为空")
-	if name == "" {
-		return name, nil
-	}
-	f.MaxLen("name", name, 32)
-	if f.Failed("name") {
-		return name, nil
-	}
-	taken, err := s.roles.NameTaken(ctx, name, exceptID)
-	if err != nil {
-		return name, err
-	}
-	if taken {
-		f.Add("name", takenMsg)
-	}
-	return name, nil
+	return f.Unique("name", raw, "角色名不能为空", 32, takenMsg, func(name string) (bool, error) {
+		return s.roles.NameTaken(ctx, name, exceptID)
+	})
 }
 
 // AddRole creates a role (E10) of level 2 or 3 (default 3).
@@ -61,11 +48,7 @@ func (s *Roles) AddRole(ctx context.Context, a org.Actor, in ports.RoleInput) (o
 	}
 	r := org.Role{Name: name, Level: org.Level(level)}
 	if err := s.roles.Create(ctx, &r); err != nil {
-		if errors.Is(err, ports.ErrDuplicate) {
-			f.Add("name", "角色名已存在")
-			return org.Role{}, f.Err(errs.CodeInvalidData)
-		}
-		return org.Role{}, err
+		return org.Role{}, ports.DuplicateAs(err, validate.Refused(errs.CodeInvalidData, "name", "角色名已存在"))
 	}
 	return r, nil
 }
@@ -77,14 +60,8 @@ func (s *Roles) DeleteRole(ctx context.Context, a org.Actor, id int64) error {
 	if !a.CanManageOrganisation() {
 		return errs.Forbidden()
 	}
-	err := s.roles.Delete(ctx, id)
-	switch {
-	case errors.Is(err, ports.ErrNotFound):
-		return errs.NotFound("角色ID不存在")
-	case errors.Is(err, ports.ErrInUse):
-		return errs.Conflict(errs.CodeInvalidForm, "该角色下存在用户,请转移用户后再试")
-	}
-	return err
+	return deleteUnused(s.roles.Delete(ctx, id), "角色ID不存在",
+		errs.Conflict(errs.CodeInvalidForm, "该角色下存在用户,请转移用户后再试"))
 }
 
 // UpdateRole renames a role and may change its level (E12). The platform
@@ -115,10 +92,21 @@ func (s *Roles) UpdateRole(ctx context.Context, a org.Actor, id int64, in ports.
 		return err
 	}
 	r.Name = name
-	if err := s.roles.Save(ctx, r); errors.Is(err, ports.ErrDuplicate) {
-		f.Add("name", "角色已存在")
-		return f.Err(errs.CodeInvalidForm)
-	} else {
-		return err
+	if err := s.roles.Save(ctx, r); err != nil {
+		return ports.DuplicateAs(err, validate.Refused(errs.CodeInvalidForm, "name", "角色已存在"))
 	}
+	return nil
+}
+
+// deleteUnused answers a delete the repository makes only while nothing
+// depends on the row: 302 missing when it is absent, inUse when something
+// still depends on it (ErrInUse).
+func deleteUnused(err error, missing string, inUse error) error {
+	switch {
+	case errors.Is(err, ports.ErrNotFound):
+		return errs.NotFound(missing)
+	case errors.Is(err, ports.ErrInUse):
+		return inUse
+	}
+	return err
 }

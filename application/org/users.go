@@ -5,6 +5,7 @@ package org
 import (
 	"context"
 	"errors"
+	"strings"
 
 	"leida/domain/errs"
 	"leida/domain/org"
@@ -48,19 +49,13 @@ type userForm struct {
 func (s *Users) checkUserForm(ctx context.Context, in ports.UserInput, exceptID int64, creating bool) (userForm, error) {
 	f := validate.New()
 	var out userForm
-	f.MaxLen("userid", trim(in.WeComUserID), 64)
-	out.username = f.Required("username", in.Username, "用户名不能为空")
-	if out.username != "" {
-		f.MaxLen("username", out.username, 32)
-		if !f.Failed("username") {
-			taken, err := s.users.UsernameTaken(ctx, out.username, exceptID)
-			if err != nil {
-				return out, err
-			}
-			if taken {
-				f.Add("username", "用户名已存在")
-			}
-		}
+	f.MaxLen("userid", strings.TrimSpace(in.WeComUserID), 64)
+	var err error
+	out.username, err = f.Unique("username", in.Username, "用户名不能为空", 32, "用户名已存在", func(name string) (bool, error) {
+		return s.users.UsernameTaken(ctx, name, exceptID)
+	})
+	if err != nil {
+		return out, err
 	}
 	if creating {
 		out.password = f.Required("password", in.Password, "密码不能为空")
@@ -127,7 +122,7 @@ func (s *Users) AddUser(ctx context.Context, a org.Actor, in ports.UserInput) (o
 	}
 	u := org.User{
 		CompanyID:    form.companyID,
-		WeComUserID:  trim(in.WeComUserID),
+		WeComUserID:  strings.TrimSpace(in.WeComUserID),
 		Username:     form.username,
 		PasswordHash: hash,
 		Gender:       1,
@@ -160,9 +155,7 @@ func (s *Users) referenceGone(ctx context.Context, in ports.UserInput, exceptID 
 }
 
 func usernameTaken() error {
-	f := validate.New()
-	f.Add("username", "用户名已存在")
-	return f.Err(errs.CodeInvalidData)
+	return validate.Refused(errs.CodeInvalidData, "username", "用户名已存在")
 }
 
 // DeleteUser soft-deletes a user (E03): it is disabled, hidden and its token

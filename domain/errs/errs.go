@@ -4,10 +4,9 @@
 package errs
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Kind classifies an error independently of the legacy code it is shown with.
@@ -60,7 +59,8 @@ type FieldError struct {
 	Code    string // "required", "invalid" or "" for custom checks
 }
 
-// FieldErrors keeps the legacy form's field order when serialised.
+// FieldErrors are a form's errors in the order the fields failed (the HTTP
+// adapter renders them as the legacy validation object).
 type FieldErrors []FieldError
 
 // Has reports whether the field already failed.
@@ -73,56 +73,13 @@ func (fe FieldErrors) Has(field string) bool {
 	return false
 }
 
-// MarshalJSON renders {"field":[{"message":..,"code":..}],...} in field order.
-func (fe FieldErrors) MarshalJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	buf.WriteByte('{')
-	seen := map[string]bool{}
-	first := true
-	for _, e := range fe {
-		if seen[e.Field] {
-			continue
-		}
-		seen[e.Field] = true
-		if !first {
-			buf.WriteByte(',')
-		}
-		first = false
-		key, _ := marshalNoEscape(e.Field)
-		buf.Write(key)
-		buf.WriteString(":[")
-		n := 0
-		for _, item := range fe {
-			if item.Field != e.Field {
-				continue
-			}
-			if n > 0 {
-				buf.WriteByte(',')
-			}
-			n++
-			obj, err := marshalNoEscape(struct {
-				Message string `json:"message"`
-				Code    string `json:"code"`
-			}{item.Message, item.Code})
-			if err != nil {
-				return nil, err
-			}
-			buf.Write(obj)
-		}
-		buf.WriteByte(']')
+// String lists the errors as field: message, in order (for logs).
+func (fe FieldErrors) String() string {
+	parts := make([]string, len(fe))
+	for i, e := range fe {
+		parts[i] = e.Field + ": " + e.Message
 	}
-	buf.WriteByte('}')
-	return buf.Bytes(), nil
-}
-
-func marshalNoEscape(v any) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimRight(buf.Bytes(), "\n"), nil
+	return strings.Join(parts, "; ")
 }
 
 // Error is the typed domain error.
@@ -144,8 +101,7 @@ func (e *Error) Error() string {
 		return fmt.Sprintf("%d %s: %v", e.Code, e.Msg, e.cause)
 	}
 	if len(e.Fields) > 0 {
-		b, _ := e.Fields.MarshalJSON()
-		return fmt.Sprintf("%d %s", e.Code, b)
+		return fmt.Sprintf("%d %s", e.Code, e.Fields)
 	}
 	return fmt.Sprintf("%d %s", e.Code, e.Msg)
 }

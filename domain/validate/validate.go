@@ -90,6 +90,36 @@ func (f *Form) Required(field, value, msg string) string {
 	return v
 }
 
+// Unique returns the trimmed value of a required field of at most max runes
+// that must not be taken, recording requiredMsg when it is empty, Django's
+// max_length error when it is longer, else takenMsg when taken (asked only
+// for a value that passed both) reports it taken.
+func (f *Form) Unique(field, value, requiredMsg string, max int, takenMsg string, taken func(string) (bool, error)) (string, error) {
+	v := f.Required(field, value, requiredMsg)
+	if v == "" {
+		return v, nil
+	}
+	if f.MaxLen(field, v, max); f.Failed(field) {
+		return v, nil
+	}
+	t, err := taken(v)
+	if err != nil {
+		return v, err
+	}
+	if t {
+		f.Add(field, takenMsg)
+	}
+	return v, nil
+}
+
+// Refused is the validation error code with one custom error on field: a
+// write a unique key refused after its form passed.
+func Refused(code int, field, msg string) error {
+	f := New()
+	f.Add(field, msg)
+	return f.Err(code)
+}
+
 // MaxLen records a Django-style length error when v is longer than n runes.
 func (f *Form) MaxLen(field, v string, n int) {
 	if l := len([]rune(v)); l > n {
@@ -171,8 +201,14 @@ func (f *Form) Choice(field, value string, def int64, allowed ...int64) int64 {
 			}
 		}
 	}
-	f.AddCode(field, fmt.Sprintf("Select a valid choice. %s is not one of the available choices.", v), "invalid_choice")
+	f.InvalidChoice(field, v)
 	return def
+}
+
+// InvalidChoice records Django's invalid_choice error; shown is the value
+// as the message echoes it.
+func (f *Form) InvalidChoice(field, shown string) {
+	f.AddCode(field, "Select a valid choice. "+shown+" is not one of the available choices.", "invalid_choice")
 }
 
 var dateRe = regexp.MustCompile(`^(\d{4})-(\d{1,2})-(\d{1,2})$`)

@@ -1,8 +1,10 @@
 package validate
 
 import (
-	"encoding/json"
+	"reflect"
 	"testing"
+
+	"leida/domain/errs"
 )
 
 func TestMobileRule(t *testing.T) {
@@ -43,10 +45,12 @@ func TestFormKeepsFieldOrderAndCodes(t *testing.T) {
 	f.OptionalDate("birthday", "2018-02-30")
 	f.Choice("status", "9", 1, 1, 2)
 	err := f.Err(301)
-	b, _ := json.Marshal(f.Fields())
-	want := `{"name":[{"message":"名称不能为空","code":"required"}],"age":[{"message":"Enter a whole number.","code":"invalid"}],"phone":[{"message":"手机号码格式错误","code":""}],"email":[{"message":"Enter a valid email address.","code":"invalid"}],"birthday":[{"message":"Enter a valid date.","code":"invalid"}],"status":[{"message":"Select a valid choice. 9 is not one of the available choices.","code":"invalid_choice"}]}`
-	if err == nil || string(b) != want {
-		t.Fatalf("got %s", b)
+	want := errs.FieldErrors{{Field: "name", Message: "名称不能为空", Code: "required"}, {Field: "age", Message: "Enter a whole number.", Code: "invalid"},
+		{Field: "phone", Message: "手机号码格式错误", Code: ""}, {Field: "email", Message: "Enter a valid email address.", Code: "invalid"},
+		{Field: "birthday", Message: "Enter a valid date.", Code: "invalid"},
+		{Field: "status", Message: "Select a valid choice. 9 is not one of the available choices.", Code: "invalid_choice"}}
+	if err == nil || !reflect.DeepEqual(f.Fields(), want) {
+		t.Fatalf("got %+v", f.Fields())
 	}
 	if New().Err(301) != nil {
 		t.Fatal("empty form failed")

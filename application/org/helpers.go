@@ -1,5 +1,0 @@
-package org
-
-import "strings"
-
-func trim(s string) string { return strings.TrimSpace(s) }
