@@ -99,7 +99,8 @@ func (f *Form) Unique(field, value, requiredMsg string, max int, takenMsg string
 	if v == "" {
 		return v, nil
 	}
-	if f.MaxLen(field, v, max); f.Failed(field) {
+	f.MaxLen(field, v, max)
+	if f.Failed(field) {
 		return v, nil
 	}
 	t, err := taken(v)
