@@ -69,8 +69,8 @@ func (s *Customers) CustomerDetail(ctx context.Context, a org.Actor, raw string)
 }
 
 // visibleOnForm records 客户不存在 on field when the actor does not see the customer.
-func (s *Customers) visibleOnForm(ctx context.Context, f *validate.Form, a org.Actor, id int64, field string) error {
-	_, err := s.customers.Visible(ctx, viewer(a), id)
+func visibleOnForm(ctx context.Context, customers CustomerRepository, f *validate.Form, a org.Actor, id int64, field string) error {
+	_, err := customers.Visible(ctx, viewer(a), id)
 	if errors.Is(err, ports.ErrNotFound) {
 		f.Add(field, "客户不存在")
 		return nil
@@ -82,7 +82,7 @@ func (s *Customers) visibleOnForm(ctx context.Context, f *validate.Form, a org.A
 // customer; username, when given, becomes the memo name.
 func (s *Customers) UpdateInformation(ctx context.Context, a org.Actor, id int64, in ports.InformationInput) error {
 	f := validate.New()
-	if err := s.visibleOnForm(ctx, f, a, id, "id"); err != nil {
+	if err := visibleOnForm(ctx, s.customers, f, a, id, "id"); err != nil {
 		return err
 	}
 	f.Int("source", in.Source, "客户来源不能为空", "")
@@ -117,7 +117,7 @@ func (s *Customers) UpdateInformation(ctx context.Context, a org.Actor, id int64
 // setExpectedTime is E39 inside the caller's transaction.
 func (s *Customers) setExpectedTime(ctx context.Context, a org.Actor, id int64, raw string) error {
 	f := validate.New()
-	if err := s.visibleOnForm(ctx, f, a, id, "customer_id"); err != nil {
+	if err := visibleOnForm(ctx, s.customers, f, a, id, "customer_id"); err != nil {
 		return err
 	}
 	d := f.Date("expected_time", raw, "预计成交日期")
@@ -133,7 +133,7 @@ func (s *Customers) setExpectedTime(ctx context.Context, a org.Actor, id int64, 
 // setExpectedPr is E40 inside the caller's transaction.
 func (s *Customers) setExpectedPr(ctx context.Context, a org.Actor, id int64, raw string) error {
 	f := validate.New()
-	if err := s.visibleOnForm(ctx, f, a, id, "customer_id"); err != nil {
+	if err := visibleOnForm(ctx, s.customers, f, a, id, "customer_id"); err != nil {
 		return err
 	}
 	pr := f.Required("expedted_pr", raw, "预计成交概率")
@@ -221,7 +221,7 @@ func (s *Customers) UpdateCustomer(ctx context.Context, a org.Actor, id int64, i
 	}
 	if len(steps) == 0 {
 		f := validate.New()
-		if err := s.visibleOnForm(ctx, f, a, id, "customer_id"); err != nil {
+		if err := visibleOnForm(ctx, s.customers, f, a, id, "customer_id"); err != nil {
 			return err
 		}
 		return f.Err(errs.CodeInvalidForm)

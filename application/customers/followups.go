@@ -94,9 +94,7 @@ func (s *FollowUps) ListFollowNotes(ctx context.Context, a org.Actor, raw string
 	f := validate.New()
 	id := f.Int("customer_id", raw, "客户ID不能为空", "客户ID不能为空") // legacy-api E38: both messages
 	if !f.Failed("customer_id") {
-		if _, err := s.customers.Visible(ctx, viewer(a), id); errors.Is(err, ports.ErrNotFound) {
-			f.Add("customer_id", "客户不存在")
-		} else if err != nil {
+		if err := visibleOnForm(ctx, s.customers, f, a, id, "customer_id"); err != nil {
 			return nil, 0, err
 		}
 	}
@@ -111,9 +109,7 @@ func (s *FollowUps) AddFollowNote(ctx context.Context, a org.Actor, id int64, ra
 	f := validate.New()
 	text := f.Required("follow_info", raw, "跟进信息不能为空")
 	f.MaxLen("follow_info", text, followup.NoteMaxLen)
-	if _, err := s.customers.Visible(ctx, viewer(a), id); errors.Is(err, ports.ErrNotFound) {
-		f.Add("customer_id", "客户不存在")
-	} else if err != nil {
+	if err := visibleOnForm(ctx, s.customers, f, a, id, "customer_id"); err != nil {
 		return err
 	}
 	if err := f.Err(errs.CodeInvalidData); err != nil {
