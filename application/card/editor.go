@@ -45,7 +45,7 @@ func NewEditor(cfg Config, tx ports.TxRunner, cards OwnerCardRepository, files p
 func (s *Editor) MyCard(ctx context.Context, a org.Actor, q ports.ListQuery) ([]card.Card, error) {
 	c, err := s.cards.Card(ctx, a.CompanyID, a.UserID, q.Filters)
 	if err != nil {
-		return nil, ports.NotFoundAs(err, nil)
+		return nil, ports.NotFoundAs(err, nil) // filtered out: no card
 	}
 	return []card.Card{c}, nil
 }

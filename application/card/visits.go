@@ -97,7 +97,7 @@ func (s *Visits) ViewCard(ctx context.Context, v customer.Visitor, uid string, q
 	}
 	c, err := s.cards.Card(ctx, owner.CompanyID, owner.UserID, q.Filters)
 	if err != nil {
-		return ports.CardView{}, ports.NotFoundAs(err, nil)
+		return ports.CardView{}, ports.NotFoundAs(err, nil) // filtered out: an empty view
 	}
 	up, err := s.cards.Praise(ctx, owner.CompanyID, owner.UserID, v.CustomerID)
 	if err != nil {

@@ -166,7 +166,7 @@ func (s *Visitor) conversation(ctx context.Context, v customer.Visitor, f *valid
 	}
 	companyID, err := s.chats.RepOfCustomer(ctx, v.CustomerID, uid)
 	if err != nil {
-		return chat.Conversation{}, false, ports.NotFoundAs(err, nil)
+		return chat.Conversation{}, false, ports.NotFoundAs(err, nil) // not one of the customer's reps: not found
 	}
 	return chat.Conversation{CompanyID: companyID, UserID: uid, CustomerID: v.CustomerID}, true, nil
 }
