@@ -34,15 +34,24 @@ func (s *Users) ListUsers(ctx context.Context, a org.Actor, q ports.ListQuery) (
 	return s.users.List(ctx, a.Scope(), q)
 }
 
-// userForm is the validated user form.
+// userForm is the validated user form. On an update, what was not sent
+// stays: role and company nil, status 0.
 type userForm struct {
-	username   string
-	password   string
-	role       *org.Role
-	companyID  int64
-	companySet bool
-	status     org.Status
-	statusSet  bool
+	username string
+	password string
+	role     *org.Role
+	company  *org.Company
+	status   org.Status
+}
+
+// referenceID parses the id of the row a user refers to (its role or
+// company): required when creating, optional otherwise; ok reports an id
+// to look up.
+func referenceID(f *validate.Form, field, raw, requiredMsg string, creating bool) (id int64, ok bool) {
+	if creating {
+		return f.Int(field, raw, requiredMsg, ""), !f.Failed(field)
+	}
+	return f.OptionalInt(field, raw, "")
 }
 
 // checkUserForm validates E02/E04 input; creating requires every field.
@@ -62,15 +71,8 @@ func (s *Users) checkUserForm(ctx context.Context, in ports.UserInput, exceptID 
 	} else {
 		out.password = in.Password
 	}
-	var roleID int64
-	var roleSet bool
-	if creating {
-		roleID, roleSet = f.Int("role_id", in.RoleID, "角色不能为空", ""), !f.Failed("role_id")
-	} else {
-		roleID, roleSet = f.OptionalInt("role_id", in.RoleID, "")
-	}
-	if roleSet {
-		r, err := s.roles.ByID(ctx, roleID)
+	if id, ok := referenceID(f, "role_id", in.RoleID, "角色不能为空", creating); ok {
+		r, err := s.roles.ByID(ctx, id)
 		switch {
 		case errors.Is(err, ports.ErrNotFound):
 			f.Add("role_id", "角色ID不存在")
@@ -80,22 +82,22 @@ func (s *Users) checkUserForm(ctx context.Context, in ports.UserInput, exceptID 
 			out.role = &r
 		}
 	}
-	if creating {
-		out.companyID, out.companySet = f.Int("company_id", in.CompanyID, "公司不能为空", ""), !f.Failed("company_id")
-	} else {
-		out.companyID, out.companySet = f.OptionalInt("company_id", in.CompanyID, "")
-	}
-	if out.companySet {
-		_, err := s.companies.InScope(ctx, org.Scope{AllCompanies: true}, out.companyID)
+	if id, ok := referenceID(f, "company_id", in.CompanyID, "公司不能为空", creating); ok {
+		c, err := s.companies.InScope(ctx, org.Scope{AllCompanies: true}, id)
 		switch {
 		case errors.Is(err, ports.ErrNotFound):
 			f.Add("company_id", "公司id不存在")
 		case err != nil:
 			return out, err
+		default:
+			out.company = &c
 		}
 	}
-	out.statusSet = in.Status != ""
-	out.status = org.Status(f.Choice("status", in.Status, int64(org.StatusEnabled), 1, 2))
+	var def org.Status // 0: an update without status keeps it
+	if creating || in.Status != "" {
+		def = org.StatusEnabled // a blank status enables, as on creation
+	}
+	out.status = org.Status(f.Choice("status", in.Status, int64(def), 1, 2))
 	return out, f.Err(errs.CodeInvalidData)
 }
 
@@ -109,7 +111,7 @@ func (s *Users) AddUser(ctx context.Context, a org.Actor, in ports.UserInput) (o
 	if err != nil {
 		return org.User{}, err
 	}
-	if !a.CanWriteUsersIn(form.companyID) || !a.CanGrant(form.role.Level) {
+	if !a.CanWriteUsersIn(form.company.ID) || !a.CanGrant(form.role.Level) {
 		return org.User{}, errs.Forbidden()
 	}
 	hash, err := s.hasher.Hash(form.password)
@@ -121,7 +123,7 @@ func (s *Users) AddUser(ctx context.Context, a org.Actor, in ports.UserInput) (o
 		return org.User{}, err
 	}
 	u := org.User{
-		CompanyID:    form.companyID,
+		CompanyID:    form.company.ID,
 		WeComUserID:  strings.TrimSpace(in.WeComUserID),
 		Username:     form.username,
 		PasswordHash: hash,
@@ -201,7 +203,7 @@ func (s *Users) UpdateUser(ctx context.Context, a org.Actor, id int64, in ports.
 	if err != nil {
 		return err
 	}
-	if form.companySet && !a.CanWriteUsersIn(form.companyID) {
+	if form.company != nil && !a.CanWriteUsersIn(form.company.ID) {
 		return errs.Forbidden()
 	}
 	if form.role != nil && !a.CanGrant(form.role.Level) {
@@ -226,10 +228,10 @@ func (s *Users) UpdateUser(ctx context.Context, a org.Actor, id int64, in ports.
 		if form.role != nil {
 			u.RoleID = form.role.ID
 		}
-		if form.companySet {
-			u.CompanyID = form.companyID
+		if form.company != nil {
+			u.CompanyID = form.company.ID
 		}
-		if form.statusSet {
+		if form.status != 0 {
 			if form.status == org.StatusDisabled && u.Status != org.StatusDisabled {
 				rotate = true
 			}
