@@ -2,6 +2,7 @@ package test
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -29,6 +30,42 @@ func waitForLockWait(t *testing.T) {
 	t.Fatal("nothing waits for a lock")
 }
 
+// answerWhileHeld runs hold in a transaction, sends r, and commits once r
+// waits for a lock of the transaction; it returns r's answer.
+func answerWhileHeld(t *testing.T, hold func(*sql.Tx), r lt.Request) *lt.Resp {
+	t.Helper()
+	tx, err := srv.DB.BeginTx(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	hold(tx)
+	answer := make(chan *lt.Resp, 1)
+	go func() {
+		resp, err := srv.Send(r)
+		if err != nil {
+			t.Error(err)
+		}
+		answer <- resp
+	}()
+	waitForLockWait(t)
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	return <-answer
+}
+
+// companyAndRole makes a company and a role, and names the one deleted:
+// the role when deleteRole, else the company.
+func companyAndRole(t *testing.T, deleteRole bool) (company, role, target int64) {
+	t.Helper()
+	company, role = srv.NewCompany(t, lt.Unique("删除中")), newRole(t)
+	if deleteRole {
+		return company, role, role
+	}
+	return company, role, company
+}
+
 func newRole(t *testing.T) int64 {
 	t.Helper()
 	var role int64
@@ -46,34 +83,15 @@ func TestE18E11WaitForAUserBeingAdded(t *testing.T) {
 		{"role", "/zhugeleida/admin/role/delete/", "该角色下存在用户,请转移用户后再试"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			company, role := srv.NewCompany(t, lt.Unique("删除中")), newRole(t)
-			target := company
-			if c.name == "role" {
-				target = role
-			}
-			tx, err := srv.DB.BeginTx(context.Background(), nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer tx.Rollback()
+			company, role, target := companyAndRole(t, c.name == "role")
 			var user int64
-			if err := tx.QueryRow(`INSERT INTO users (company_id, role_id, username, token, status) VALUES ($1, $2, $3, $4, 1) RETURNING id`,
-				company, role, lt.Unique("正在加入"), lt.NewToken()).Scan(&user); err != nil {
-				t.Fatal(err)
-			}
-			answer := make(chan *lt.Resp, 1)
-			go func() {
-				r, err := srv.Send(lt.Request{Method: "POST", Path: c.path + id(target), As: &srv.Admin, Form: url.Values{}})
-				if err != nil {
-					t.Error(err)
+			r := answerWhileHeld(t, func(tx *sql.Tx) {
+				if err := tx.QueryRow(`INSERT INTO users (company_id, role_id, username, token, status) VALUES ($1, $2, $3, $4, 1) RETURNING id`,
+					company, role, lt.Unique("正在加入"), lt.NewToken()).Scan(&user); err != nil {
+					t.Fatal(err)
 				}
-				answer <- r
-			}()
-			waitForLockWait(t)
-			if err := tx.Commit(); err != nil {
-				t.Fatal(err)
-			}
-			lt.Expect(t, <-answer, 303, c.msg)
+			}, lt.Request{Method: "POST", Path: c.path + id(target), As: &srv.Admin, Form: url.Values{}})
+			lt.Expect(t, r, 303, c.msg)
 			if srv.Count(t, `SELECT count(*) FROM users WHERE id = $1 AND company_id = $2 AND role_id = $3`, user, company, role) != 1 {
 				t.Fatal("the user lost its company or role")
 			}
@@ -90,34 +108,15 @@ func TestE02IntoACompanyOrRoleBeingDeleted(t *testing.T) {
 		{"roles", "role_id", "角色ID不存在"},
 	} {
 		t.Run(c.table, func(t *testing.T) {
-			company, role := srv.NewCompany(t, lt.Unique("删除中")), newRole(t)
-			target := company
-			if c.table == "roles" {
-				target = role
-			}
-			tx, err := srv.DB.BeginTx(context.Background(), nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer tx.Rollback()
-			if _, err := tx.Exec(`DELETE FROM `+c.table+` WHERE id = $1`, target); err != nil {
-				t.Fatal(err)
-			}
+			company, role, target := companyAndRole(t, c.table == "roles")
 			name := lt.Unique("迟到")
-			answer := make(chan *lt.Resp, 1)
-			go func() {
-				r, err := srv.Send(lt.Request{Method: "POST", Path: "/zhugeleida/qiyeweixin/user/add/0", As: &srv.Admin,
-					Form: url.Values{"username": {name}, "password": {"secret1"}, "role_id": {id(role)}, "company_id": {id(company)}}})
-				if err != nil {
-					t.Error(err)
+			r := answerWhileHeld(t, func(tx *sql.Tx) {
+				if _, err := tx.Exec(`DELETE FROM `+c.table+` WHERE id = $1`, target); err != nil {
+					t.Fatal(err)
 				}
-				answer <- r
-			}()
-			waitForLockWait(t)
-			if err := tx.Commit(); err != nil {
-				t.Fatal(err)
-			}
-			lt.ExpectFields(t, <-answer, 301, false, map[string]string{c.field: c.msg})
+			}, lt.Request{Method: "POST", Path: "/zhugeleida/qiyeweixin/user/add/0", As: &srv.Admin,
+				Form: url.Values{"username": {name}, "password": {"secret1"}, "role_id": {id(role)}, "company_id": {id(company)}}})
+			lt.ExpectFields(t, r, 301, false, map[string]string{c.field: c.msg})
 			if srv.Count(t, `SELECT count(*) FROM users WHERE username = $1`, name) != 0 {
 				t.Fatal("user written")
 			}
