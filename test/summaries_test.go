@@ -2,7 +2,6 @@ package test
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"math/rand/v2"
 	"net/url"
@@ -11,6 +10,7 @@ import (
 	"sync"
 	"testing"
 
+	"leida/adapters/postgres/pgtest"
 	lt "leida/test/leidatest"
 )
 
@@ -46,26 +46,16 @@ func secondInstance(t *testing.T) *lt.Server {
 // differ from the raw rows, with how many rows.
 func summaryDrift(t *testing.T) map[string]int {
 	t.Helper()
-	tx, err := srv.DB.BeginTx(context.Background(), &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
+	all, err := pgtest.SummaryDrift(context.Background(), srv.DB)
 	if err != nil {
 		t.Error(err)
 		return nil
 	}
-	defer tx.Rollback()
-	rows, err := tx.Query(`SELECT summary, differing FROM leida_summary_drift() WHERE differing <> 0`)
-	if err != nil {
-		t.Error(err)
-		return nil
-	}
-	defer rows.Close()
 	out := map[string]int{}
-	for rows.Next() {
-		var name string
-		var n int
-		if err := rows.Scan(&name, &n); err != nil {
-			t.Error(err)
+	for name, n := range all {
+		if n != 0 {
+			out[name] = n
 		}
-		out[name] = n
 	}
 	return out
 }

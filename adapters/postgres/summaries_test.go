@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"leida/adapters/postgres"
+	"leida/adapters/postgres/pgtest"
 	"leida/domain/chat"
 	"leida/domain/paging"
 	"leida/domain/radar"
@@ -20,24 +21,9 @@ import (
 // raw rows, read in one snapshot.
 func drift(t *testing.T, raw *sql.DB) map[string]int {
 	t.Helper()
-	tx, err := raw.BeginTx(context.Background(), &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
+	out, err := pgtest.SummaryDrift(context.Background(), raw)
 	if err != nil {
 		t.Fatal(err)
-	}
-	defer tx.Rollback()
-	rows, err := tx.Query(`SELECT summary, differing FROM leida_summary_drift()`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	out := map[string]int{}
-	for rows.Next() {
-		var name string
-		var n int
-		if err := rows.Scan(&name, &n); err != nil {
-			t.Fatal(err)
-		}
-		out[name] = n
 	}
 	if len(out) != 7 {
 		t.Fatalf("summaries audited: %v", out)

@@ -123,3 +123,28 @@ func dropStale(ctx context.Context, adm *sql.DB) {
 		_, _ = adm.ExecContext(ctx, `DROP DATABASE IF EXISTS "`+name+`" WITH (FORCE)`)
 	}
 }
+
+// SummaryDrift is leida_summary_drift() read in one snapshot: per summary
+// the audit covers, how many of its rows differ from the raw rows.
+func SummaryDrift(ctx context.Context, db *sql.DB) (map[string]int, error) {
+	tx, err := db.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	rows, err := tx.QueryContext(ctx, `SELECT summary, differing FROM leida_summary_drift()`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var name string
+		var n int
+		if err := rows.Scan(&name, &n); err != nil {
+			return nil, err
+		}
+		out[name] = n
+	}
+	return out, rows.Err()
+}
