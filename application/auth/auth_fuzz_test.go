@@ -20,8 +20,6 @@ import (
 // Fuzz target of the signed query (user_id, timestamp, rand_str).
 // The seeds run with every `go test`; `make fuzz` explores further.
 
-var fuzzNow = time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
-
 const fuzzSkew = 10 * time.Minute
 
 // storedToken is the token the fake repositories hold for id: distinct per
@@ -62,7 +60,7 @@ func fuzzService(t *testing.T, base string, skew time.Duration) *Service {
 		}
 		return customer.Customer{ID: id, Token: tok}, nil
 	})
-	return NewService(Config{MaxSkew: skew}, users, customers, clock.NewFixed(fuzzNow), nil, nil, nil)
+	return NewService(Config{MaxSkew: skew}, users, customers, clock.NewFixed(now), nil, nil, nil)
 }
 
 // shouldVerify is the rule written out: a positive decimal user_id of an
@@ -79,7 +77,7 @@ func shouldVerify(base string, skew time.Duration, c ports.Credentials) (int64, 
 	}
 	if skew > 0 {
 		ms, err := strconv.ParseInt(c.Timestamp, 10, 64)
-		if err != nil || ms < fuzzNow.Add(-skew).UnixMilli() || ms > fuzzNow.Add(skew).UnixMilli() {
+		if err != nil || ms < now.Add(-skew).UnixMilli() || ms > now.Add(skew).UnixMilli() {
 			return 0, false
 		}
 	}
@@ -116,7 +114,7 @@ func checkBoth(t *testing.T, s *Service, base string, skew time.Duration, c port
 // signed with the token (timestamp within the skew) verifies, and changing
 // its timestamp, rand_str or user_id (to another user) makes it fail.
 func FuzzSignedRequest(f *testing.F) {
-	ts := strconv.FormatInt(fuzzNow.UnixMilli(), 10)
+	ts := strconv.FormatInt(now.UnixMilli(), 10)
 	tok7 := token + "7"
 	for _, c := range []ports.Credentials{
 		{UserID: "7", Timestamp: ts, RandStr: Sign(ts, tok7)},
@@ -165,7 +163,7 @@ func FuzzSignedRequest(f *testing.F) {
 		uid := int64(id) + 1
 		tok, found := storedToken(base, uid)
 		offset := offsetMs % fuzzSkew.Milliseconds()
-		sts := strconv.FormatInt(fuzzNow.UnixMilli()+offset, 10)
+		sts := strconv.FormatInt(now.UnixMilli()+offset, 10)
 		signed := ports.Credentials{UserID: strconv.FormatInt(uid, 10), Timestamp: sts, RandStr: Sign(sts, tok)}
 		if ok := checkBoth(t, s, base, skew, signed); ok != (found && tok != "") {
 			t.Fatalf("%+v signed with %q: verified=%v", signed, tok, ok)

@@ -30,13 +30,26 @@ func TestSignLegacyVector(t *testing.T) {
 
 const token = "0123456789abcdef0123456789abcdef"
 
+// now is the authenticator's clock in every test and fuzz target here.
+var now = time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
+
+// principal7 is a user repository that answers user 7 with *u (not found when u is nil).
+func principal7(ctrl *gomock.Controller, u *org.User) *authmocks.MockUserRepository {
+	users := authmocks.NewMockUserRepository(ctrl)
+	if u != nil {
+		users.EXPECT().Principal(gomock.Any(), int64(7)).Return(*u, nil)
+	} else {
+		users.EXPECT().Principal(gomock.Any(), int64(7)).Return(org.User{}, ports.ErrNotFound)
+	}
+	return users
+}
+
 func creds(id int64, at time.Time, tok string) ports.Credentials {
 	ts := strconv.FormatInt(at.UnixMilli(), 10)
 	return ports.Credentials{UserID: strconv.FormatInt(id, 10), Timestamp: ts, RandStr: Sign(ts, tok)}
 }
 
 func TestAuthenticateUser(t *testing.T) {
-	now := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
 	deleted := now
 	cases := []struct {
 		name  string
@@ -60,14 +73,7 @@ func TestAuthenticateUser(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			ctrl := gomock.NewController(t)
-			users := authmocks.NewMockUserRepository(ctrl)
-			if c.user != nil {
-				users.EXPECT().Principal(gomock.Any(), int64(7)).Return(*c.user, nil)
-			} else {
-				users.EXPECT().Principal(gomock.Any(), int64(7)).Return(org.User{}, ports.ErrNotFound)
-			}
-			s := NewService(Config{MaxSkew: c.skew}, users, nil, clock.NewFixed(now), nil, nil, nil)
+			s := NewService(Config{MaxSkew: c.skew}, principal7(gomock.NewController(t), c.user), nil, clock.NewFixed(now), nil, nil, nil)
 			a, err := s.AuthenticateUser(context.Background(), c.creds)
 			if c.code == 0 {
 				if err != nil || a.UserID != 7 || a.Level != c.level {
@@ -96,7 +102,6 @@ func TestAuthenticateRejectsMalformedIDsWithoutLookup(t *testing.T) {
 }
 
 func TestLogin(t *testing.T) {
-	now := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
 	since := now.Add(-15 * time.Minute)
 	type deps struct {
 		users    *authmocks.MockUserRepository
@@ -199,7 +204,6 @@ func TestLogin(t *testing.T) {
 // A refused signed request carries why (for the adapter's log), while the
 // client-facing error stays 400 token异常 or 306.
 func TestRejectionReasons(t *testing.T) {
-	now := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
 	enabled := org.User{ID: 7, Token: token, Status: org.StatusEnabled}
 	ts := func(at time.Time) string { return strconv.FormatInt(at.UnixMilli(), 10) }
 	cases := []struct {
@@ -222,13 +226,9 @@ func TestRejectionReasons(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			ctrl := gomock.NewController(t)
-			users := authmocks.NewMockUserRepository(ctrl)
+			users := authmocks.NewMockUserRepository(ctrl) // a malformed id is refused before any lookup
 			if c.reason != ReasonMalformedUserID {
-				if c.user != nil {
-					users.EXPECT().Principal(gomock.Any(), int64(7)).Return(*c.user, nil)
-				} else {
-					users.EXPECT().Principal(gomock.Any(), int64(7)).Return(org.User{}, ports.ErrNotFound)
-				}
+				users = principal7(ctrl, c.user)
 			}
 			s := NewService(Config{MaxSkew: 10 * time.Minute}, users, nil, clock.NewFixed(now), nil, nil, nil)
 			_, err := s.AuthenticateUser(context.Background(), c.creds)

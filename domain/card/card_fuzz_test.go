@@ -3,9 +3,6 @@ package card
 import (
 	"bytes"
 	"image"
-	"image/gif"
-	"image/jpeg"
-	pngenc "image/png"
 	"testing"
 )
 
@@ -14,22 +11,11 @@ import (
 // MaxPhotoSide pixels a side, whose header says so (image.DecodeConfig, or
 // the RIFF/WEBP container); bytes after the header change nothing.
 func FuzzDecodeImageHeader(f *testing.F) {
-	img := image.NewRGBA(image.Rect(0, 0, 3, 2))
-	var png, jpg, gifb bytes.Buffer
-	_ = pngenc.Encode(&png, img)
-	_ = jpeg.Encode(&jpg, img, nil)
-	_ = gif.Encode(&gifb, img, nil)
-	riff := func(chunk string, payload []byte) []byte {
-		b := append([]byte("RIFF\x00\x00\x00\x00WEBP"+chunk+"\x00\x00\x00\x00"), payload...)
-		return append(b, make([]byte, 8)...)
-	}
+	png, jpg, gifb := sampleImages()
 	for _, seed := range [][]byte{
-		png.Bytes(), jpg.Bytes(), gifb.Bytes(),
-		riff("VP8L", []byte{0x2f, 2, 0x40, 0, 0}),
-		riff("VP8X", []byte{0, 0, 0, 0, 2, 0, 0, 1, 0, 0}),
-		riff("VP8 ", []byte{0, 0, 0, 0x9d, 0x01, 0x2a, 3, 0, 2, 0}),
-		riff("VP8 ", []byte{0, 0, 0, 0x9d, 0x01, 0x2a, 0, 0, 0, 0}),    // 0×0
-		riff("VP8X", []byte{0, 0, 0, 0, 0xff, 0xff, 0xff, 0, 0, 0}),    // 16 million wide
+		png, jpg, gifb, vp8l, vp8x, vp8,
+		riff("VP8 ", []byte{0, 0, 0, 0x9d, 0x01, 0x2a, 0, 0, 0, 0}), // 0×0
+		huge,
 		riff("VP8X", []byte{0, 0, 0, 0, 0x0f, 0x27, 0, 0x0f, 0x27, 0}), // 10000×10000
 		riff("VP8X", []byte{0, 0, 0, 0, 0x10, 0x27, 0, 0, 0, 0}),       // 10001 wide
 		[]byte("RIFF\x00\x00\x00\x00WEBPVP8X"), []byte("RIFF\x00\x00\x00\x00WEBPVP8L\x00\x00\x00\x00\x2f"),

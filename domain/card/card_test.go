@@ -50,26 +50,39 @@ func TestMediaPaths(t *testing.T) {
 	}
 }
 
-func TestDecodeImageHeader(t *testing.T) {
+// sampleImages is a 3×2 image as PNG, JPEG and GIF.
+func sampleImages() (png, jpg, gifb []byte) {
 	img := image.NewRGBA(image.Rect(0, 0, 3, 2))
-	var png, jpg, gifb bytes.Buffer
-	_ = pngenc.Encode(&png, img)
-	_ = jpeg.Encode(&jpg, img, nil)
-	_ = gif.Encode(&gifb, img, nil)
-	riff := func(chunk string, payload []byte) []byte {
-		b := append([]byte("RIFF\x00\x00\x00\x00WEBP"+chunk+"\x00\x00\x00\x00"), payload...)
-		return append(b, make([]byte, 8)...)
-	}
-	vp8l := riff("VP8L", []byte{0x2f, 2, 0x40, 0, 0}) // 3×2: (3-1) | (2-1)<<14
-	vp8x := riff("VP8X", []byte{0, 0, 0, 0, 2, 0, 0, 1, 0, 0})
-	vp8 := riff("VP8 ", []byte{0, 0, 0, 0x9d, 0x01, 0x2a, 3, 0, 2, 0})
-	huge := riff("VP8X", []byte{0, 0, 0, 0, 0xff, 0xff, 0xff, 0, 0, 0})
+	var p, j, g bytes.Buffer
+	_ = pngenc.Encode(&p, img)
+	_ = jpeg.Encode(&j, img, nil)
+	_ = gif.Encode(&g, img, nil)
+	return p.Bytes(), j.Bytes(), g.Bytes()
+}
+
+// riff is a WebP container of one chunk with payload (and 8 bytes of padding).
+func riff(chunk string, payload []byte) []byte {
+	b := append([]byte("RIFF\x00\x00\x00\x00WEBP"+chunk+"\x00\x00\x00\x00"), payload...)
+	return append(b, make([]byte, 8)...)
+}
+
+// The 3×2 image as WebP, lossless (VP8L: (3-1) | (2-1)<<14), extended
+// (VP8X) and lossy (VP8), and a VP8X header 16 million pixels wide.
+var (
+	vp8l = riff("VP8L", []byte{0x2f, 2, 0x40, 0, 0})
+	vp8x = riff("VP8X", []byte{0, 0, 0, 0, 2, 0, 0, 1, 0, 0})
+	vp8  = riff("VP8 ", []byte{0, 0, 0, 0x9d, 0x01, 0x2a, 3, 0, 2, 0})
+	huge = riff("VP8X", []byte{0, 0, 0, 0, 0xff, 0xff, 0xff, 0, 0, 0})
+)
+
+func TestDecodeImageHeader(t *testing.T) {
+	png, jpg, gifb := sampleImages()
 	for _, c := range []struct {
 		name   string
 		data   []byte
 		format string
 	}{
-		{"png", png.Bytes(), "png"}, {"jpeg", jpg.Bytes(), "jpeg"}, {"gif", gifb.Bytes(), "gif"},
+		{"png", png, "png"}, {"jpeg", jpg, "jpeg"}, {"gif", gifb, "gif"},
 		{"webp lossless", vp8l, "webp"}, {"webp extended", vp8x, "webp"}, {"webp lossy", vp8, "webp"},
 		{"png signature only", []byte("\x89PNG\r\n\x1a\nrest"), ""},
 		{"jpeg marker only", []byte("\xFF\xD8\xFF\xE0rest"), ""},
