@@ -10,9 +10,9 @@ import (
 
 	"leida/adapters/clock"
 	aimocks "leida/application/ai/mocks"
+	"leida/application/apptest"
 	dai "leida/domain/ai"
 	"leida/domain/customer"
-	"leida/domain/errs"
 	"leida/domain/org"
 	"leida/ports"
 	"leida/ports/mocks"
@@ -34,24 +34,15 @@ var (
 func newService(t *testing.T) (*Service, deps) {
 	ctrl := gomock.NewController(t)
 	d := deps{aimocks.NewMockRepository(ctrl), aimocks.NewMockCustomerRepository(ctrl), aimocks.NewMockFollowUpRepository(ctrl), mocks.NewMockTxRunner(ctrl)}
-	d.tx.EXPECT().Run(gomock.Any(), gomock.Any()).DoAndReturn(func(ctx context.Context, fn func(context.Context) error) error {
-		return fn(ctx)
-	}).AnyTimes()
+	d.tx.EXPECT().Run(gomock.Any(), gomock.Any()).DoAndReturn(apptest.RunInline).AnyTimes()
 	sh, _ := time.LoadLocation("Asia/Shanghai")
 	return New(d.store, d.customers, d.followUps, d.tx, clock.NewFixed(now), Config{Location: sh, Pool: true}, nil), d
-}
-
-func code(err error) int {
-	if e, ok := errs.As(err); ok {
-		return e.Code
-	}
-	return -1
 }
 
 func TestSetOutcomeValidatesBeforeAnyWrite(t *testing.T) {
 	s, _ := newService(t)
 	for _, c := range []struct{ outcome, closedAt string }{{"", ""}, {"maybe", ""}, {"won", "2026-12-02"}, {"won", "soon"}} {
-		if err := s.SetOutcome(ctx, rep, 5, c.outcome, c.closedAt); code(err) != 301 {
+		if err := s.SetOutcome(ctx, rep, 5, c.outcome, c.closedAt); apptest.Code(err) != 301 {
 			t.Errorf("%+v: %v", c, err)
 		}
 	}
@@ -60,7 +51,7 @@ func TestSetOutcomeValidatesBeforeAnyWrite(t *testing.T) {
 func TestSetOutcomeOfAnInvisibleCustomerIs302(t *testing.T) {
 	s, d := newService(t)
 	d.customers.EXPECT().Visible(gomock.Any(), customer.Viewer{CompanyID: 3, UserID: 7}, int64(5)).Return(customer.Customer{}, ports.ErrNotFound)
-	if err := s.SetOutcome(ctx, rep, 5, "won", ""); code(err) != 302 {
+	if err := s.SetOutcome(ctx, rep, 5, "won", ""); apptest.Code(err) != 302 {
 		t.Fatal(err)
 	}
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/golang/mock/gomock"
 
+	"leida/application/apptest"
 	cardmocks "leida/application/card/mocks"
 	"leida/domain/card"
 	"leida/domain/org"
@@ -29,7 +30,7 @@ func newEditor(t *testing.T) (*Editor, editorDeps) {
 	ctrl := gomock.NewController(t)
 	tx := mocks.NewMockTxRunner(ctrl)
 	tx.EXPECT().Run(gomock.Any(), gomock.Any()).AnyTimes().
-		DoAndReturn(func(ctx context.Context, fn func(context.Context) error) error { return fn(ctx) })
+		DoAndReturn(apptest.RunInline)
 	d := editorDeps{cardmocks.NewMockOwnerCardRepository(ctrl), mocks.NewMockFileStore(ctrl), mocks.NewMockMiniProgramGateway(ctrl),
 		mocks.NewMockQRMaker(ctrl)}
 	return NewEditor(Config{CardURL: "http://front/card?uid={uid}"}, tx, d.cards, d.files, d.mp, d.qr), d
@@ -76,7 +77,7 @@ func TestQRCodeGatewayErrorStoresNothing(t *testing.T) {
 	d.mp.EXPECT().Configured().Return(true)
 	d.mp.EXPECT().WxaCode(gomock.Any(), gomock.Any(), gomock.Any()).
 		Return(nil, &ports.GatewayError{Op: "wechat getwxacode", Code: -1, Msg: "answer is not an image"})
-	if _, err := s.GenerateQRCode(ctx, rep); code(err) != 301 {
+	if _, err := s.GenerateQRCode(ctx, rep); apptest.Code(err) != 301 {
 		t.Fatalf("got %v", err)
 	}
 }
@@ -142,7 +143,7 @@ func TestEditorKeysEveryCallByTheCallersCompany(t *testing.T) {
 	if _, err := s.Photos(ctx, rep); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.DeletePhoto(ctx, rep, "5"); code(err) != 302 {
+	if err := s.DeletePhoto(ctx, rep, "5"); apptest.Code(err) != 302 {
 		t.Fatalf("delete photo: %v", err)
 	}
 	if _, err := s.Tags(ctx, rep); err != nil {
@@ -151,10 +152,10 @@ func TestEditorKeysEveryCallByTheCallersCompany(t *testing.T) {
 	if _, err := s.AddTag(ctx, rep, "t"); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.KeepTags(ctx, rep, "[5]"); code(err) != 301 {
+	if err := s.KeepTags(ctx, rep, "[5]"); apptest.Code(err) != 301 {
 		t.Fatalf("keep tags: %v", err)
 	}
-	if err := s.DeleteTag(ctx, rep, "5"); code(err) != 302 {
+	if err := s.DeleteTag(ctx, rep, "5"); apptest.Code(err) != 302 {
 		t.Fatalf("delete tag: %v", err)
 	}
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/golang/mock/gomock"
 
+	"leida/application/apptest"
 	cardmocks "leida/application/card/mocks"
 	"leida/domain/card"
 	"leida/domain/chat"
@@ -28,15 +29,8 @@ func newVisits(t *testing.T) (*Visits, visitDeps) {
 	d := visitDeps{mocks.NewMockTxRunner(ctrl), cardmocks.NewMockVisitorCardRepository(ctrl), cardmocks.NewMockAccessLogRepository(ctrl)}
 	// The runner runs fn and passes its error through, like the real one (which also rolls back).
 	d.tx.EXPECT().Run(gomock.Any(), gomock.Any()).AnyTimes().
-		DoAndReturn(func(ctx context.Context, fn func(context.Context) error) error { return fn(ctx) })
+		DoAndReturn(apptest.RunInline)
 	return NewVisits(d.tx, d.cards, d.logs, nil), d
-}
-
-func code(err error) int {
-	if e, ok := errs.As(err); ok {
-		return e.Code
-	}
-	return -1
 }
 
 var (
@@ -158,7 +152,7 @@ func TestPraiseToggleWithdraws(t *testing.T) {
 func TestRecordOfUnknownOwnerIs302(t *testing.T) {
 	s, d := newVisits(t)
 	d.cards.EXPECT().Owner(gomock.Any(), int64(4), true).Return(card.Owner{}, ports.ErrNotFound)
-	if err := s.Record(ctx, visitor, "4", ports.EventCall); code(err) != 302 {
+	if err := s.Record(ctx, visitor, "4", ports.EventCall); apptest.Code(err) != 302 {
 		t.Fatalf("got %v", err)
 	}
 }
@@ -166,7 +160,7 @@ func TestRecordOfUnknownOwnerIs302(t *testing.T) {
 func TestRecordActionValidatesTheAction(t *testing.T) {
 	s, _ := newVisits(t)
 	for _, a := range []string{"", "0", "13", "x"} {
-		if err := s.RecordAction(ctx, visitor, "4", a); code(err) != 301 {
+		if err := s.RecordAction(ctx, visitor, "4", a); apptest.Code(err) != 301 {
 			t.Fatalf("action %q: %v", a, err)
 		}
 	}
@@ -223,7 +217,7 @@ func TestWrittenRadarEventsAreCounted(t *testing.T) {
 	if err := s.RecordAction(ctx, visitor, "4", "3"); !errors.Is(err, boom) {
 		t.Fatal(err)
 	}
-	if err := s.Record(ctx, visitor, "5", ports.EventCall); code(err) != 302 {
+	if err := s.Record(ctx, visitor, "5", ports.EventCall); apptest.Code(err) != 302 {
 		t.Fatal(err)
 	}
 	if len(m.actions) != 2 || m.actions[0] != radar.ViewCard || m.actions[1] != radar.CallPhone {

@@ -12,6 +12,7 @@ import (
 	"github.com/golang/mock/gomock"
 
 	"leida/adapters/clock"
+	"leida/application/apptest"
 	chatmocks "leida/application/chat/mocks"
 	"leida/domain/chat"
 	"leida/domain/customer"
@@ -38,17 +39,18 @@ func newSides(tx ports.TxRunner, chats MessageRepository, clock ports.Clock, cfg
 	return sides{NewDesk(tx, chats, clock, cfg, metrics), NewVisitor(tx, chats, metrics)}
 }
 
-func newMocked(t *testing.T) (sides, deps) {
+func newMocked(t *testing.T) (sides, deps) { return newMetered(t, nil) }
+
+// newMetered reports its writes to m.
+func newMetered(t *testing.T, m ports.WriteMetrics) (sides, deps) {
 	ctrl := gomock.NewController(t)
 	d := deps{mocks.NewMockTxRunner(ctrl), chatmocks.NewMockMessageRepository(ctrl)}
-	return newSides(d.tx, d.chats, clock.NewFixed(time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)), Config{Location: time.UTC}, nil), d
+	return newSides(d.tx, d.chats, clock.NewFixed(time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)), Config{Location: time.UTC}, m), d
 }
 
 // inTx runs the function like a transaction runner, once.
 func (d deps) inTx() {
-	d.tx.EXPECT().Run(gomock.Any(), gomock.Any()).DoAndReturn(func(ctx context.Context, fn func(context.Context) error) error {
-		return fn(ctx)
-	})
+	d.tx.EXPECT().Run(gomock.Any(), gomock.Any()).DoAndReturn(apptest.RunInline)
 }
 
 var (
@@ -57,13 +59,6 @@ var (
 	guest  = customer.Visitor{CustomerID: 40}
 	conv   = chat.Conversation{CompanyID: 5, UserID: 3, CustomerID: 40}
 )
-
-func code(err error) int {
-	if e, ok := errs.As(err); ok {
-		return e.Code
-	}
-	return -1
-}
 
 func fields(t *testing.T, err error) string {
 	t.Helper()
@@ -108,7 +103,7 @@ func TestE27SendValidation(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			s, _ := newMocked(t) // nothing read or written
 			err := s.desk.Send(context.Background(), member, tt.in)
-			if code(err) != 301 || fields(t, err) != tt.want {
+			if apptest.Code(err) != 301 || fields(t, err) != tt.want {
 				t.Fatalf("got %v", err)
 			}
 		})
@@ -119,7 +114,7 @@ func TestE27SendToInvisibleCustomerIs302(t *testing.T) {
 	s, d := newMocked(t)
 	d.chats.EXPECT().RepSeesCustomer(gomock.Any(), int64(5), int64(3), false, int64(40)).Return(false, nil)
 	err := s.desk.Send(context.Background(), member, ports.ChatSendInput{UserID: "3", CustomerID: "40", SendType: "1", Msg: "hi"})
-	if code(err) != 302 {
+	if apptest.Code(err) != 302 {
 		t.Fatalf("got %v", err)
 	}
 }
@@ -145,12 +140,12 @@ func TestE27SendWritesMessageAndFollowUpInOneTransaction(t *testing.T) {
 func TestE26HistoryValidation(t *testing.T) {
 	s, d := newMocked(t)
 	_, err := s.desk.History(context.Background(), member, ports.ChatHistoryInput{CurrentPage: "x", Length: "-1"})
-	if code(err) != 402 || fields(t, err) != `{"customer_id":[{"message":"客户ID不能为空","code":"required"}],"current_page":[{"message":"页码数据类型错误","code":"invalid"}],"length":[{"message":"页显示数量类型错误","code":"invalid"}]}` {
+	if apptest.Code(err) != 402 || fields(t, err) != `{"customer_id":[{"message":"客户ID不能为空","code":"required"}],"current_page":[{"message":"页码数据类型错误","code":"invalid"}],"length":[{"message":"页显示数量类型错误","code":"invalid"}]}` {
 		t.Fatalf("got %v", err)
 	}
 	d.chats.EXPECT().RepSeesCustomer(gomock.Any(), int64(5), int64(3), false, int64(41)).Return(false, nil)
 	_, err = s.desk.History(context.Background(), member, ports.ChatHistoryInput{CustomerID: "41"})
-	if code(err) != 402 || fields(t, err) != `{"customer_id":[{"message":"客户不存在","code":""}]}` {
+	if apptest.Code(err) != 402 || fields(t, err) != `{"customer_id":[{"message":"客户不存在","code":""}]}` {
 		t.Fatalf("got %v", err)
 	}
 }
@@ -179,24 +174,24 @@ func TestA10VisitorSide(t *testing.T) {
 	t.Run("uid required", func(t *testing.T) {
 		s, _ := newMocked(t)
 		err := s.visitor.Send(context.Background(), guest, "", "hi")
-		if code(err) != 301 || fields(t, err) != `{"uid":[{"message":"用户id不能为空","code":"required"}]}` {
+		if apptest.Code(err) != 301 || fields(t, err) != `{"uid":[{"message":"用户id不能为空","code":"required"}]}` {
 			t.Fatalf("got %v", err)
 		}
 		_, err = s.visitor.Poll(context.Background(), guest, "x")
-		if code(err) != 402 || fields(t, err) != `{"uid":[{"message":"用户id不能为空","code":"invalid"}]}` {
+		if apptest.Code(err) != 402 || fields(t, err) != `{"uid":[{"message":"用户id不能为空","code":"invalid"}]}` {
 			t.Fatalf("got %v", err)
 		}
 	})
 	t.Run("rep the customer does not belong to", func(t *testing.T) {
 		s, d := newMocked(t)
 		d.chats.EXPECT().RepOfCustomer(gomock.Any(), int64(40), int64(9)).Return(int64(0), ports.ErrNotFound).Times(3)
-		if err := s.visitor.Send(context.Background(), guest, "9", "hi"); code(err) != 302 {
+		if err := s.visitor.Send(context.Background(), guest, "9", "hi"); apptest.Code(err) != 302 {
 			t.Fatalf("send: %v", err)
 		}
-		if _, err := s.visitor.Poll(context.Background(), guest, "9"); code(err) != 302 {
+		if _, err := s.visitor.Poll(context.Background(), guest, "9"); apptest.Code(err) != 302 {
 			t.Fatalf("poll: %v", err)
 		}
-		if _, err := s.visitor.History(context.Background(), guest, ports.VisitorChatInput{UID: "9"}); code(err) != 302 {
+		if _, err := s.visitor.History(context.Background(), guest, ports.VisitorChatInput{UID: "9"}); apptest.Code(err) != 302 {
 			t.Fatalf("history: %v", err)
 		}
 	})
@@ -269,15 +264,11 @@ func (c *counted) ChatMessageWritten(t chat.SendType) { c.sent = append(c.sent, 
 
 // A message is counted once its transaction committed, never when the write failed.
 func TestSentMessagesAreCountedAfterCommit(t *testing.T) {
-	ctrl := gomock.NewController(t)
-	d := deps{mocks.NewMockTxRunner(ctrl), chatmocks.NewMockMessageRepository(ctrl)}
 	m := &counted{}
-	s := newSides(d.tx, d.chats, clock.NewFixed(time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)), Config{Location: time.UTC}, m)
+	s, d := newMetered(t, m)
 	d.chats.EXPECT().RepSeesCustomer(gomock.Any(), int64(5), int64(2), true, int64(40)).Return(true, nil).Times(2)
 	d.chats.EXPECT().RepOfCustomer(gomock.Any(), int64(40), int64(3)).Return(int64(5), nil)
-	d.tx.EXPECT().Run(gomock.Any(), gomock.Any()).Times(3).DoAndReturn(func(ctx context.Context, fn func(context.Context) error) error {
-		return fn(ctx)
-	})
+	d.tx.EXPECT().Run(gomock.Any(), gomock.Any()).Times(3).DoAndReturn(apptest.RunInline)
 	refused := errors.New("refused")
 	gomock.InOrder(
 		d.chats.EXPECT().Insert(gomock.Any(), gomock.Any()).Return(nil),

@@ -8,6 +8,7 @@ import (
 
 	"github.com/golang/mock/gomock"
 
+	"leida/application/apptest"
 	customermocks "leida/application/customers/mocks"
 	"leida/domain/customer"
 	"leida/domain/errs"
@@ -40,8 +41,7 @@ func newWorld(t *testing.T) world {
 	w := world{ctrl: ctrl, tx: mocks.NewMockTxRunner(ctrl), customers: customermocks.NewMockCustomerRepository(ctrl),
 		tags: customermocks.NewMockTagRepository(ctrl), followUps: customermocks.NewMockFollowUpRepository(ctrl),
 		phrases: customermocks.NewMockPhraseRepository(ctrl), clock: mocks.NewMockClock(ctrl)}
-	w.tx.EXPECT().Run(gomock.Any(), gomock.Any()).AnyTimes().DoAndReturn(
-		func(ctx context.Context, fn func(context.Context) error) error { return fn(ctx) })
+	w.tx.EXPECT().Run(gomock.Any(), gomock.Any()).AnyTimes().DoAndReturn(apptest.RunInline)
 	w.clock.EXPECT().Now().AnyTimes().Return(now)
 	return w
 }

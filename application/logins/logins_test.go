@@ -7,6 +7,7 @@ import (
 
 	"github.com/golang/mock/gomock"
 
+	"leida/application/apptest"
 	loginmocks "leida/application/logins/mocks"
 	"leida/domain/card"
 	"leida/domain/customer"
@@ -30,7 +31,7 @@ func newService(t *testing.T) (*Service, deps) {
 	ctrl := gomock.NewController(t)
 	tx := mocks.NewMockTxRunner(ctrl)
 	tx.EXPECT().Run(gomock.Any(), gomock.Any()).AnyTimes().
-		DoAndReturn(func(ctx context.Context, fn func(context.Context) error) error { return fn(ctx) })
+		DoAndReturn(apptest.RunInline)
 	d := deps{loginmocks.NewMockAccountRepository(ctrl), loginmocks.NewMockUserRepository(ctrl), loginmocks.NewMockCompanyRepository(ctrl),
 		loginmocks.NewMockCardRepository(ctrl), mocks.NewMockWeComGateway(ctrl), mocks.NewMockMiniProgramGateway(ctrl),
 		mocks.NewMockTokenSource(ctrl)}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/golang/mock/gomock"
 
+	"leida/application/apptest"
 	orgmocks "leida/application/org/mocks"
 	"leida/domain/errs"
 	"leida/domain/org"
@@ -36,7 +37,7 @@ func TestDeleteCompanyAndRoleAnswerTheAtomicOutcome(t *testing.T) {
 			switch {
 			case c.repo == nil && err != nil:
 				t.Fatalf("%s: %v", what, err)
-			case c.code > 0 && code(err) != c.code:
+			case c.code > 0 && apptest.Code(err) != c.code:
 				t.Fatalf("%s after %v: %v", what, c.repo, err)
 			case c.code < 0 && !errors.Is(err, boom):
 				t.Fatalf("%s after %v: %v", what, c.repo, err)
@@ -55,10 +56,10 @@ func TestDeleteCompanyAndRoleAnswerTheAtomicOutcome(t *testing.T) {
 func TestDeleteCompanyAndRoleNeedAPlatformAdmin(t *testing.T) {
 	ctrl := gomock.NewController(t)
 	companies, roles := orgmocks.NewMockCompanyRepository(ctrl), orgmocks.NewMockRoleRepository(ctrl)
-	if err := NewCompanies(companies, nil, nil).DeleteCompany(context.Background(), admin5, 5); code(err) != 404 {
+	if err := NewCompanies(companies, nil, nil).DeleteCompany(context.Background(), admin5, 5); apptest.Code(err) != 404 {
 		t.Fatalf("company: %v", err)
 	}
-	if err := NewRoles(roles).DeleteRole(context.Background(), admin5, 3); code(err) != 404 {
+	if err := NewRoles(roles).DeleteRole(context.Background(), admin5, 3); apptest.Code(err) != 404 {
 		t.Fatalf("role: %v", err)
 	}
 }

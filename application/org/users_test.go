@@ -8,6 +8,7 @@ import (
 	"github.com/golang/mock/gomock"
 
 	"leida/adapters/clock"
+	"leida/application/apptest"
 	orgmocks "leida/application/org/mocks"
 	"leida/domain/errs"
 	"leida/domain/org"
@@ -36,18 +37,11 @@ var (
 	member = org.Actor{UserID: 3, CompanyID: 5, Level: org.LevelMember}
 )
 
-func code(err error) int {
-	if e, ok := errs.As(err); ok {
-		return e.Code
-	}
-	return -1
-}
-
 // A member is refused before anything is read or written (no expectations set).
 func TestAddUserByMemberIsForbidden(t *testing.T) {
 	s, _ := newUsers(t)
 	_, err := s.AddUser(context.Background(), member, ports.UserInput{Username: "x", Password: "p", RoleID: "3", CompanyID: "5"})
-	if code(err) != 404 {
+	if apptest.Code(err) != 404 {
 		t.Fatalf("got %v", err)
 	}
 }
@@ -58,7 +52,7 @@ func TestAddUserIntoAnotherCompanyIsForbidden(t *testing.T) {
 	d.roles.EXPECT().ByID(gomock.Any(), int64(3)).Return(org.Role{ID: 3, Level: org.LevelMember}, nil)
 	d.companies.EXPECT().InScope(gomock.Any(), gomock.Any(), int64(6)).Return(org.Company{ID: 6}, nil)
 	_, err := s.AddUser(context.Background(), admin5, ports.UserInput{Username: "x", Password: "p", RoleID: "3", CompanyID: "6"})
-	if code(err) != 404 {
+	if apptest.Code(err) != 404 {
 		t.Fatalf("got %v", err)
 	}
 }
@@ -101,7 +95,7 @@ func TestAddUserRaceOnUsernameIsAValidationError(t *testing.T) {
 
 func TestDeleteSelfIs305WithoutTouchingTheStore(t *testing.T) {
 	s, _ := newUsers(t)
-	if err := s.DeleteUser(context.Background(), admin5, admin5.UserID); code(err) != 305 {
+	if err := s.DeleteUser(context.Background(), admin5, admin5.UserID); apptest.Code(err) != 305 {
 		t.Fatalf("got %v", err)
 	}
 }
@@ -129,7 +123,7 @@ func TestDeleteUnknownIs302(t *testing.T) {
 	s, d := newUsers(t)
 	d.tokens.EXPECT().NewToken().Return("NEW", nil)
 	d.users.EXPECT().Update(gomock.Any(), gomock.Any(), int64(9), gomock.Any()).Return(ports.ErrNotFound)
-	if err := s.DeleteUser(context.Background(), root, 9); code(err) != 302 {
+	if err := s.DeleteUser(context.Background(), root, 9); apptest.Code(err) != 302 {
 		t.Fatalf("got %v", err)
 	}
 }
