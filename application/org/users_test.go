@@ -31,6 +31,14 @@ func newUsers(t *testing.T) (*Users, userDeps) {
 	return NewUsers(d.users, d.roles, d.companies, d.hasher, d.tokens, clock.NewFixed(time.Unix(1_800_000_000, 0))), d
 }
 
+// checksPass expects an add's checks to pass: username free, role 3 a
+// member role, company in the actor's scope.
+func (d userDeps) checksPass(username string, company int64) {
+	d.users.EXPECT().UsernameTaken(gomock.Any(), username, int64(0)).Return(false, nil)
+	d.roles.EXPECT().ByID(gomock.Any(), int64(3)).Return(org.Role{ID: 3, Level: org.LevelMember}, nil)
+	d.companies.EXPECT().InScope(gomock.Any(), gomock.Any(), company).Return(org.Company{ID: company}, nil)
+}
+
 var (
 	root   = org.Actor{UserID: 1, CompanyID: 1, Level: org.LevelPlatformAdmin}
 	admin5 = org.Actor{UserID: 2, CompanyID: 5, Level: org.LevelCompanyAdmin}
@@ -48,9 +56,7 @@ func TestAddUserByMemberIsForbidden(t *testing.T) {
 
 func TestAddUserIntoAnotherCompanyIsForbidden(t *testing.T) {
 	s, d := newUsers(t)
-	d.users.EXPECT().UsernameTaken(gomock.Any(), "x", int64(0)).Return(false, nil)
-	d.roles.EXPECT().ByID(gomock.Any(), int64(3)).Return(org.Role{ID: 3, Level: org.LevelMember}, nil)
-	d.companies.EXPECT().InScope(gomock.Any(), gomock.Any(), int64(6)).Return(org.Company{ID: 6}, nil)
+	d.checksPass("x", 6)
 	_, err := s.AddUser(context.Background(), admin5, ports.UserInput{Username: "x", Password: "p", RoleID: "3", CompanyID: "6"})
 	if apptest.Code(err) != 404 {
 		t.Fatalf("got %v", err)
@@ -59,9 +65,7 @@ func TestAddUserIntoAnotherCompanyIsForbidden(t *testing.T) {
 
 func TestAddUserCreatesEnabledUserWithHashAndToken(t *testing.T) {
 	s, d := newUsers(t)
-	d.users.EXPECT().UsernameTaken(gomock.Any(), "amy", int64(0)).Return(false, nil)
-	d.roles.EXPECT().ByID(gomock.Any(), int64(3)).Return(org.Role{ID: 3, Level: org.LevelMember}, nil)
-	d.companies.EXPECT().InScope(gomock.Any(), gomock.Any(), int64(5)).Return(org.Company{ID: 5}, nil)
+	d.checksPass("amy", 5)
 	d.hasher.EXPECT().Hash("pw").Return("HASH", nil)
 	d.tokens.EXPECT().NewToken().Return("TOKEN", nil)
 	d.users.EXPECT().Create(gomock.Any(), gomock.Any()).DoAndReturn(func(_ context.Context, u *org.User) error {
@@ -80,9 +84,7 @@ func TestAddUserCreatesEnabledUserWithHashAndToken(t *testing.T) {
 
 func TestAddUserRaceOnUsernameIsAValidationError(t *testing.T) {
 	s, d := newUsers(t)
-	d.users.EXPECT().UsernameTaken(gomock.Any(), "amy", int64(0)).Return(false, nil)
-	d.roles.EXPECT().ByID(gomock.Any(), int64(3)).Return(org.Role{ID: 3, Level: org.LevelMember}, nil)
-	d.companies.EXPECT().InScope(gomock.Any(), gomock.Any(), int64(5)).Return(org.Company{ID: 5}, nil)
+	d.checksPass("amy", 5)
 	d.hasher.EXPECT().Hash("pw").Return("HASH", nil)
 	d.tokens.EXPECT().NewToken().Return("TOKEN", nil)
 	d.users.EXPECT().Create(gomock.Any(), gomock.Any()).Return(ports.ErrDuplicate)
