@@ -98,9 +98,7 @@ func TestRequestDeadlineClientGone(t *testing.T) {
 		})
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(100*time.Millisecond, cancel)
-	req := httptest.NewRequest("GET", "/zhugeleida/qiyeweixin/user?user_id=1&timestamp=1&rand_str=x", nil).WithContext(ctx)
-	rec := httptest.NewRecorder()
-	NewServer(h).ServeHTTP(rec, req)
+	rec := serveContext(ctx, h, "GET", "/zhugeleida/qiyeweixin/user?user_id=1&timestamp=1&rand_str=x")
 	if rec.Code != statusClientClosedRequest || strings.Contains(logs.String(), "dependency unavailable") {
 		t.Fatalf("HTTP %d\n%s", rec.Code, logs)
 	}

@@ -30,8 +30,13 @@ func newTestServer(t *testing.T) (*Handlers, *mocks.MockAuthenticator, *mocks.Mo
 }
 
 func serve(h *Handlers, method, target string) *httptest.ResponseRecorder {
+	return serveContext(context.Background(), h, method, target)
+}
+
+// serveContext serves a request whose context is ctx.
+func serveContext(ctx context.Context, h *Handlers, method, target string) *httptest.ResponseRecorder {
 	rec := httptest.NewRecorder()
-	NewServer(h).ServeHTTP(rec, httptest.NewRequest(method, target, nil))
+	NewServer(h).ServeHTTP(rec, httptest.NewRequest(method, target, nil).WithContext(ctx))
 	return rec
 }
 
@@ -156,8 +161,7 @@ func TestClientCancelledRequestIsNotAnInternalError(t *testing.T) {
 			cancel()
 			return nil, 0, fmt.Errorf("database: %w", ctx.Err())
 		})
-	rec := httptest.NewRecorder()
-	NewServer(h).ServeHTTP(rec, httptest.NewRequest("GET", "/zhugeleida/qiyeweixin/user", nil).WithContext(ctx))
+	rec := serveContext(ctx, h, "GET", "/zhugeleida/qiyeweixin/user")
 	if rec.Code != 499 || rec.Body.Len() != 0 {
 		t.Fatalf("got %d %q", rec.Code, rec.Body)
 	}

@@ -12,7 +12,6 @@ import (
 
 	"github.com/golang/mock/gomock"
 
-	"leida/adapters/http/mocks"
 	"leida/domain/chat"
 	"leida/domain/org"
 	"leida/ports"
@@ -64,12 +63,12 @@ func (s *fakeSub) Close() {}
 // cancel the request), keeps beating, writes events as SSE, and ends when
 // the server shuts down.
 func TestStreamOutlivesReadTimeoutAndEndsOnShutdown(t *testing.T) {
-	auth := mocks.NewMockAuthenticator(gomock.NewController(t))
+	h, auth, _, _ := newTestServer(t)
 	auth.EXPECT().AuthenticateUser(gomock.Any(), gomock.Any()).Return(org.Actor{UserID: 7, CompanyID: 1, Level: org.LevelMember}, nil)
 	streams := &fakeStreams{closed: make(chan struct{})}
-	loc, _ := time.LoadLocation("Asia/Shanghai")
-	h := &Handlers{Auth: auth, Streams: streams, StreamConfig: StreamConfig{Heartbeat: 100 * time.Millisecond},
-		Config: Config{Location: loc, PublicBaseURL: "http://pub/"}}
+	h.Streams, h.StreamConfig = streams, StreamConfig{Heartbeat: 100 * time.Millisecond}
+	h.Config.Location, _ = time.LoadLocation("Asia/Shanghai")
+	h.Config.PublicBaseURL = "http://pub/"
 	ts := httptest.NewUnstartedServer(NewServer(h))
 	ts.Config.ReadTimeout = 300 * time.Millisecond
 	ts.Config.RegisterOnShutdown(streams.Shutdown) // as leida serve does
