@@ -1,7 +1,6 @@
 package test
 
 import (
-	"fmt"
 	"net/url"
 	"reflect"
 	"testing"
@@ -39,7 +38,7 @@ func TestA10CustomerSend(t *testing.T) {
 
 func TestA10CustomerAuthAndMethods(t *testing.T) {
 	w := newChatWorld(t, srv)
-	paths := []struct{ method, path, wrong string }{
+	paths := []chatRoute{
 		{"GET", chatXCX + "/chat", "POST"},
 		{"GET", chatXCX + "/chat/getmsg/0", "POST"},
 		{"POST", chatXCX + "/chat/send_msg/0", "GET"},
@@ -47,27 +46,15 @@ func TestA10CustomerAuthAndMethods(t *testing.T) {
 	q := url.Values{"uid": {chatID(w.rep.ID)}}
 	for _, p := range paths {
 		t.Run(p.path, func(t *testing.T) {
-			lt.Expect(t, srv.Do(t, lt.Request{Method: p.wrong, Path: p.path, As: &w.cust, Query: q}), 402, "请求异常")
-			bad := w.cust
-			bad.Token = lt.NewToken()
-			lt.Expect(t, srv.Do(t, lt.Request{Method: p.method, Path: p.path, As: &bad, Query: q}), 400, "token异常")
-			lt.Expect(t, srv.Do(t, lt.Request{Method: p.method, Path: p.path, As: &w.cust, At: time.Now().Add(-time.Hour), Query: q}), 400, "token异常")
 			// A rep's token does not open the customer side.
-			lt.Expect(t, srv.Do(t, lt.Request{Method: p.method, Path: p.path, As: &w.rep, Query: q}), 400, "token异常")
+			expectSignedRefusals(t, p, w.cust, w.rep, q)
 		})
 	}
 }
 
 func TestA10CustomerHistoryAndPoll(t *testing.T) {
 	w := newChatWorld(t, srv)
-	for i := range 25 {
-		msg := fmt.Sprintf("m%02d", i)
-		if i%2 == 0 {
-			lt.Expect(t, w.repSend(t, w.rep, w.cust, msg), 200, "send msg successful")
-		} else {
-			lt.Expect(t, w.custSend(t, w.cust, w.rep, msg), 200, "send msg successful")
-		}
-	}
+	w.converse(t, 25, true)
 	// The other company's rep writing to another customer does not interfere.
 	lt.Expect(t, w.repSend(t, w.otherRep, w.otherCust, "x"), 200, "send msg successful")
 

@@ -99,7 +99,7 @@ func TestE25ContactList(t *testing.T) {
 
 func TestE25toE28AuthAndMethods(t *testing.T) {
 	w := newChatWorld(t, srv)
-	paths := []struct{ method, path, wrong string }{
+	paths := []chatRoute{
 		{"GET", chatQY + "/contact", "POST"},
 		{"GET", chatQY + "/chat", "POST"},
 		{"POST", chatQY + "/chat/send_msg/0", "GET"},
@@ -108,13 +108,8 @@ func TestE25toE28AuthAndMethods(t *testing.T) {
 	q := url.Values{"customer_id": {chatID(w.cust.ID)}}
 	for _, p := range paths {
 		t.Run(p.path, func(t *testing.T) {
-			lt.Expect(t, srv.Do(t, lt.Request{Method: p.wrong, Path: p.path, As: &w.rep, Query: q}), 402, "请求异常")
-			bad := w.rep
-			bad.Token = lt.NewToken()
-			lt.Expect(t, srv.Do(t, lt.Request{Method: p.method, Path: p.path, As: &bad, Query: q}), 400, "token异常")
-			lt.Expect(t, srv.Do(t, lt.Request{Method: p.method, Path: p.path, As: &w.rep, At: time.Now().Add(-time.Hour), Query: q}), 400, "token异常")
 			// A customer token is not a user token.
-			lt.Expect(t, srv.Do(t, lt.Request{Method: p.method, Path: p.path, As: &w.cust, Query: q}), 400, "token异常")
+			expectSignedRefusals(t, p, w.rep, w.cust, q)
 			disabled := srv.NewUser(t, w.company, lt.Member, lt.Unique("off"))
 			srv.Exec(t, `UPDATE users SET status = 2 WHERE id = $1`, disabled.ID)
 			lt.Expect(t, srv.Do(t, lt.Request{Method: p.method, Path: p.path, As: &disabled, Query: q}), 306, "账户未启用")
@@ -125,14 +120,7 @@ func TestE25toE28AuthAndMethods(t *testing.T) {
 func TestE26History(t *testing.T) {
 	w := newChatWorld(t, srv)
 	// 25 messages alternating directions: m00 (customer) m01 (rep) ...
-	for i := range 25 {
-		msg := fmt.Sprintf("m%02d", i)
-		if i%2 == 0 {
-			lt.Expect(t, w.custSend(t, w.cust, w.rep, msg), 200, "send msg successful")
-		} else {
-			lt.Expect(t, w.repSend(t, w.rep, w.cust, msg), 200, "send msg successful")
-		}
-	}
+	w.converse(t, 25, false)
 	lt.Expect(t, w.custSend(t, w.cust2, w.rep, "other conversation"), 200, "send msg successful")
 
 	r := srv.Get(t, w.rep, chatQY+"/chat", url.Values{"customer_id": {chatID(w.cust.ID)}})

@@ -2,6 +2,7 @@ package test
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/url"
 	"reflect"
 	"strconv"
@@ -70,6 +71,36 @@ func (w chatWorld) repSend(t *testing.T, rep, cust lt.Principal, msg string) *lt
 func (w chatWorld) custSend(t *testing.T, cust, rep lt.Principal, msg string) *lt.Resp {
 	t.Helper()
 	return w.server.Post(t, cust, chatXCX+"/chat/send_msg/0", url.Values{"uid": {chatID(rep.ID)}, "msg": {msg}})
+}
+
+// converse sends m00, m01, … m(n-1), alternately by the rep and by
+// the customer cust (the rep first when repFirst).
+func (w chatWorld) converse(t *testing.T, n int, repFirst bool) {
+	t.Helper()
+	for i := range n {
+		msg := fmt.Sprintf("m%02d", i)
+		if (i%2 == 0) == repFirst {
+			lt.Expect(t, w.repSend(t, w.rep, w.cust, msg), 200, "send msg successful")
+		} else {
+			lt.Expect(t, w.custSend(t, w.cust, w.rep, msg), 200, "send msg successful")
+		}
+	}
+}
+
+// chatRoute is a chat endpoint: its method, its path and a method it does not take.
+type chatRoute struct{ method, path, wrong string }
+
+// expectSignedRefusals checks the refusals of a signed route as caller:
+// the wrong method is 402 请求异常; a wrong token, a stale timestamp and
+// the token of the other side (stranger) are 400 token异常.
+func expectSignedRefusals(t *testing.T, p chatRoute, caller, stranger lt.Principal, q url.Values) {
+	t.Helper()
+	lt.Expect(t, srv.Do(t, lt.Request{Method: p.wrong, Path: p.path, As: &caller, Query: q}), 402, "请求异常")
+	bad := caller
+	bad.Token = lt.NewToken()
+	lt.Expect(t, srv.Do(t, lt.Request{Method: p.method, Path: p.path, As: &bad, Query: q}), 400, "token异常")
+	lt.Expect(t, srv.Do(t, lt.Request{Method: p.method, Path: p.path, As: &caller, At: time.Now().Add(-time.Hour), Query: q}), 400, "token异常")
+	lt.Expect(t, srv.Do(t, lt.Request{Method: p.method, Path: p.path, As: &stranger, Query: q}), 400, "token异常")
 }
 
 // chatItem is an E26/E28 item.
