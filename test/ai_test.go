@@ -53,7 +53,7 @@ func TestD10UpdateOutcome(t *testing.T) {
 		var d struct {
 			RetData []map[string]any `json:"ret_data"`
 		}
-		srv.Get(t, p, aiQY+"/customer", url.Values{"customer_id": {crmID(cu.ID)}}).Decode(t, &d)
+		srv.Get(t, p, aiQY+"/customer", url.Values{"customer_id": {id(cu.ID)}}).Decode(t, &d)
 		if len(d.RetData) != 1 {
 			t.Fatalf("E05: %v", d)
 		}
@@ -68,19 +68,9 @@ func TestD10UpdateOutcome(t *testing.T) {
 	if got := detail(co.rep)["outcome"]; got != "open" {
 		t.Fatalf("E05 outcome after reopening %v", got)
 	}
-	var notes []string
-	rows, err := srv.DB.Query(`SELECT n.note FROM follow_notes n JOIN follow_ups f ON f.id = n.follow_up_id
+	notes := srv.Strings(t, `SELECT n.note FROM follow_notes n JOIN follow_ups f ON f.id = n.follow_up_id
 		WHERE f.company_id = $1 AND f.customer_id = $2 ORDER BY n.id`, co.id, cu.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for rows.Next() {
-		var n string
-		_ = rows.Scan(&n)
-		notes = append(notes, n)
-	}
-	rows.Close()
-	expectEqual(t, "notes", notes, []string{"标记为成交", "标记为输单", "重新跟进"})
+	expectSame(t, "notes", notes, []string{"标记为成交", "标记为输单", "重新跟进"})
 	if n := srv.Count(t, `SELECT count(*) FROM customer_profiles WHERE company_id = $1 AND customer_id = $2`, other.id, cu.ID); n != 0 {
 		t.Fatal("the outcome leaked into another company's profile")
 	}
@@ -101,7 +91,7 @@ type aiAnswer struct {
 
 func explain(t *testing.T, p lt.Principal, cust int64) (*lt.Resp, aiAnswer) {
 	t.Helper()
-	r := srv.Get(t, p, aiQY+"/customer/ai_pr", url.Values{"customer_id": {crmID(cust)}})
+	r := srv.Get(t, p, aiQY+"/customer/ai_pr", url.Values{"customer_id": {id(cust)}})
 	var a aiAnswer
 	if r.Code == 200 {
 		r.Decode(t, &a)
@@ -137,7 +127,7 @@ func deref(p *int) any {
 
 func cardEvent(t *testing.T, cust lt.Principal, rep int64, path string, extra ...string) {
 	t.Helper()
-	q := url.Values{"uid": {crmID(rep)}}
+	q := url.Values{"uid": {id(rep)}}
 	for i := 0; i+1 < len(extra); i += 2 {
 		q.Set(extra[i], extra[i+1])
 	}
@@ -155,7 +145,7 @@ func TestD10ScoreFollowsEventsAndIsExplained(t *testing.T) {
 	lt.Expect(t, r, 200, "查询成功")
 	var raw map[string]json.RawMessage
 	r.Decode(t, &raw)
-	expectEqual(t, "keys", lt.KeysOf(r.Data), []string{"customer_id", "ai_pr", "tier", "reasons", "model", "deals_used", "trained_at"})
+	expectSame(t, "keys", lt.KeysOf(r.Data), []string{"customer_id", "ai_pr", "tier", "reasons", "model", "deals_used", "trained_at"})
 	if a.Model != "prior" || a.DealsUsed != 0 || a.TrainedAt != nil || a.CustomerID != cust.ID {
 		t.Fatalf("before any training: %+v", a)
 	}
@@ -193,7 +183,7 @@ func TestD10ScoreFollowsEventsAndIsExplained(t *testing.T) {
 	var d struct {
 		RetData []map[string]any `json:"ret_data"`
 	}
-	srv.Get(t, co.rep, aiQY+"/customer", url.Values{"customer_id": {crmID(cust.ID)}}).Decode(t, &d)
+	srv.Get(t, co.rep, aiQY+"/customer", url.Values{"customer_id": {id(cust.ID)}}).Decode(t, &d)
 	if d.RetData[0]["ai_pr"] != strconv.Itoa(after) {
 		t.Fatalf("E05 ai_pr %v, stored %d", d.RetData[0]["ai_pr"], after)
 	}
@@ -203,8 +193,8 @@ func TestD10ScoreFollowsEventsAndIsExplained(t *testing.T) {
 		t.Fatalf("E32 %v", e32)
 	}
 	// Tenancy: invisible customers answer 302, bad ids the validation error.
-	lt.Expect(t, srv.Get(t, co.rep2, aiQY+"/customer/ai_pr", url.Values{"customer_id": {crmID(cust.ID)}}), 302, "客户不存在")
-	lt.Expect(t, srv.Get(t, other.admin, aiQY+"/customer/ai_pr", url.Values{"customer_id": {crmID(cust.ID)}}), 302, "客户不存在")
+	lt.Expect(t, srv.Get(t, co.rep2, aiQY+"/customer/ai_pr", url.Values{"customer_id": {id(cust.ID)}}), 302, "客户不存在")
+	lt.Expect(t, srv.Get(t, other.admin, aiQY+"/customer/ai_pr", url.Values{"customer_id": {id(cust.ID)}}), 302, "客户不存在")
 	lt.ExpectFields(t, srv.Get(t, co.rep, aiQY+"/customer/ai_pr", url.Values{"customer_id": {"x"}}), 402, true,
 		map[string]string{"customer_id": "客户ID不能为空"})
 }
@@ -232,7 +222,7 @@ func TestD10TrainingAndAddressBookOrder(t *testing.T) {
 			}
 		}
 	}
-	out, err := srv.Command("ai", "train", "--company", crmID(co.id))
+	out, err := srv.Command("ai", "train", "--company", id(co.id))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -291,7 +281,7 @@ func TestD10HotLeadAlertOnceADay(t *testing.T) {
 	cust := srv.NewCustomer(t, lt.Unique("要买的客户"))
 	bind(t, co.id, co.rep, cust.ID, 1)
 	t0 := time.Now()
-	lt.Expect(t, srv.Get(t, cust, "/zhugeleida/xiaochengxu/mingpian", url.Values{"uid": {crmID(co.rep.ID)}}), 200, "查询成功") // E42
+	lt.Expect(t, srv.Get(t, cust, "/zhugeleida/xiaochengxu/mingpian", url.Values{"uid": {id(co.rep.ID)}}), 200, "查询成功") // E42
 	start, _ := waitScored(t, co.id, cust.ID, t0)
 	stream := openStream(t, srv, co.rep, aiQY+"/stream", nil, nil)
 	for range 3 {

@@ -166,11 +166,11 @@ func TestA7CardPhotosUploadShowDelete(t *testing.T) {
 		PhotoURL string `json:"photo_url"`
 	}
 	r.Decode(t, &up)
-	wantURL := "statics/zhugeleida/imgs/xiaochengxu/user_photo/" + cardID(up.PhotoID) + "_" + cardID(w.rep.ID) + "_photo.jpg"
+	wantURL := "statics/zhugeleida/imgs/xiaochengxu/user_photo/" + id(up.PhotoID) + "_" + id(w.rep.ID) + "_photo.jpg"
 	if up.PhotoURL != wantURL || !reflect.DeepEqual(lt.KeysOf(r.Data), []string{"photo_id", "photo_url"}) {
 		t.Fatalf("upload: %s", r.Raw)
 	}
-	onDisk := filepath.Join(srv.MediaRoot, "zhugeleida/imgs/xiaochengxu/user_photo", cardID(up.PhotoID)+"_"+cardID(w.rep.ID)+"_photo.jpg")
+	onDisk := filepath.Join(srv.MediaRoot, "zhugeleida/imgs/xiaochengxu/user_photo", id(up.PhotoID)+"_"+id(w.rep.ID)+"_photo.jpg")
 	if b, err := os.ReadFile(onDisk); err != nil || !bytes.Equal(b, img) {
 		t.Fatalf("file: %v", err)
 	}
@@ -180,23 +180,23 @@ func TestA7CardPhotosUploadShowDelete(t *testing.T) {
 	}
 	r = srv.Get(t, w.rep, cardQY+"/mingpian/show_photo", nil)
 	lt.Expect(t, r, 200, "获取成功")
-	if string(r.Data) != `{"ret_data":[{"id":`+cardID(up.PhotoID)+`,"photo_url":"`+wantURL+`"}],"user_id":"`+cardID(w.rep.ID)+`"}` {
+	if string(r.Data) != `{"ret_data":[{"id":`+id(up.PhotoID)+`,"photo_url":"`+wantURL+`"}],"user_id":"`+id(w.rep.ID)+`"}` {
 		t.Fatalf("show: %s", r.Raw)
 	}
 	// Another rep cannot delete it.
 	other := srv.NewUser(t, w.company, lt.Member, lt.Unique("rep"))
-	lt.Expect(t, srv.Post(t, other, cardQY+"/mingpian/delete_photo", url.Values{"photo_id": {cardID(up.PhotoID)}}), 302, "删除数据不存在")
+	lt.Expect(t, srv.Post(t, other, cardQY+"/mingpian/delete_photo", url.Values{"photo_id": {id(up.PhotoID)}}), 302, "删除数据不存在")
 	lt.ExpectFields(t, srv.Post(t, w.rep, cardQY+"/mingpian/delete_photo", nil), 402, true, map[string]string{"photo_id": "This field is required."})
 	lt.ExpectFields(t, srv.Post(t, w.rep, cardQY+"/mingpian/delete_photo", url.Values{"photo_id": {"x"}}), 402, true,
 		map[string]string{"photo_id": "Enter a whole number."})
-	r = srv.Post(t, w.rep, cardQY+"/mingpian/delete_photo", url.Values{"photo_id": {cardID(up.PhotoID)}})
+	r = srv.Post(t, w.rep, cardQY+"/mingpian/delete_photo", url.Values{"photo_id": {id(up.PhotoID)}})
 	lt.Expect(t, r, 200, "删除成功")
 	if _, err := os.Stat(onDisk); !os.IsNotExist(err) {
 		t.Fatalf("file kept: %v", err)
 	}
-	lt.Expect(t, srv.Post(t, w.rep, cardQY+"/mingpian/delete_photo", url.Values{"photo_id": {cardID(up.PhotoID)}}), 302, "删除数据不存在")
+	lt.Expect(t, srv.Post(t, w.rep, cardQY+"/mingpian/delete_photo", url.Values{"photo_id": {id(up.PhotoID)}}), 302, "删除数据不存在")
 	r = srv.Get(t, w.rep, cardQY+"/mingpian/show_photo", nil)
-	if string(r.Data) != `{"ret_data":[],"user_id":"`+cardID(w.rep.ID)+`"}` {
+	if string(r.Data) != `{"ret_data":[],"user_id":"`+id(w.rep.ID)+`"}` {
 		t.Fatalf("show empty: %s", r.Raw)
 	}
 	// Missing and non-image uploads write nothing.
@@ -215,7 +215,7 @@ func TestE49E52CardTags(t *testing.T) {
 	w := newCardWorld(t)
 	r := srv.Get(t, w.rep, cardQY+"/tag_user", nil)
 	lt.Expect(t, r, 200, "")
-	if string(r.Data) != `{"user_id":"`+cardID(w.rep.ID)+`","ret_data":[],"data_count":0}` {
+	if string(r.Data) != `{"user_id":"`+id(w.rep.ID)+`","ret_data":[],"data_count":0}` {
 		t.Fatalf("empty: %s", r.Raw)
 	}
 	var ids []int64
@@ -240,13 +240,13 @@ func TestE49E52CardTags(t *testing.T) {
 	lt.Expect(t, srv.Post(t, other, cardQY+"/tag_user/add", url.Values{"name": {"有志青年"}}), 200, "添加成功")
 
 	r = srv.Get(t, w.rep, cardQY+"/tag_user", nil)
-	want := `{"user_id":"` + cardID(w.rep.ID) + `","ret_data":[{"id":` + cardID(ids[0]) + `,"name":"有志青年"},{"id":` + cardID(ids[1]) +
-		`,"name":"靠谱人士"},{"id":` + cardID(ids[2]) + `,"name":"积极少年"}],"data_count":3}`
+	want := `{"user_id":"` + id(w.rep.ID) + `","ret_data":[{"id":` + id(ids[0]) + `,"name":"有志青年"},{"id":` + id(ids[1]) +
+		`,"name":"靠谱人士"},{"id":` + id(ids[2]) + `,"name":"积极少年"}],"data_count":3}`
 	if string(r.Data) != want {
 		t.Fatalf("list: %s", r.Data)
 	}
 	// E51 keeps only the listed tags of the caller.
-	r = srv.Post(t, w.rep, cardQY+"/tag_user/save", url.Values{"tag_list": {"[" + cardID(ids[0]) + "," + cardID(ids[2]) + "]"}})
+	r = srv.Post(t, w.rep, cardQY+"/tag_user/save", url.Values{"tag_list": {"[" + id(ids[0]) + "," + id(ids[2]) + "]"}})
 	lt.Expect(t, r, 200, "添加成功")
 	if string(r.Data) != "[]" {
 		t.Fatalf("save data: %s", r.Raw)
@@ -256,7 +256,7 @@ func TestE49E52CardTags(t *testing.T) {
 	}
 	var otherTag int64
 	srv.Scalar(t, &otherTag, `SELECT id FROM user_tags WHERE user_id = $1`, other.ID)
-	lt.Expect(t, srv.Post(t, w.rep, cardQY+"/tag_user/save", url.Values{"tag_list": {"[" + cardID(otherTag) + "]"}}), 301, "标签不存在")
+	lt.Expect(t, srv.Post(t, w.rep, cardQY+"/tag_user/save", url.Values{"tag_list": {"[" + id(otherTag) + "]"}}), 301, "标签不存在")
 	lt.Expect(t, srv.Post(t, w.rep, cardQY+"/tag_user/save", url.Values{"tag_list": {"[]"}}), 301, "标签不存在")
 	lt.ExpectFields(t, srv.Post(t, w.rep, cardQY+"/tag_user/save", nil), 301, false, map[string]string{"tag_list": "This field is required."})
 	lt.ExpectFields(t, srv.Post(t, w.rep, cardQY+"/tag_user/save", url.Values{"tag_list": {"1,2"}}), 301, false,
@@ -265,13 +265,13 @@ func TestE49E52CardTags(t *testing.T) {
 		t.Fatalf("refused saves changed tags: %d", n)
 	}
 	// E52
-	lt.Expect(t, srv.Post(t, w.rep, cardQY+"/tag_user/delete", url.Values{"id": {cardID(otherTag)}}), 302, "标签ID不存在")
+	lt.Expect(t, srv.Post(t, w.rep, cardQY+"/tag_user/delete", url.Values{"id": {id(otherTag)}}), 302, "标签ID不存在")
 	lt.ExpectFields(t, srv.Post(t, w.rep, cardQY+"/tag_user/delete", nil), 303, false, map[string]string{"id": "This field is required."})
 	lt.ExpectFields(t, srv.Post(t, w.rep, cardQY+"/tag_user/delete", url.Values{"id": {"z"}}), 303, false, map[string]string{"id": "Enter a whole number."})
-	r = srv.Post(t, w.rep, cardQY+"/tag_user/delete", url.Values{"id": {cardID(ids[0])}})
+	r = srv.Post(t, w.rep, cardQY+"/tag_user/delete", url.Values{"id": {id(ids[0])}})
 	lt.Expect(t, r, 200, "删除成功")
 	lt.ExpectEmptyData(t, r)
-	lt.Expect(t, srv.Post(t, w.rep, cardQY+"/tag_user/delete", url.Values{"id": {cardID(ids[0])}}), 302, "标签ID不存在")
+	lt.Expect(t, srv.Post(t, w.rep, cardQY+"/tag_user/delete", url.Values{"id": {id(ids[0])}}), 302, "标签ID不存在")
 	for _, p := range []string{"/tag_user/add", "/tag_user/save", "/tag_user/delete"} {
 		lt.Expect(t, srv.Get(t, w.rep, cardQY+p, nil), 402, "请求异常")
 	}
@@ -280,7 +280,7 @@ func TestE49E52CardTags(t *testing.T) {
 
 func TestE48QRCodeGeneratedLocallyWithoutWeChat(t *testing.T) {
 	w := newCardWorld(t)
-	rel := "statics/zhugeleida/imgs/xiaochengxu/qr_code/" + cardID(w.rep.ID) + "_qrcode.png"
+	rel := "statics/zhugeleida/imgs/xiaochengxu/qr_code/" + id(w.rep.ID) + "_qrcode.png"
 	for _, method := range []string{"GET", "POST"} {
 		r := srv.Do(t, lt.Request{Method: method, Path: cardQY + "/qr_code_auth", As: &w.rep})
 		lt.Expect(t, r, 200, "生成小程序二维码成功")
@@ -319,7 +319,7 @@ func TestE31E53CardAndRadarEnterpriseAuthAndMethods(t *testing.T) {
 	} {
 		path := cardQY + e.path
 		lt.Expect(t, srv.Do(t, lt.Request{Method: e.method, Path: path,
-			RawQuery: "user_id=" + cardID(w.rep.ID) + "&timestamp=1&rand_str=0123456789abcdef0123456789abcdef"}), 400, "token异常")
+			RawQuery: "user_id=" + id(w.rep.ID) + "&timestamp=1&rand_str=0123456789abcdef0123456789abcdef"}), 400, "token异常")
 		lt.Expect(t, srv.Do(t, lt.Request{Method: e.method, Path: path, As: &w.rep, At: time.Now().Add(-time.Hour)}), 400, "token异常")
 		lt.Expect(t, srv.Do(t, lt.Request{Method: e.method, Path: path, As: &disabled}), 306, "账户未启用")
 		if e.wrong != "" {

@@ -27,10 +27,8 @@ func newCardWorld(t *testing.T) cardWorld {
 	return w
 }
 
-func cardID(n int64) string { return strconv.FormatInt(n, 10) }
-
 func cardUID(uid int64, kv ...string) url.Values {
-	q := url.Values{"uid": {cardID(uid)}}
+	q := url.Values{"uid": {id(uid)}}
 	for i := 0; i+1 < len(kv); i += 2 {
 		q.Set(kv[i], kv[i+1])
 	}
@@ -238,7 +236,7 @@ func TestE42CardEndpointsAuth(t *testing.T) {
 	for _, p := range paths {
 		// A rep's token on a customer endpoint (the id is looked up among customers).
 		lt.Expect(t, srv.Get(t, w.rep, cardXCX+p, cardUID(w.rep.ID)), 400, "token异常")
-		lt.Expect(t, srv.Do(t, lt.Request{Path: cardXCX + p, RawQuery: "user_id=" + cardID(w.cust.ID) + "&timestamp=1&rand_str=bad&uid=1"}),
+		lt.Expect(t, srv.Do(t, lt.Request{Path: cardXCX + p, RawQuery: "user_id=" + id(w.cust.ID) + "&timestamp=1&rand_str=bad&uid=1"}),
 			400, "token异常")
 		lt.Expect(t, srv.Do(t, lt.Request{Path: cardXCX + p, As: &w.cust, At: time.Now().Add(-time.Hour), Query: cardUID(w.rep.ID)}),
 			400, "token异常")
@@ -433,7 +431,7 @@ func TestD7CardEventIsOneTransaction(t *testing.T) {
 	w := newCardWorld(t)
 	fn := lt.Unique("leida_test_fail_followup_")
 	srv.Exec(t, `CREATE FUNCTION `+fn+`() RETURNS trigger LANGUAGE plpgsql AS $$
-		BEGIN IF NEW.user_id = `+cardID(w.rep.ID)+` THEN RAISE EXCEPTION 'follow-up refused by test'; END IF; RETURN NEW; END $$`)
+		BEGIN IF NEW.user_id = `+id(w.rep.ID)+` THEN RAISE EXCEPTION 'follow-up refused by test'; END IF; RETURN NEW; END $$`)
 	srv.Exec(t, `CREATE TRIGGER `+fn+` BEFORE INSERT OR UPDATE ON follow_ups FOR EACH ROW EXECUTE FUNCTION `+fn+`()`)
 	defer srv.Exec(t, `DROP FUNCTION `+fn+`() CASCADE`)
 	for _, p := range []string{"/mingpian", "/mingpian/forward", "/mingpian/praise", "/mingpian/calling", "/action/record"} {

@@ -16,7 +16,7 @@ func TestA10CustomerSend(t *testing.T) {
 	lt.ExpectEmptyData(t, r)
 	// uid in the query.
 	r = srv.Do(t, lt.Request{Method: "POST", Path: chatXCX + "/chat/send_msg/7", As: &w.cust,
-		Query: url.Values{"uid": {chatID(w.rep.ID)}}, Form: url.Values{"msg": {"uid 在 query"}}})
+		Query: url.Values{"uid": {id(w.rep.ID)}}, Form: url.Values{"msg": {"uid 在 query"}}})
 	lt.Expect(t, r, 200, "send msg successful")
 	expectSame(t, "rows", srv.Count(t, `SELECT count(*) FROM chat_messages WHERE company_id = $1 AND user_id = $2 AND customer_id = $3
 		AND send_type = 2 AND NOT is_read`, w.company, w.rep.ID, w.cust.ID), 2)
@@ -43,7 +43,7 @@ func TestA10CustomerAuthAndMethods(t *testing.T) {
 		{"GET", chatXCX + "/chat/getmsg/0", "POST"},
 		{"POST", chatXCX + "/chat/send_msg/0", "GET"},
 	}
-	q := url.Values{"uid": {chatID(w.rep.ID)}}
+	q := url.Values{"uid": {id(w.rep.ID)}}
 	for _, p := range paths {
 		t.Run(p.path, func(t *testing.T) {
 			// A rep's token does not open the customer side.
@@ -59,7 +59,7 @@ func TestA10CustomerHistoryAndPoll(t *testing.T) {
 	lt.Expect(t, w.repSend(t, w.otherRep, w.otherCust, "x"), 200, "send msg successful")
 
 	// Poll: the rep's 13 messages, ascending, once.
-	q := url.Values{"uid": {chatID(w.rep.ID)}}
+	q := url.Values{"uid": {id(w.rep.ID)}}
 	r := srv.Get(t, w.cust, chatXCX+"/chat/getmsg/0", q)
 	lt.Expect(t, r, 200, "实时获取-最新聊天记录成功")
 	items := chatItems(t, r, pollKeys)
@@ -72,7 +72,7 @@ func TestA10CustomerHistoryAndPoll(t *testing.T) {
 		Name: w.custName, DateTime: chatWire(at), Msg: "m00", SendType: 1})
 	lt.Expect(t, srv.Get(t, w.cust, chatXCX+"/chat/getmsg/0", q), 200, "没有得到实时聊天信息")
 	// The customer's polling consumed nothing of the rep's.
-	r = srv.Get(t, w.rep, chatQY+"/chat/getmsg/0", url.Values{"customer_id": {chatID(w.cust.ID)}})
+	r = srv.Get(t, w.rep, chatQY+"/chat/getmsg/0", url.Values{"customer_id": {id(w.cust.ID)}})
 	if got := chatItems(t, r, pollKeys); len(got) != 12 || got[0].Msg != "m01" {
 		t.Fatalf("rep poll after customer poll: %v", msgsOf(got))
 	}
@@ -85,7 +85,7 @@ func TestA10CustomerHistoryAndPoll(t *testing.T) {
 	if len(items) != 20 || items[0].Msg != "m00" || items[19].Msg != "m19" {
 		t.Fatalf("customer history page 1: %v", msgsOf(items))
 	}
-	r = srv.Get(t, w.cust, chatXCX+"/chat", url.Values{"uid": {chatID(w.rep.ID)}, "current_page": {"2"}})
+	r = srv.Get(t, w.cust, chatXCX+"/chat", url.Values{"uid": {id(w.rep.ID)}, "current_page": {"2"}})
 	if got := msgsOf(chatItems(t, r, historyKeys)); !reflect.DeepEqual(got, []string{"m20", "m21", "m22", "m23", "m24", "unread for the customer"}) {
 		t.Fatalf("customer history page 2: %v", got)
 	}
@@ -93,13 +93,13 @@ func TestA10CustomerHistoryAndPoll(t *testing.T) {
 	expectSame(t, "customer's unread", srv.Count(t, `SELECT count(*) FROM chat_messages WHERE customer_id = $1 AND send_type = 1 AND NOT is_read`, w.cust.ID), 0)
 	lt.Expect(t, w.custSend(t, w.cust, w.rep, "late"), 200, "send msg successful")
 	expectSame(t, "rep's unread", srv.Count(t, `SELECT count(*) FROM chat_messages WHERE customer_id = $1 AND send_type = 2 AND NOT is_read`, w.cust.ID), 1)
-	r = srv.Get(t, w.cust, chatXCX+"/chat", url.Values{"uid": {chatID(w.rep.ID)}, "current_page": {"5"}})
+	r = srv.Get(t, w.cust, chatXCX+"/chat", url.Values{"uid": {id(w.rep.ID)}, "current_page": {"5"}})
 	lt.Expect(t, r, 200, "No new data")
 
 	// Validation and the rep check.
 	lt.ExpectFields(t, srv.Get(t, w.cust, chatXCX+"/chat", url.Values{"current_page": {"0"}}), 402, true,
 		map[string]string{"uid": "用户id不能为空", "current_page": "页码数据类型错误"})
 	lt.ExpectFields(t, srv.Get(t, w.cust, chatXCX+"/chat/getmsg/0", nil), 402, true, map[string]string{"uid": "用户id不能为空"})
-	lt.Expect(t, srv.Get(t, w.cust, chatXCX+"/chat", url.Values{"uid": {chatID(w.otherRep.ID)}}), 302, "用户ID不存在")
-	lt.Expect(t, srv.Get(t, w.cust, chatXCX+"/chat/getmsg/0", url.Values{"uid": {chatID(w.colleague.ID)}}), 302, "用户ID不存在")
+	lt.Expect(t, srv.Get(t, w.cust, chatXCX+"/chat", url.Values{"uid": {id(w.otherRep.ID)}}), 302, "用户ID不存在")
+	lt.Expect(t, srv.Get(t, w.cust, chatXCX+"/chat/getmsg/0", url.Values{"uid": {id(w.colleague.ID)}}), 302, "用户ID不存在")
 }

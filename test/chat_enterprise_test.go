@@ -105,7 +105,7 @@ func TestE25toE28AuthAndMethods(t *testing.T) {
 		{"POST", chatQY + "/chat/send_msg/0", "GET"},
 		{"GET", chatQY + "/chat/getmsg/0", "POST"},
 	}
-	q := url.Values{"customer_id": {chatID(w.cust.ID)}}
+	q := url.Values{"customer_id": {id(w.cust.ID)}}
 	for _, p := range paths {
 		t.Run(p.path, func(t *testing.T) {
 			// A customer token is not a user token.
@@ -123,7 +123,7 @@ func TestE26History(t *testing.T) {
 	w.converse(t, 25, false)
 	lt.Expect(t, w.custSend(t, w.cust2, w.rep, "other conversation"), 200, "send msg successful")
 
-	r := srv.Get(t, w.rep, chatQY+"/chat", url.Values{"customer_id": {chatID(w.cust.ID)}})
+	r := srv.Get(t, w.rep, chatQY+"/chat", url.Values{"customer_id": {id(w.cust.ID)}})
 	lt.Expect(t, r, 200, "分页获取聊天消息成功")
 	items := chatItems(t, r, historyKeys)
 	if len(items) != 20 || items[0].Msg != "m05" || items[19].Msg != "m24" {
@@ -136,20 +136,20 @@ func TestE26History(t *testing.T) {
 	if items[19].SendType != 2 {
 		t.Fatalf("send_type: %+v", items[19])
 	}
-	r = srv.Get(t, w.rep, chatQY+"/chat", url.Values{"customer_id": {chatID(w.cust.ID)}, "current_page": {"2"}})
+	r = srv.Get(t, w.rep, chatQY+"/chat", url.Values{"customer_id": {id(w.cust.ID)}, "current_page": {"2"}})
 	items = chatItems(t, r, historyKeys)
 	if !reflect.DeepEqual(msgsOf(items), []string{"m00", "m01", "m02", "m03", "m04"}) {
 		t.Fatalf("page 2: %v", msgsOf(items))
 	}
-	r = srv.Get(t, w.rep, chatQY+"/chat", url.Values{"customer_id": {chatID(w.cust.ID)}, "current_page": {"2"}, "length": {"10"}})
+	r = srv.Get(t, w.rep, chatQY+"/chat", url.Values{"customer_id": {id(w.cust.ID)}, "current_page": {"2"}, "length": {"10"}})
 	if got := msgsOf(chatItems(t, r, historyKeys)); got[0] != "m05" || got[9] != "m14" {
 		t.Fatalf("page 2 of 10: %v", got)
 	}
-	r = srv.Get(t, w.rep, chatQY+"/chat", url.Values{"customer_id": {chatID(w.cust.ID)}, "length": {"0"}})
+	r = srv.Get(t, w.rep, chatQY+"/chat", url.Values{"customer_id": {id(w.cust.ID)}, "length": {"0"}})
 	if got := chatItems(t, r, historyKeys); len(got) != 25 || got[0].Msg != "m00" {
 		t.Fatalf("length 0 = everything: %d", len(got))
 	}
-	r = srv.Get(t, w.rep, chatQY+"/chat", url.Values{"customer_id": {chatID(w.cust.ID)}, "current_page": {"9"}})
+	r = srv.Get(t, w.rep, chatQY+"/chat", url.Values{"customer_id": {id(w.cust.ID)}, "current_page": {"9"}})
 	lt.Expect(t, r, 200, "No new data")
 	if string(r.Data) != "[]" {
 		t.Fatalf("empty page: %s", r.Raw)
@@ -162,7 +162,7 @@ func TestE26History(t *testing.T) {
 	expectSame(t, "rep's own stay unread", srv.Count(t, `SELECT count(*) FROM chat_messages WHERE customer_id = $1 AND send_type = 1 AND NOT is_read`, w.cust.ID), 12)
 	expectSame(t, "other conversation", srv.Count(t, `SELECT count(*) FROM chat_messages WHERE customer_id = $1 AND NOT is_read`, w.cust2.ID), 1)
 	// The customer still gets the rep's 12 messages.
-	r = srv.Get(t, w.cust, chatXCX+"/chat/getmsg/0", url.Values{"uid": {chatID(w.rep.ID)}})
+	r = srv.Get(t, w.cust, chatXCX+"/chat/getmsg/0", url.Values{"uid": {id(w.rep.ID)}})
 	lt.Expect(t, r, 200, "实时获取-最新聊天记录成功")
 	if got := chatItems(t, r, pollKeys); len(got) != 12 || got[0].Msg != "m01" {
 		t.Fatalf("customer poll after rep history: %v", msgsOf(got))
@@ -173,7 +173,7 @@ func TestE26History(t *testing.T) {
 	lt.ExpectFields(t, srv.Get(t, w.rep, chatQY+"/chat", url.Values{"customer_id": {"abc"}, "length": {"x"}}), 402, true,
 		map[string]string{"customer_id": "客户ID不能为空", "length": "页显示数量类型错误"})
 	for name, c := range map[string]lt.Principal{"colleague's": w.colleagueCust, "other company's": w.otherCust} {
-		r := srv.Get(t, w.rep, chatQY+"/chat", url.Values{"customer_id": {chatID(c.ID)}})
+		r := srv.Get(t, w.rep, chatQY+"/chat", url.Values{"customer_id": {id(c.ID)}})
 		lt.ExpectFields(t, r, 402, true, map[string]string{"customer_id": "客户不存在"})
 		_ = name
 	}
@@ -181,10 +181,10 @@ func TestE26History(t *testing.T) {
 		map[string]string{"customer_id": "客户不存在"})
 	// The other company's admin sees nothing of it.
 	otherAdmin := srv.NewUser(t, w.otherCompany, lt.CompanyAdmin, lt.Unique("oadmin"))
-	lt.ExpectFields(t, srv.Get(t, otherAdmin, chatQY+"/chat", url.Values{"customer_id": {chatID(w.cust.ID)}}), 402, true,
+	lt.ExpectFields(t, srv.Get(t, otherAdmin, chatQY+"/chat", url.Values{"customer_id": {id(w.cust.ID)}}), 402, true,
 		map[string]string{"customer_id": "客户不存在"})
 	// The company admin may open its company's customer: its own (empty) conversation.
-	r = srv.Get(t, w.admin, chatQY+"/chat", url.Values{"customer_id": {chatID(w.cust.ID)}})
+	r = srv.Get(t, w.admin, chatQY+"/chat", url.Values{"customer_id": {id(w.cust.ID)}})
 	lt.Expect(t, r, 200, "No new data")
 }
 
@@ -209,11 +209,11 @@ func TestE27Send(t *testing.T) {
 	expectSame(t, "one relation", srv.Count(t, `SELECT count(*) FROM follow_ups WHERE user_id = $1 AND customer_id = $2`, w.rep.ID, w.cust.ID), 1)
 
 	// Sending as another user is refused, nothing written.
-	r = srv.Post(t, w.rep, chatQY+"/chat/send_msg/0", url.Values{"user_id": {chatID(w.colleague.ID)}, "customer_id": {chatID(w.colleagueCust.ID)},
+	r = srv.Post(t, w.rep, chatQY+"/chat/send_msg/0", url.Values{"user_id": {id(w.colleague.ID)}, "customer_id": {id(w.colleagueCust.ID)},
 		"msg": {"冒充"}, "send_type": {"1"}})
 	lt.ExpectFields(t, r, 301, false, map[string]string{"user_id": "只能以自己的身份发送消息"})
 	// Writing as the customer (send_type 2) from the enterprise side is refused.
-	r = srv.Post(t, w.rep, chatQY+"/chat/send_msg/0", url.Values{"user_id": {chatID(w.rep.ID)}, "customer_id": {chatID(w.cust.ID)},
+	r = srv.Post(t, w.rep, chatQY+"/chat/send_msg/0", url.Values{"user_id": {id(w.rep.ID)}, "customer_id": {id(w.cust.ID)},
 		"msg": {"冒充"}, "send_type": {"2"}})
 	lt.ExpectFields(t, r, 301, false, map[string]string{"send_type": "Select a valid choice. 2 is not one of the available choices."})
 	lt.ExpectFields(t, srv.Post(t, w.rep, chatQY+"/chat/send_msg/0", nil), 301, false, map[string]string{
@@ -222,7 +222,7 @@ func TestE27Send(t *testing.T) {
 		301, false, map[string]string{"user_id": "Enter a whole number.", "customer_id": "客户ID不能为空"})
 	// user_id travels in the body; the query one is only for authentication.
 	lt.ExpectFields(t, srv.Do(t, lt.Request{Method: "POST", Path: chatQY + "/chat/send_msg/0", As: &w.rep,
-		Form: url.Values{"customer_id": {chatID(w.cust.ID)}, "send_type": {"1"}}}), 301, false, map[string]string{"user_id": "This field is required."})
+		Form: url.Values{"customer_id": {id(w.cust.ID)}, "send_type": {"1"}}}), 301, false, map[string]string{"user_id": "This field is required."})
 
 	// Customers the caller may not see: 302, nothing written.
 	for name, c := range map[string]lt.Principal{"colleague's": w.colleagueCust, "other company's": w.otherCust, "absent": {ID: 99999999}} {
@@ -246,7 +246,7 @@ func TestE28Poll(t *testing.T) {
 	lt.Expect(t, w.custSend(t, w.cust, w.rep, "cust 2"), 200, "send msg successful")
 	lt.Expect(t, w.custSend(t, w.cust2, w.rep, "other"), 200, "send msg successful")
 
-	q := url.Values{"customer_id": {chatID(w.cust.ID)}}
+	q := url.Values{"customer_id": {id(w.cust.ID)}}
 	r := srv.Get(t, w.rep, chatQY+"/chat/getmsg/0", q)
 	lt.Expect(t, r, 200, "实时获取-最新聊天记录成功")
 	items := chatItems(t, r, pollKeys)
@@ -264,10 +264,10 @@ func TestE28Poll(t *testing.T) {
 	// The rep's own message is still unread for the customer.
 	expectSame(t, "rep's message unread", srv.Count(t, `SELECT count(*) FROM chat_messages WHERE customer_id = $1 AND send_type = 1 AND NOT is_read`, w.cust.ID), 1)
 	lt.ExpectFields(t, srv.Get(t, w.rep, chatQY+"/chat/getmsg/0", nil), 402, true, map[string]string{"customer_id": "客户ID不能为空"})
-	lt.ExpectFields(t, srv.Get(t, w.rep, chatQY+"/chat/getmsg/0", url.Values{"customer_id": {chatID(w.otherCust.ID)}}), 402, true,
+	lt.ExpectFields(t, srv.Get(t, w.rep, chatQY+"/chat/getmsg/0", url.Values{"customer_id": {id(w.otherCust.ID)}}), 402, true,
 		map[string]string{"customer_id": "客户不存在"})
 	// Absolute src stays as stored.
-	r = srv.Get(t, w.rep, chatQY+"/chat/getmsg/0", url.Values{"customer_id": {chatID(w.cust2.ID)}})
+	r = srv.Get(t, w.rep, chatQY+"/chat/getmsg/0", url.Values{"customer_id": {id(w.cust2.ID)}})
 	if got := chatItems(t, r, pollKeys); len(got) != 1 || got[0].Src != "http://wx.qlogo.cn/abc.jpg" {
 		t.Fatalf("cust2: %s", r.Raw)
 	}
@@ -282,7 +282,7 @@ func TestE28PollRace(t *testing.T) {
 	got := map[string]int{}
 	stop := make(chan struct{})
 	var pw sync.WaitGroup
-	q := url.Values{"customer_id": {chatID(w.cust.ID)}}
+	q := url.Values{"customer_id": {id(w.cust.ID)}}
 	for range pollers {
 		pw.Add(1)
 		go func() {
@@ -321,7 +321,7 @@ func TestE28PollRace(t *testing.T) {
 			defer sw.Done()
 			for i := range perSender {
 				r, err := srv.Send(lt.Request{Method: "POST", Path: chatXCX + "/chat/send_msg/0", As: &w.cust,
-					Form: url.Values{"uid": {chatID(w.rep.ID)}, "msg": {fmt.Sprintf("s%d-%d", s, i)}}})
+					Form: url.Values{"uid": {id(w.rep.ID)}, "msg": {fmt.Sprintf("s%d-%d", s, i)}}})
 				if err != nil || r.Code != 200 {
 					t.Errorf("send: %v %v", err, r)
 				}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/url"
 	"reflect"
-	"strconv"
 	"testing"
 	"time"
 
@@ -58,19 +57,17 @@ func chatBind(t *testing.T, s *lt.Server, company int64, rep, cust lt.Principal)
 	s.Exec(t, `INSERT INTO customer_belongers (company_id, user_id, customer_id, source) VALUES ($1, $2, $3, 1)`, company, rep.ID, cust.ID)
 }
 
-func chatID(n int64) string { return strconv.FormatInt(n, 10) }
-
 // repSend is E27 as the rep.
 func (w chatWorld) repSend(t *testing.T, rep, cust lt.Principal, msg string) *lt.Resp {
 	t.Helper()
 	return w.server.Post(t, rep, chatQY+"/chat/send_msg/0", url.Values{
-		"user_id": {chatID(rep.ID)}, "customer_id": {chatID(cust.ID)}, "msg": {msg}, "send_type": {"1"}})
+		"user_id": {id(rep.ID)}, "customer_id": {id(cust.ID)}, "msg": {msg}, "send_type": {"1"}})
 }
 
 // custSend is A10 send_msg as the customer.
 func (w chatWorld) custSend(t *testing.T, cust, rep lt.Principal, msg string) *lt.Resp {
 	t.Helper()
-	return w.server.Post(t, cust, chatXCX+"/chat/send_msg/0", url.Values{"uid": {chatID(rep.ID)}, "msg": {msg}})
+	return w.server.Post(t, cust, chatXCX+"/chat/send_msg/0", url.Values{"uid": {id(rep.ID)}, "msg": {msg}})
 }
 
 // converse sends m00, m01, … m(n-1), alternately by the rep and by

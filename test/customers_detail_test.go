@@ -13,7 +13,7 @@ var detailKeys = []string{"id", "username", "headimgurl", "expected_time", "expe
 
 func getDetail(t *testing.T, p lt.Principal, customerID int64) *lt.Resp {
 	t.Helper()
-	return srv.Get(t, p, qyPath+"customer", url.Values{"customer_id": {crmID(customerID)}})
+	return srv.Get(t, p, qyPath+"customer", url.Values{"customer_id": {id(customerID)}})
 }
 
 func detailItem(t *testing.T, r *lt.Resp) map[string]any {
@@ -24,11 +24,11 @@ func detailItem(t *testing.T, r *lt.Resp) map[string]any {
 		DataCount int               `json:"data_count"`
 	}
 	r.Decode(t, &d)
-	expectEqual(t, "data keys", lt.KeysOf(r.Data), []string{"ret_data", "data_count"})
+	expectSame(t, "data keys", lt.KeysOf(r.Data), []string{"ret_data", "data_count"})
 	if len(d.RetData) != 1 || d.DataCount != 1 {
 		t.Fatalf("want one item: %s", r.Raw)
 	}
-	expectEqual(t, "item keys", lt.KeysOf(d.RetData[0]), detailKeys)
+	expectSame(t, "item keys", lt.KeysOf(d.RetData[0]), detailKeys)
 	var item map[string]any
 	_ = json.Unmarshal(d.RetData[0], &item)
 	return item
@@ -42,7 +42,7 @@ func TestE05CustomerDetailWithoutProfile(t *testing.T) {
 		"ai_pr": "", "superior": "", "source": "转发", "memo_name": nil, "phone": "", "email": "", "company": "", "position": "",
 		"address": "", "birthday": "", "mem": "", "tag": []any{}}
 	for k, v := range want {
-		expectEqual(t, k, item[k], v)
+		expectSame(t, k, item[k], v)
 	}
 }
 
@@ -52,52 +52,52 @@ func TestE05CustomerDetailVisibility(t *testing.T) {
 	bind(t, other.id, other.rep, cu.ID, 2) // a customer both companies share
 	form := url.Values{"source": {"1"}, "username": {"老王"}, "phone": {"13812345678"}, "email": {"a@b.cn"}, "company": {"甲方"},
 		"position": {"经理"}, "address": {"通州区"}, "birthday": {"1990-6-1"}, "mem": {"重要"}}
-	lt.Expect(t, srv.Post(t, co.rep, qyPath+"customer/update_information/"+crmID(cu.ID), form), 200, "添加成功")
-	lt.Expect(t, srv.Post(t, co.rep, qyPath+"customer/update_expected_time/"+crmID(cu.ID), url.Values{"expected_time": {"2018-6-14"}}), 200, "添加成功")
-	lt.Expect(t, srv.Post(t, co.rep, qyPath+"customer/update_expected_pr/"+crmID(cu.ID), url.Values{"expedted_pr": {"80%"}}), 200, "添加成功")
-	lt.Expect(t, srv.Post(t, co.rep, qyPath+"customer/update_tag/"+crmID(cu.ID),
-		url.Values{"tag_list": {"[" + crmID(tagID(t, co.id, "重要客户")) + "," + crmID(tagID(t, co.id, "已婚")) + "]"}}), 200, "添加成功")
+	lt.Expect(t, srv.Post(t, co.rep, qyPath+"customer/update_information/"+id(cu.ID), form), 200, "添加成功")
+	lt.Expect(t, srv.Post(t, co.rep, qyPath+"customer/update_expected_time/"+id(cu.ID), url.Values{"expected_time": {"2018-6-14"}}), 200, "添加成功")
+	lt.Expect(t, srv.Post(t, co.rep, qyPath+"customer/update_expected_pr/"+id(cu.ID), url.Values{"expedted_pr": {"80%"}}), 200, "添加成功")
+	lt.Expect(t, srv.Post(t, co.rep, qyPath+"customer/update_tag/"+id(cu.ID),
+		url.Values{"tag_list": {"[" + id(tagID(t, co.id, "重要客户")) + "," + id(tagID(t, co.id, "已婚")) + "]"}}), 200, "添加成功")
 
 	item := detailItem(t, getDetail(t, co.rep, cu.ID))
 	want := map[string]any{"expected_time": "2018-06-14", "expedted_pr": "80%", "ai_pr": "", "outcome": "open", "source": "扫码", "memo_name": "老王",
 		"phone": "13812345678", "email": "a@b.cn", "company": "甲方", "position": "经理", "address": "通州区", "birthday": "1990-06-01",
 		"mem": "重要", "tag": []any{"已婚", "重要客户"}}
 	for k, v := range want {
-		expectEqual(t, k, item[k], v)
+		expectSame(t, k, item[k], v)
 	}
 	// The company admin sees every customer of the company.
-	expectEqual(t, "admin sees", detailItem(t, getDetail(t, co.admin, cu.ID))["memo_name"], "老王")
+	expectSame(t, "admin sees", detailItem(t, getDetail(t, co.admin, cu.ID))["memo_name"], "老王")
 	// Another member of the same company does not.
 	lt.Expect(t, getDetail(t, co.rep2, cu.ID), 302, "客户不存在")
 	// The other company's rep sees the shared identity, none of company A's knowledge.
 	item = detailItem(t, getDetail(t, other.rep, cu.ID))
 	for k, v := range map[string]any{"expected_time": nil, "expedted_pr": nil, "memo_name": nil, "phone": "", "birthday": "",
 		"tag": []any{}, "source": "转发"} {
-		expectEqual(t, "other company "+k, item[k], v)
+		expectSame(t, "other company "+k, item[k], v)
 	}
 	// The other company's admin too.
-	expectEqual(t, "other admin", detailItem(t, getDetail(t, other.admin, cu.ID))["memo_name"], nil)
+	expectSame(t, "other admin", detailItem(t, getDetail(t, other.admin, cu.ID))["memo_name"], nil)
 }
 
 func TestE05CustomerDetailNotFound(t *testing.T) {
 	co := newCRMCompany(t)
 	stranger := srv.NewCustomer(t, lt.Unique("路人"))
-	for _, q := range []url.Values{{}, {"customer_id": {"abc"}}, {"customer_id": {"999999999"}}, {"customer_id": {crmID(stranger.ID)}}} {
+	for _, q := range []url.Values{{}, {"customer_id": {"abc"}}, {"customer_id": {"999999999"}}, {"customer_id": {id(stranger.ID)}}} {
 		r := srv.Get(t, co.admin, qyPath+"customer", q)
 		lt.Expect(t, r, 302, "客户不存在")
 		lt.ExpectEmptyData(t, r)
 	}
 	cu := newBoundCustomer(t, co.id, co.rep, 1)
-	r := srv.Get(t, co.rep, qyPath+"customer", url.Values{"customer_id": {crmID(cu.ID)}, "current_page": {"x"}})
+	r := srv.Get(t, co.rep, qyPath+"customer", url.Values{"customer_id": {id(cu.ID)}, "current_page": {"x"}})
 	lt.ExpectFields(t, r, 402, true, map[string]string{"current_page": "页码数据类型错误"})
 	// The alias under xiaochengxu.
-	lt.Expect(t, srv.Get(t, co.rep, "/zhugeleida/xiaochengxu/customer", url.Values{"customer_id": {crmID(cu.ID)}}), 200, "查询成功")
+	lt.Expect(t, srv.Get(t, co.rep, "/zhugeleida/xiaochengxu/customer", url.Values{"customer_id": {id(cu.ID)}}), 200, "查询成功")
 }
 
 func TestE06UpdateInformationValidation(t *testing.T) {
 	co := newCRMCompany(t)
 	cu := newBoundCustomer(t, co.id, co.rep, 1)
-	path := qyPath + "customer/update_information/" + crmID(cu.ID)
+	path := qyPath + "customer/update_information/" + id(cu.ID)
 	r := srv.Post(t, co.rep, path, url.Values{})
 	lt.ExpectFields(t, r, 303, false, map[string]string{"source": "客户来源不能为空"}) // mem is optional (D4)
 	r = srv.Post(t, co.rep, path, url.Values{"source": {"x"}, "phone": {"12345"}, "email": {"nope"}, "birthday": {"2018-13-01"}, "mem": {"m"}})
@@ -114,7 +114,7 @@ func TestE06UpdateInformationValidation(t *testing.T) {
 func TestE06UpdateInformationOverwrites(t *testing.T) {
 	co := newCRMCompany(t)
 	cu := newBoundCustomer(t, co.id, co.rep, 1)
-	path := qyPath + "customer/update_information/" + crmID(cu.ID)
+	path := qyPath + "customer/update_information/" + id(cu.ID)
 	r := srv.Post(t, co.rep, path, url.Values{"source": {"1"}, "phone": {"13812345678"}, "company": {"甲方"}, "birthday": {"2018-06-1"}, "mem": {"第一次"}})
 	lt.Expect(t, r, 200, "添加成功")
 	lt.ExpectEmptyData(t, r)
@@ -130,26 +130,26 @@ func TestE06UpdateInformationOverwrites(t *testing.T) {
 	}
 	var memo string
 	srv.Scalar(t, &memo, `SELECT memo_name FROM customer_profiles WHERE company_id = $1 AND customer_id = $2`, co.id, cu.ID)
-	expectEqual(t, "memo name", memo, "备注名")
+	expectSame(t, "memo name", memo, "备注名")
 }
 
 func TestE39UpdateExpectedTime(t *testing.T) {
 	co := newCRMCompany(t)
 	cu := newBoundCustomer(t, co.id, co.rep, 1)
-	path := qyPath + "customer/update_expected_time/" + crmID(cu.ID)
+	path := qyPath + "customer/update_expected_time/" + id(cu.ID)
 	lt.ExpectFields(t, srv.Post(t, co.rep, path, url.Values{}), 303, false, map[string]string{"expected_time": "预计成交日期"})
 	lt.ExpectFields(t, srv.Post(t, co.rep, path, url.Values{"expected_time": {"14/06/2018"}}), 303, false,
 		map[string]string{"expected_time": "Enter a valid date."})
 	lt.ExpectFields(t, srv.Post(t, co.rep2, path, url.Values{"expected_time": {"2018-06-14"}}), 303, false,
 		map[string]string{"customer_id": "客户不存在"})
-	expectEqual(t, "notes after failures", notesOf(t, co.rep, cu.ID), []string{})
+	expectSame(t, "notes after failures", notesOf(t, co.rep, cu.ID), []string{})
 	r := srv.Post(t, co.rep, path, url.Values{"expected_time": {"2018-6-14"}})
 	lt.Expect(t, r, 200, "添加成功")
 	lt.ExpectEmptyData(t, r)
-	expectEqual(t, "notes", notesOf(t, co.rep, cu.ID), []string{"更新预计成交日期: 2018-06-14"})
+	expectSame(t, "notes", notesOf(t, co.rep, cu.ID), []string{"更新预计成交日期: 2018-06-14"})
 	var date string
 	srv.Scalar(t, &date, `SELECT expected_time::text FROM customer_profiles WHERE company_id = $1 AND customer_id = $2`, co.id, cu.ID)
-	expectEqual(t, "expected_time", date, "2018-06-14")
+	expectSame(t, "expected_time", date, "2018-06-14")
 	if n := srv.Count(t, `SELECT count(*) FROM follow_ups WHERE user_id = $1 AND customer_id = $2 AND company_id = $3
 		AND last_follow_time > now() - interval '1 minute'`, co.rep.ID, cu.ID, co.id); n != 1 {
 		t.Fatal("last_follow_time not set")
@@ -159,16 +159,16 @@ func TestE39UpdateExpectedTime(t *testing.T) {
 func TestE40UpdateExpectedPr(t *testing.T) {
 	co := newCRMCompany(t)
 	cu := newBoundCustomer(t, co.id, co.rep, 1)
-	path := qyPath + "customer/update_expected_pr/" + crmID(cu.ID)
+	path := qyPath + "customer/update_expected_pr/" + id(cu.ID)
 	lt.ExpectFields(t, srv.Post(t, co.rep, path, url.Values{}), 303, false, map[string]string{"expedted_pr": "预计成交概率"})
 	lt.ExpectFields(t, srv.Post(t, co.rep2, path, url.Values{"expedted_pr": {"80%"}}), 303, false, map[string]string{"customer_id": "客户不存在"})
 	lt.Expect(t, srv.Post(t, co.rep, path, url.Values{"expedted_pr": {"80%"}}), 200, "添加成功")
 	// The document's field name is an alias.
 	lt.Expect(t, srv.Post(t, co.rep, path, url.Values{"update_expected_pr": {"90%"}}), 200, "添加成功")
-	expectEqual(t, "notes", notesOf(t, co.rep, cu.ID), []string{"更新预计成交率为: 80%", "更新预计成交率为: 90%"})
+	expectSame(t, "notes", notesOf(t, co.rep, cu.ID), []string{"更新预计成交率为: 80%", "更新预计成交率为: 90%"})
 	var pr string
 	srv.Scalar(t, &pr, `SELECT expedted_pr FROM customer_profiles WHERE company_id = $1 AND customer_id = $2`, co.id, cu.ID)
-	expectEqual(t, "expedted_pr", pr, "90%")
+	expectSame(t, "expedted_pr", pr, "90%")
 	if n := srv.Count(t, `SELECT count(*) FROM follow_ups WHERE user_id = $1 AND customer_id = $2 AND last_follow_time IS NOT NULL`,
 		co.rep.ID, cu.ID); n != 1 {
 		t.Fatal("follow-up of the caller not written")
@@ -178,32 +178,32 @@ func TestE40UpdateExpectedPr(t *testing.T) {
 func TestE41UpdateTags(t *testing.T) {
 	co, other := newCRMCompany(t), newCRMCompany(t)
 	cu := newBoundCustomer(t, co.id, co.rep, 1)
-	path := qyPath + "customer/update_tag/" + crmID(cu.ID)
+	path := qyPath + "customer/update_tag/" + id(cu.ID)
 	lt.ExpectFields(t, srv.Post(t, co.rep, path, url.Values{}), 301, false, map[string]string{"tag_list": "This field is required."})
 	lt.ExpectFields(t, srv.Post(t, co.rep, path, url.Values{"tag_list": {"[1,"}}), 301, false, map[string]string{"tag_list": "Enter a valid JSON."})
 	lt.Expect(t, srv.Post(t, co.rep, path, url.Values{"tag_list": {"[]"}}), 301, "用户标签不存在")
 	// Another company's tags do not exist here.
-	lt.Expect(t, srv.Post(t, co.rep, path, url.Values{"tag_list": {"[" + crmID(tagID(t, other.id, "已婚")) + "]"}}), 301, "用户标签不存在")
-	lt.Expect(t, srv.Post(t, co.rep2, path, url.Values{"tag_list": {"[" + crmID(tagID(t, co.id, "已婚")) + "]"}}), 302, "客户不存在")
-	expectEqual(t, "notes after failures", notesOf(t, co.rep, cu.ID), []string{})
-	list := "[" + crmID(tagID(t, co.id, "重要客户")) + ",999999999," + crmID(tagID(t, co.id, "90后")) + "]"
+	lt.Expect(t, srv.Post(t, co.rep, path, url.Values{"tag_list": {"[" + id(tagID(t, other.id, "已婚")) + "]"}}), 301, "用户标签不存在")
+	lt.Expect(t, srv.Post(t, co.rep2, path, url.Values{"tag_list": {"[" + id(tagID(t, co.id, "已婚")) + "]"}}), 302, "客户不存在")
+	expectSame(t, "notes after failures", notesOf(t, co.rep, cu.ID), []string{})
+	list := "[" + id(tagID(t, co.id, "重要客户")) + ",999999999," + id(tagID(t, co.id, "90后")) + "]"
 	lt.Expect(t, srv.Post(t, co.rep, path, url.Values{"tag_list": {list}}), 200, "添加成功")
-	expectEqual(t, "tags", tagNamesOf(t, co.id, cu.ID), []string{"90后", "重要客户"})
-	lt.Expect(t, srv.Post(t, co.rep, path, url.Values{"tag_list": {"[" + crmID(tagID(t, co.id, "已婚")) + "]"}}), 200, "添加成功")
-	expectEqual(t, "tags replaced", tagNamesOf(t, co.id, cu.ID), []string{"已婚"})
-	expectEqual(t, "notes", notesOf(t, co.rep, cu.ID), []string{"更新客户标签为: 重要客户,90后", "更新客户标签为: 已婚"})
+	expectSame(t, "tags", tagNamesOf(t, co.id, cu.ID), []string{"90后", "重要客户"})
+	lt.Expect(t, srv.Post(t, co.rep, path, url.Values{"tag_list": {"[" + id(tagID(t, co.id, "已婚")) + "]"}}), 200, "添加成功")
+	expectSame(t, "tags replaced", tagNamesOf(t, co.id, cu.ID), []string{"已婚"})
+	expectSame(t, "notes", notesOf(t, co.rep, cu.ID), []string{"更新客户标签为: 重要客户,90后", "更新客户标签为: 已婚"})
 }
 
 func TestE07UpdateCustomerAllInOne(t *testing.T) {
 	co := newCRMCompany(t)
 	cu := newBoundCustomer(t, co.id, co.rep, 1)
-	path := qyPath + "customer/update_customer/" + crmID(cu.ID)
-	tags := "[" + crmID(tagID(t, co.id, "在意质量")) + "]"
+	path := qyPath + "customer/update_customer/" + id(cu.ID)
+	tags := "[" + id(tagID(t, co.id, "在意质量")) + "]"
 	// A failing last step writes nothing, not even the earlier steps.
 	r := srv.Post(t, co.rep, path, url.Values{"tag_list": {tags}, "expedted_pr": {"80%"}, "expected_time": {"2018-02-30"}})
 	lt.ExpectFields(t, r, 303, false, map[string]string{"expected_time": "Enter a valid date."})
-	expectEqual(t, "tags after failure", tagNamesOf(t, co.id, cu.ID), []string{})
-	expectEqual(t, "notes after failure", notesOf(t, co.rep, cu.ID), []string{})
+	expectSame(t, "tags after failure", tagNamesOf(t, co.id, cu.ID), []string{})
+	expectSame(t, "notes after failure", notesOf(t, co.rep, cu.ID), []string{})
 	if n := srv.Count(t, `SELECT count(*) FROM customer_profiles WHERE customer_id = $1`, cu.ID); n != 0 {
 		t.Fatal("profile written by a failed request")
 	}
@@ -213,8 +213,8 @@ func TestE07UpdateCustomerAllInOne(t *testing.T) {
 	r = srv.Post(t, co.rep, path, url.Values{"tag_list": {tags}, "expedted_pr": {"80%"}, "expected_time": {"2018-06-14"}})
 	lt.Expect(t, r, 200, "添加成功")
 	lt.ExpectEmptyData(t, r)
-	expectEqual(t, "tags", tagNamesOf(t, co.id, cu.ID), []string{"在意质量"})
-	expectEqual(t, "notes in E41, E40, E39 order", notesOf(t, co.rep, cu.ID),
+	expectSame(t, "tags", tagNamesOf(t, co.id, cu.ID), []string{"在意质量"})
+	expectSame(t, "notes in E41, E40, E39 order", notesOf(t, co.rep, cu.ID),
 		[]string{"更新客户标签为: 在意质量", "更新预计成交率为: 80%", "更新预计成交日期: 2018-06-14"})
 	// Invisible customer.
 	lt.ExpectFields(t, srv.Post(t, co.rep2, path, url.Values{"expected_time": {"2018-06-14"}}), 303, false,
@@ -227,15 +227,15 @@ func TestE08DeleteCustomerByMembers(t *testing.T) {
 	bind(t, co.id, co.rep2, cu.ID, 2)
 	bind(t, other.id, other.rep, cu.ID, 1)
 	for _, p := range []lt.Principal{co.rep, co.rep2, other.rep} {
-		lt.Expect(t, srv.Post(t, p, qyPath+"follow_info/add/"+crmID(cu.ID), url.Values{"follow_info": {"拜访过"}}), 200, "添加成功")
+		lt.Expect(t, srv.Post(t, p, qyPath+"follow_info/add/"+id(cu.ID), url.Values{"follow_info": {"拜访过"}}), 200, "添加成功")
 	}
-	lt.Expect(t, srv.Post(t, co.rep, qyPath+"customer/update_expected_pr/"+crmID(cu.ID), url.Values{"expedted_pr": {"50%"}}), 200, "添加成功")
-	lt.Expect(t, srv.Post(t, other.rep, qyPath+"customer/update_expected_pr/"+crmID(cu.ID), url.Values{"expedted_pr": {"10%"}}), 200, "添加成功")
+	lt.Expect(t, srv.Post(t, co.rep, qyPath+"customer/update_expected_pr/"+id(cu.ID), url.Values{"expedted_pr": {"50%"}}), 200, "添加成功")
+	lt.Expect(t, srv.Post(t, other.rep, qyPath+"customer/update_expected_pr/"+id(cu.ID), url.Values{"expedted_pr": {"10%"}}), 200, "添加成功")
 	stranger := newBoundCustomer(t, co.id, co.rep2, 1)
-	lt.Expect(t, srv.Post(t, co.rep, qyPath+"customer/delete/"+crmID(stranger.ID), nil), 302, "用户ID不存在")
+	lt.Expect(t, srv.Post(t, co.rep, qyPath+"customer/delete/"+id(stranger.ID), nil), 302, "用户ID不存在")
 	lt.Expect(t, srv.Post(t, co.rep, qyPath+"customer/delete/999999999", nil), 302, "用户ID不存在")
 
-	r := srv.Post(t, co.rep, qyPath+"customer/delete/"+crmID(cu.ID), nil)
+	r := srv.Post(t, co.rep, qyPath+"customer/delete/"+id(cu.ID), nil)
 	lt.Expect(t, r, 200, "删除成功")
 	lt.ExpectEmptyData(t, r)
 	count := func(q string, args ...any) int { return srv.Count(t, q, args...) }
@@ -248,7 +248,7 @@ func TestE08DeleteCustomerByMembers(t *testing.T) {
 		t.Fatal("another rep keeps the customer: the company's data must stay")
 	}
 	// The last rep of the company lets go: the company's data goes; the GET form works too.
-	lt.Expect(t, srv.Get(t, co.rep2, qyPath+"customer/delete/"+crmID(cu.ID), nil), 200, "删除成功")
+	lt.Expect(t, srv.Get(t, co.rep2, qyPath+"customer/delete/"+id(cu.ID), nil), 200, "删除成功")
 	for _, table := range []string{"customer_profiles", "customer_information", "customer_tags", "follow_ups", "customer_belongers", "access_logs", "chat_messages"} {
 		if n := count(`SELECT count(*) FROM `+table+` WHERE company_id = $1 AND customer_id = $2`, co.id, cu.ID); n != 0 {
 			t.Fatalf("%s: %d rows of the company left", table, n)
@@ -270,17 +270,17 @@ func TestE08DeleteCustomerByAdmin(t *testing.T) {
 	cu := newBoundCustomer(t, co.id, co.rep, 1)
 	bind(t, co.id, co.rep2, cu.ID, 1)
 	bind(t, other.id, other.rep, cu.ID, 1)
-	lt.Expect(t, srv.Post(t, co.rep, qyPath+"customer/update_tag/"+crmID(cu.ID), url.Values{"tag_list": {"[" + crmID(tagID(t, co.id, "已婚")) + "]"}}), 200, "添加成功")
-	lt.Expect(t, srv.Post(t, co.rep, qyPath+"customer/update_information/"+crmID(cu.ID), url.Values{"source": {"1"}, "mem": {"m"}}), 200, "添加成功")
-	lt.Expect(t, srv.Post(t, other.rep, qyPath+"customer/update_information/"+crmID(cu.ID), url.Values{"source": {"1"}, "mem": {"m"}}), 200, "添加成功")
+	lt.Expect(t, srv.Post(t, co.rep, qyPath+"customer/update_tag/"+id(cu.ID), url.Values{"tag_list": {"[" + id(tagID(t, co.id, "已婚")) + "]"}}), 200, "添加成功")
+	lt.Expect(t, srv.Post(t, co.rep, qyPath+"customer/update_information/"+id(cu.ID), url.Values{"source": {"1"}, "mem": {"m"}}), 200, "添加成功")
+	lt.Expect(t, srv.Post(t, other.rep, qyPath+"customer/update_information/"+id(cu.ID), url.Values{"source": {"1"}, "mem": {"m"}}), 200, "添加成功")
 	// Radar and chat history of both companies.
 	for _, c := range []struct{ company, rep int64 }{{co.id, co.rep.ID}, {other.id, other.rep.ID}} {
 		srv.Exec(t, `INSERT INTO access_logs (company_id, user_id, customer_id, action, remark) VALUES ($1, $2, $3, 1, '首次查看你的名片,沟通从此刻开始')`, c.company, c.rep, cu.ID)
 		srv.Exec(t, `INSERT INTO chat_messages (company_id, user_id, customer_id, send_type, msg) VALUES ($1, $2, $3, 2, '你好')`, c.company, c.rep, cu.ID)
 	}
 	// The other company's admin cannot reach company A's customer data.
-	lt.Expect(t, srv.Post(t, other.admin, qyPath+"customer/delete/"+crmID(newBoundCustomer(t, co.id, co.rep, 1).ID), nil), 302, "用户ID不存在")
-	lt.Expect(t, srv.Post(t, co.admin, qyPath+"customer/delete/"+crmID(cu.ID), nil), 200, "删除成功")
+	lt.Expect(t, srv.Post(t, other.admin, qyPath+"customer/delete/"+id(newBoundCustomer(t, co.id, co.rep, 1).ID), nil), 302, "用户ID不存在")
+	lt.Expect(t, srv.Post(t, co.admin, qyPath+"customer/delete/"+id(cu.ID), nil), 200, "删除成功")
 	for _, table := range []string{"customer_profiles", "customer_information", "customer_tags", "follow_ups", "customer_belongers", "access_logs", "chat_messages"} {
 		if n := srv.Count(t, `SELECT count(*) FROM `+table+` WHERE company_id = $1 AND customer_id = $2`, co.id, cu.ID); n != 0 {
 			t.Fatalf("%s: %d rows left", table, n)
@@ -316,9 +316,9 @@ func TestA3SearchCustomers(t *testing.T) {
 		RetData []json.RawMessage `json:"ret_data"`
 	}
 	r.Decode(t, &raw)
-	expectEqual(t, "item keys", lt.KeysOf(raw.RetData[0]), []string{"customer_id", "username", "headimgurl", "create_date"})
+	expectSame(t, "item keys", lt.KeysOf(raw.RetData[0]), []string{"customer_id", "username", "headimgurl", "create_date"})
 	r = srv.Get(t, co.rep, qyPath+"search/get_user", url.Values{"username": {lt.Unique("无此人")}})
 	lt.Expect(t, r, 200, "查询成功")
-	expectEqual(t, "empty", string(r.Data), `{"ret_data":[],"data_count":0}`)
+	expectSame(t, "empty", string(r.Data), `{"ret_data":[],"data_count":0}`)
 	lt.ExpectFields(t, srv.Get(t, co.rep, qyPath+"search/get_user", nil), 402, true, map[string]string{"username": "This field is required."})
 }

@@ -2,8 +2,6 @@ package test
 
 import (
 	"net/url"
-	"reflect"
-	"strconv"
 	"testing"
 	"time"
 
@@ -11,8 +9,6 @@ import (
 )
 
 const qyPath = "/zhugeleida/qiyeweixin/"
-
-func crmID(n int64) string { return strconv.FormatInt(n, 10) }
 
 // crmCompany is a company created through E17 (so it has its tag groups),
 // with an admin and two members.
@@ -60,47 +56,14 @@ func tagID(t *testing.T, companyID int64, name string) int64 {
 
 func notesOf(t *testing.T, user lt.Principal, customerID int64) []string {
 	t.Helper()
-	rows, err := srv.DB.Query(`SELECT n.note FROM follow_notes n JOIN follow_ups f ON f.id = n.follow_up_id
+	return srv.Strings(t, `SELECT n.note FROM follow_notes n JOIN follow_ups f ON f.id = n.follow_up_id
 		WHERE f.user_id = $1 AND f.customer_id = $2 ORDER BY n.id`, user.ID, customerID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	out := []string{}
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, s)
-	}
-	return out
 }
 
 func tagNamesOf(t *testing.T, companyID, customerID int64) []string {
 	t.Helper()
-	rows, err := srv.DB.Query(`SELECT t.name FROM customer_tags ct JOIN tags t ON t.id = ct.tag_id
+	return srv.Strings(t, `SELECT t.name FROM customer_tags ct JOIN tags t ON t.id = ct.tag_id
 		WHERE ct.company_id = $1 AND ct.customer_id = $2 ORDER BY t.id`, companyID, customerID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	out := []string{}
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, s)
-	}
-	return out
-}
-
-func expectEqual(t *testing.T, what string, got, want any) {
-	t.Helper()
-	if !reflect.DeepEqual(got, want) {
-		t.Fatalf("%s: got %#v, want %#v", what, got, want)
-	}
 }
 
 // shanghaiNoon is noon, daysAgo calendar days ago, in Asia/Shanghai.

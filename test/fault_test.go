@@ -301,19 +301,10 @@ func TestDatabaseFaults(t *testing.T) {
 			t.Fatalf("first 200 after %v (read) / %v (write)", read, write)
 		}
 		// Every acknowledged write is there.
-		rows, err := main.DB.Query(`SELECT msg FROM chat_messages WHERE user_id = $1 AND customer_id = $2`, w.rep.ID, w.cust.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
 		stored := map[string]bool{}
-		for rows.Next() {
-			var m string
-			if err := rows.Scan(&m); err != nil {
-				t.Fatal(err)
-			}
+		for _, m := range main.Strings(t, `SELECT msg FROM chat_messages WHERE user_id = $1 AND customer_id = $2`, w.rep.ID, w.cust.ID) {
 			stored[m] = true
 		}
-		rows.Close()
 		missing := 0
 		for _, m := range tr.acked {
 			if !stored[m] {

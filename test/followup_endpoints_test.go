@@ -48,19 +48,19 @@ func TestE34AddressBook(t *testing.T) {
 	followUp(t, co.id, co.rep2, notMine.ID, &today, nil)
 	bind(t, other.id, other.rep, a.ID, 1)
 	followUp(t, other.id, other.rep, a.ID, &threeAgo, nil)
-	lt.Expect(t, srv.Post(t, co.rep, qyPath+"customer/update_expected_pr/"+crmID(b.ID), url.Values{"expedted_pr": {"90%"}}), 200, "添加成功")
+	lt.Expect(t, srv.Post(t, co.rep, qyPath+"customer/update_expected_pr/"+id(b.ID), url.Values{"expedted_pr": {"90%"}}), 200, "添加成功")
 	srv.Exec(t, `UPDATE follow_ups SET last_follow_time = $1 WHERE user_id = $2 AND customer_id = $3`, threeAgo, co.rep.ID, b.ID)
 	srv.Exec(t, `INSERT INTO customer_profiles (company_id, customer_id, expedted_pr, expected_time) VALUES ($1, $2, '30%', '2018-06-09')`, co.id, a.ID)
 	srv.Exec(t, `INSERT INTO customer_profiles (company_id, customer_id, expedted_pr) VALUES ($1, $2, '99%')`, other.id, a.ID)
 
 	r := srv.Get(t, co.rep, qyPath+"tongxunlu", nil)
 	lt.Expect(t, r, 200, "查询成功")
-	expectEqual(t, "data keys", lt.KeysOf(r.Data), []string{"ret_data", "data_count"})
+	expectSame(t, "data keys", lt.KeysOf(r.Data), []string{"ret_data", "data_count"})
 	var raw struct {
 		RetData []json.RawMessage `json:"ret_data"`
 	}
 	r.Decode(t, &raw)
-	expectEqual(t, "item keys", lt.KeysOf(raw.RetData[0]), addressBookKeys)
+	expectSame(t, "item keys", lt.KeysOf(raw.RetData[0]), addressBookKeys)
 	var d addressBookResp
 	r.Decode(t, &d)
 	if d.DataCount != 3 || len(d.RetData) != 3 {
@@ -68,7 +68,7 @@ func TestE34AddressBook(t *testing.T) {
 	}
 	// Default order: expected probability descending, none last.
 	got := []int64{d.RetData[0].CustomerID, d.RetData[1].CustomerID, d.RetData[2].CustomerID}
-	expectEqual(t, "order", got, []int64{b.ID, a.ID, c.ID})
+	expectSame(t, "order", got, []int64{b.ID, a.ID, c.ID})
 	rb, ra, rc := d.RetData[0], d.RetData[1], d.RetData[2]
 	if rb.LastFollowTime != "3天前" || rb.FollowStatus != threeAgo.Format("2006-01-02") || rb.LastActivityTime != threeAgo.Format("2006-01-02") ||
 		rb.Source != 2 || *rb.ExpedtedPr != "90%" || rb.ExpectedTime != nil {
@@ -92,7 +92,7 @@ func TestE34AddressBook(t *testing.T) {
 	if d.DataCount != 3 || len(d.RetData) != 1 || d.RetData[0].CustomerID != b.ID {
 		t.Fatalf("page 2 of -last_follow_time: %s", r.Raw)
 	}
-	r = srv.Get(t, co.rep, qyPath+"tongxunlu", url.Values{"order": {"password"}, "customer_id": {crmID(a.ID)}})
+	r = srv.Get(t, co.rep, qyPath+"tongxunlu", url.Values{"order": {"password"}, "customer_id": {id(a.ID)}})
 	r.Decode(t, &d)
 	if d.DataCount != 1 || d.RetData[0].CustomerID != a.ID {
 		t.Fatalf("filter customer_id, unknown order ignored: %s", r.Raw)
@@ -106,7 +106,7 @@ func TestE34AddressBook(t *testing.T) {
 	// Nothing yet: an empty page, not an error.
 	r = srv.Get(t, co.admin, qyPath+"tongxunlu", url.Values{"customer__source": {"1"}})
 	lt.Expect(t, r, 200, "查询成功")
-	expectEqual(t, "empty", string(r.Data), `{"ret_data":[],"data_count":0}`)
+	expectSame(t, "empty", string(r.Data), `{"ret_data":[],"data_count":0}`)
 	lt.ExpectFields(t, srv.Get(t, co.rep, qyPath+"tongxunlu", url.Values{"current_page": {"0"}}), 402, true,
 		map[string]string{"current_page": "页码数据类型错误"})
 	r = srv.Get(t, co.rep, qyPath+"tongxunlu", url.Values{"customer__source": {"3"}})
@@ -143,7 +143,7 @@ func phraseTexts(t *testing.T, p lt.Principal, q url.Values) ([]string, phrasesR
 		RetData []json.RawMessage `json:"ret_data"`
 	}
 	r.Decode(t, &raw)
-	expectEqual(t, "group keys", lt.KeysOf(raw.RetData[0]), []string{"user_id", "follow_language_data", "follow_language"})
+	expectSame(t, "group keys", lt.KeysOf(raw.RetData[0]), []string{"user_id", "follow_language_data", "follow_language"})
 	var out []string
 	for i, p := range d.RetData[0].FollowLanguageData {
 		if d.RetData[0].FollowLanguage[i] != p {
@@ -160,8 +160,8 @@ var globalPhrasesNewestFirst = []string{"客户多次查看小程序,合作意�
 func TestE35E36E37Phrases(t *testing.T) {
 	co, other := newCRMCompany(t), newCRMCompany(t)
 	texts, d := phraseTexts(t, co.rep, nil)
-	expectEqual(t, "globals only", texts, globalPhrasesNewestFirst)
-	expectEqual(t, "own count", d.DataCount, 0)
+	expectSame(t, "globals only", texts, globalPhrasesNewestFirst)
+	expectSame(t, "own count", d.DataCount, 0)
 
 	add := func(p lt.Principal, text string) *lt.Resp {
 		return srv.Post(t, p, qyPath+"follow_language/add/0", url.Values{"custom_language": {text}})
@@ -179,14 +179,14 @@ func TestE35E36E37Phrases(t *testing.T) {
 	lt.Expect(t, add(other.rep, "别家的话术"), 200, "添加成功")
 
 	texts, d = phraseTexts(t, co.rep, nil)
-	expectEqual(t, "own first, newest first, then globals", texts, append([]string{"客户周末有空", "客户想要报价"}, globalPhrasesNewestFirst...))
-	expectEqual(t, "own count", d.DataCount, 2)
+	expectSame(t, "own first, newest first, then globals", texts, append([]string{"客户周末有空", "客户想要报价"}, globalPhrasesNewestFirst...))
+	expectSame(t, "own count", d.DataCount, 2)
 	// Paging applies to the caller's phrases; globals come on every page.
 	texts, d = phraseTexts(t, co.rep, url.Values{"length": {"1"}, "current_page": {"2"}, "order": {"create_date"}})
-	expectEqual(t, "page 2", texts, append([]string{"客户周末有空"}, globalPhrasesNewestFirst...))
-	expectEqual(t, "own count", d.DataCount, 2)
+	expectSame(t, "page 2", texts, append([]string{"客户周末有空"}, globalPhrasesNewestFirst...))
+	expectSame(t, "own count", d.DataCount, 2)
 	texts, _ = phraseTexts(t, other.rep, nil)
-	expectEqual(t, "other company", texts, append([]string{"别家的话术"}, globalPhrasesNewestFirst...))
+	expectSame(t, "other company", texts, append([]string{"别家的话术"}, globalPhrasesNewestFirst...))
 	lt.ExpectFields(t, srv.Get(t, co.rep, qyPath+"follow_language", url.Values{"length": {"-1"}}), 402, true,
 		map[string]string{"length": "页显示数量类型错误"})
 
@@ -194,8 +194,8 @@ func TestE35E36E37Phrases(t *testing.T) {
 	srv.Scalar(t, &mine, `SELECT id FROM phrases WHERE user_id = $1 AND text = '客户想要报价'`, co.rep.ID)
 	srv.Scalar(t, &colleagues, `SELECT id FROM phrases WHERE user_id = $1`, co.rep2.ID)
 	srv.Scalar(t, &global, `SELECT id FROM phrases WHERE user_id IS NULL ORDER BY id LIMIT 1`)
-	del := func(p lt.Principal, id int64) *lt.Resp {
-		return srv.Post(t, p, qyPath+"follow_language/delete/"+crmID(id), nil)
+	del := func(p lt.Principal, phrase int64) *lt.Resp {
+		return srv.Post(t, p, qyPath+"follow_language/delete/"+id(phrase), nil)
 	}
 	lt.Expect(t, del(co.rep, colleagues), 302, "ID不存在")
 	lt.Expect(t, del(co.rep, global), 302, "ID不存在")
@@ -214,14 +214,14 @@ func TestE38A4FollowNotes(t *testing.T) {
 	cu := newBoundCustomer(t, co.id, co.rep, 1)
 	bind(t, other.id, other.rep, cu.ID, 1)
 	list := func(p lt.Principal, q url.Values) *lt.Resp { return srv.Get(t, p, qyPath+"follow_info", q) }
-	q := url.Values{"customer_id": {crmID(cu.ID)}}
+	q := url.Values{"customer_id": {id(cu.ID)}}
 	// No relation yet: an empty list.
 	r := list(co.rep, q)
 	lt.Expect(t, r, 200, "")
-	expectEqual(t, "empty", string(r.Data), `{"ret_data":[],"data_count":0}`)
+	expectSame(t, "empty", string(r.Data), `{"ret_data":[],"data_count":0}`)
 
 	add := func(p lt.Principal, cid int64, text string) *lt.Resp {
-		return srv.Post(t, p, qyPath+"follow_info/add/"+crmID(cid), url.Values{"follow_info": {text}})
+		return srv.Post(t, p, qyPath+"follow_info/add/"+id(cid), url.Values{"follow_info": {text}})
 	}
 	lt.ExpectFields(t, add(co.rep, cu.ID, ""), 301, false, map[string]string{"follow_info": "跟进信息不能为空"})
 	lt.ExpectFields(t, add(co.rep2, cu.ID, "看不见"), 301, false, map[string]string{"customer_id": "客户不存在"})
@@ -232,8 +232,8 @@ func TestE38A4FollowNotes(t *testing.T) {
 		AND last_follow_time > now() - interval '1 minute'`, co.rep.ID, cu.ID, co.id) != 1 {
 		t.Fatal("A4 did not set last_follow_time")
 	}
-	lt.Expect(t, srv.Post(t, co.rep, qyPath+"customer/update_expected_time/"+crmID(cu.ID), url.Values{"expected_time": {"2018-06-14"}}), 200, "添加成功")
-	lt.Expect(t, srv.Post(t, co.rep, qyPath+"customer/update_expected_pr/"+crmID(cu.ID), url.Values{"expedted_pr": {"80%"}}), 200, "添加成功")
+	lt.Expect(t, srv.Post(t, co.rep, qyPath+"customer/update_expected_time/"+id(cu.ID), url.Values{"expected_time": {"2018-06-14"}}), 200, "添加成功")
+	lt.Expect(t, srv.Post(t, co.rep, qyPath+"customer/update_expected_pr/"+id(cu.ID), url.Values{"expedted_pr": {"80%"}}), 200, "添加成功")
 	lt.Expect(t, add(other.rep, cu.ID, "别家的笔记"), 200, "添加成功")
 
 	r = list(co.rep, q)
@@ -243,7 +243,7 @@ func TestE38A4FollowNotes(t *testing.T) {
 		DataCount int               `json:"data_count"`
 	}
 	r.Decode(t, &raw)
-	expectEqual(t, "item keys", lt.KeysOf(raw.RetData[0]), []string{"user_customer_flowup__customer__headimgurl",
+	expectSame(t, "item keys", lt.KeysOf(raw.RetData[0]), []string{"user_customer_flowup__customer__headimgurl",
 		"user_customer_flowup__user__avatar", "user_customer_flowup__user__username", "follow_info", "create_date"})
 	var items []map[string]string
 	for _, it := range raw.RetData {
@@ -251,8 +251,8 @@ func TestE38A4FollowNotes(t *testing.T) {
 		_ = json.Unmarshal(it, &m)
 		items = append(items, m)
 	}
-	expectEqual(t, "count", raw.DataCount, 3)
-	expectEqual(t, "texts", []string{items[0]["follow_info"], items[1]["follow_info"], items[2]["follow_info"]},
+	expectSame(t, "count", raw.DataCount, 3)
+	expectSame(t, "texts", []string{items[0]["follow_info"], items[1]["follow_info"], items[2]["follow_info"]},
 		[]string{"这个客户我惹不起", "更新预计成交日期: 2018-06-14", "更新预计成交率为: 80%"})
 	if items[0]["user_customer_flowup__user__username"] != co.repName || items[0]["user_customer_flowup__customer__headimgurl"] != "statics/imgs/Avator.jpg" ||
 		items[0]["user_customer_flowup__user__avatar"] != "statics/imgs/setAvator.jpg" {
@@ -262,7 +262,7 @@ func TestE38A4FollowNotes(t *testing.T) {
 		t.Fatalf("create_date %q", items[0]["create_date"])
 	}
 	// Paging: data_count stays the total.
-	r = list(co.rep, url.Values{"customer_id": {crmID(cu.ID)}, "length": {"2"}, "current_page": {"2"}})
+	r = list(co.rep, url.Values{"customer_id": {id(cu.ID)}, "length": {"2"}, "current_page": {"2"}})
 	r.Decode(t, &raw)
 	if len(raw.RetData) != 1 || raw.DataCount != 3 {
 		t.Fatalf("page 2: %s", r.Raw)

@@ -63,24 +63,24 @@ func TestBadTextIsRefusedEverywhereAndWritesNothing(t *testing.T) {
 		}, "username", 301, false, nil},
 		{"E02 add user", func(v string) lt.Request {
 			return lt.Request{Method: "POST", Path: qyPath + "user/add/0", Form: url.Values{"username": {v}, "password": {"p"},
-				"role_id": {crmID(srv.RoleID(t, lt.Member))}, "company_id": {crmID(co.id)}}}
+				"role_id": {id(srv.RoleID(t, lt.Member))}, "company_id": {id(co.id)}}}
 		}, "username", 301, false, &co.admin},
 		{"E19 update company", func(v string) lt.Request {
-			return lt.Request{Method: "POST", Path: "/zhugeleida/admin/company/update/" + crmID(co.id), Form: url.Values{"name": {v}}}
+			return lt.Request{Method: "POST", Path: "/zhugeleida/admin/company/update/" + id(co.id), Form: url.Values{"name": {v}}}
 		}, "name", 303, false, &srv.Admin},
 		{"E22 add tag", func(v string) lt.Request {
 			return lt.Request{Method: "POST", Path: qyPath + "tag_customer/add/0", Form: url.Values{"name": {v}, "customer_list": {"[]"}}}
 		}, "name", 301, false, &co.rep},
 		{"E06 customer information", func(v string) lt.Request {
-			return lt.Request{Method: "POST", Path: qyPath + "customer/update_information/" + crmID(cu.ID),
+			return lt.Request{Method: "POST", Path: qyPath + "customer/update_information/" + id(cu.ID),
 				Form: url.Values{"source": {"1"}, "mem": {v}}}
 		}, "mem", 303, false, &co.rep},
 		{"E27 chat", func(v string) lt.Request {
-			return lt.Request{Method: "POST", Path: chatQY + "/chat/send_msg/0", Form: url.Values{"user_id": {crmID(co.rep.ID)},
-				"customer_id": {crmID(cust.ID)}, "msg": {v}, "send_type": {"1"}}}
+			return lt.Request{Method: "POST", Path: chatQY + "/chat/send_msg/0", Form: url.Values{"user_id": {id(co.rep.ID)},
+				"customer_id": {id(cust.ID)}, "msg": {v}, "send_type": {"1"}}}
 		}, "msg", 301, false, &co.rep},
 		{"A10 chat", func(v string) lt.Request {
-			return lt.Request{Method: "POST", Path: chatXCX + "/chat/send_msg/0", Form: url.Values{"uid": {crmID(co.rep.ID)}, "msg": {v}}}
+			return lt.Request{Method: "POST", Path: chatXCX + "/chat/send_msg/0", Form: url.Values{"uid": {id(co.rep.ID)}, "msg": {v}}}
 		}, "msg", 301, false, &cust},
 		{"A7 save_sign", func(v string) lt.Request {
 			return lt.Request{Method: "POST", Path: cardQY + "/mingpian/save_sign", Form: url.Values{"sign": {v}}}
@@ -89,13 +89,13 @@ func TestBadTextIsRefusedEverywhereAndWritesNothing(t *testing.T) {
 			return lt.Request{Method: "POST", Path: cardQY + "/tag_user/add", Form: url.Values{"name": {v}}}
 		}, "name", 303, false, &co.rep},
 		{"E42 card view", func(v string) lt.Request {
-			return lt.Request{Path: cardXCX + "/mingpian", Query: url.Values{"uid": {crmID(co.rep.ID)}, "username": {v}}}
+			return lt.Request{Path: cardXCX + "/mingpian", Query: url.Values{"uid": {id(co.rep.ID)}, "username": {v}}}
 		}, "username", 402, true, &cust},
 		{"A3 search", func(v string) lt.Request {
 			return lt.Request{Path: qyPath + "search/get_user", Query: url.Values{"username": {v}}}
 		}, "username", 402, true, &co.rep},
 		{"A4 follow note", func(v string) lt.Request {
-			return lt.Request{Method: "POST", Path: qyPath + "follow_info/add/" + crmID(cu.ID), Form: url.Values{"follow_info": {v}}}
+			return lt.Request{Method: "POST", Path: qyPath + "follow_info/add/" + id(cu.ID), Form: url.Values{"follow_info": {v}}}
 		}, "follow_info", 301, false, &co.rep},
 	}
 	for _, c := range cases {

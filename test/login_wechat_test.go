@@ -74,7 +74,7 @@ func testE30(t *testing.T, w wechatServer) {
 	lt.Expect(t, w.Get(t, cust, "/zhugeleida/xiaochengxu/mingpian/all", nil), 200, "查询成功")
 	// Second login: same customer and token; uid makes it belong to the rep with the login's source.
 	w.fake.AddSession("code-2", "openid-1")
-	r = mpLogin(w, t, url.Values{"code": {"code-2"}, "user_type": {"2"}, "source": {"2"}, "uid": {cardID(rep.ID)}})
+	r = mpLogin(w, t, url.Values{"code": {"code-2"}, "user_type": {"2"}, "source": {"2"}, "uid": {id(rep.ID)}})
 	lt.Expect(t, r, 200, "返回成功")
 	var second struct {
 		CID   int64  `json:"cid"`
@@ -89,13 +89,13 @@ func testE30(t *testing.T, w wechatServer) {
 		t.Fatalf("belonger %d", n)
 	}
 	// A later card view keeps the login's source.
-	lt.Expect(t, w.Get(t, cust, "/zhugeleida/xiaochengxu/mingpian", url.Values{"uid": {cardID(rep.ID)}}), 200, "查询成功")
+	lt.Expect(t, w.Get(t, cust, "/zhugeleida/xiaochengxu/mingpian", url.Values{"uid": {id(rep.ID)}}), 200, "查询成功")
 	if n := w.Count(t, `SELECT count(*) FROM customer_belongers WHERE customer_id = $1 AND source = 2`, first.CID); n != 1 {
 		t.Fatalf("source changed")
 	}
 	// A new customer with uid.
 	w.fake.AddSession("code-3", "openid-3")
-	r = mpLogin(w, t, url.Values{"code": {"code-3"}, "user_type": {"1"}, "source": {"1"}, "uid": {cardID(rep.ID)}})
+	r = mpLogin(w, t, url.Values{"code": {"code-3"}, "user_type": {"1"}, "source": {"1"}, "uid": {id(rep.ID)}})
 	lt.Expect(t, r, 200, "返回成功")
 	if n := w.Count(t, `SELECT count(*) FROM customers c JOIN customer_belongers b ON b.customer_id = c.id
 		WHERE c.openid = 'openid-3' AND c.user_type = 1 AND b.user_id = $1 AND b.source = 1`, rep.ID); n != 1 {
@@ -128,7 +128,7 @@ func testE30(t *testing.T, w wechatServer) {
 
 func wecomLogin(w wechatServer, t *testing.T, company int64, code string) string {
 	t.Helper()
-	r := w.Do(t, lt.Request{Path: "/zhugeleida/qiyeweixin/work_weixin_auth/" + cardID(company), Query: url.Values{"code": {code},
+	r := w.Do(t, lt.Request{Path: "/zhugeleida/qiyeweixin/work_weixin_auth/" + id(company), Query: url.Values{"code": {code},
 		"user_type": {"1"}, "source": {"2"}}})
 	if r.Status != 302 {
 		t.Fatalf("want a 302, got %d %s", r.Status, r.Raw)
@@ -145,12 +145,12 @@ func testE29(t *testing.T, w wechatServer) {
 	if loc := wecomLogin(w, t, company, "oauth-1"); loc != errPage {
 		t.Fatalf("first visit went to %q", loc)
 	}
-	var id int64
+	var userID int64
 	var status, gender, level int
 	var token, gotAvatar string
 	if err := w.DB.QueryRow(`SELECT u.id, u.status, u.gender, r.level, u.token, u.avatar FROM users u JOIN roles r ON r.id = u.role_id
 		WHERE u.company_id = $1 AND u.wecom_userid = 'zhangsan' AND u.username = '张三' AND u.position = ''`, company).
-		Scan(&id, &status, &gender, &level, &token, &gotAvatar); err != nil {
+		Scan(&userID, &status, &gender, &level, &token, &gotAvatar); err != nil {
 		t.Fatal(err)
 	}
 	if status != 2 || level != 3 || gender != 2 || len(token) != 32 || gotAvatar != avatar {
@@ -164,9 +164,9 @@ func testE29(t *testing.T, w wechatServer) {
 		t.Fatalf("members %d", n)
 	}
 	// Enabled: the front-end with the encoded token, id and avatar.
-	w.Exec(t, `UPDATE users SET status = 1 WHERE id = $1`, id)
+	w.Exec(t, `UPDATE users SET status = 1 WHERE id = $1`, userID)
 	loc := wecomLogin(w, t, company, "oauth-1")
-	want := wxFrontend + "?token=" + token + "&id=" + cardID(id) + "&avatar=" + url.QueryEscape(avatar)
+	want := wxFrontend + "?token=" + token + "&id=" + id(userID) + "&avatar=" + url.QueryEscape(avatar)
 	if loc != want {
 		t.Fatalf("welcome %q, want %q", loc, want)
 	}
@@ -208,7 +208,7 @@ func testE29(t *testing.T, w wechatServer) {
 	if loc := wecomLogin(w, t, company, "oauth-1"); loc != want {
 		t.Fatalf("after expiry %q", loc)
 	}
-	r := w.Do(t, lt.Request{Method: "POST", Path: "/zhugeleida/qiyeweixin/work_weixin_auth/" + cardID(company)})
+	r := w.Do(t, lt.Request{Method: "POST", Path: "/zhugeleida/qiyeweixin/work_weixin_auth/" + id(company)})
 	lt.Expect(t, r, 402, "请求方式异常")
 }
 
@@ -217,7 +217,7 @@ func testE48WxaCode(t *testing.T, w wechatServer) {
 	rep := w.NewUser(t, company, lt.Member, lt.Unique("rep"))
 	r := w.Get(t, rep, "/zhugeleida/qiyeweixin/qr_code_auth", nil)
 	lt.Expect(t, r, 200, "生成小程序二维码成功")
-	rel := "statics/zhugeleida/imgs/xiaochengxu/qr_code/" + cardID(rep.ID) + "_qrcode.jpg"
+	rel := "statics/zhugeleida/imgs/xiaochengxu/qr_code/" + id(rep.ID) + "_qrcode.jpg"
 	if string(r.Data) != `{"qr_code":"`+rel+`"}` { // the stored image's URL (an extra key, D1.4)
 		t.Fatalf("data %s", r.Data)
 	}
@@ -226,7 +226,7 @@ func testE48WxaCode(t *testing.T, w wechatServer) {
 	if qr != rel {
 		t.Fatalf("qr_code %q", qr)
 	}
-	onDisk, err := os.ReadFile(filepath.Join(w.MediaRoot, "zhugeleida/imgs/xiaochengxu/qr_code", cardID(rep.ID)+"_qrcode.jpg"))
+	onDisk, err := os.ReadFile(filepath.Join(w.MediaRoot, "zhugeleida/imgs/xiaochengxu/qr_code", id(rep.ID)+"_qrcode.jpg"))
 	if err != nil || !bytes.Equal(onDisk, fakewechat.DefaultQR()) {
 		t.Fatalf("stored image: %v", err)
 	}
@@ -235,7 +235,7 @@ func testE48WxaCode(t *testing.T, w wechatServer) {
 		t.Fatalf("served %d", served.Status)
 	}
 	reqs := w.fake.QRRequests()
-	if last := reqs[len(reqs)-1]; last.Path != "pages/mingpian/index?uid="+cardID(rep.ID)+"&source=1" || last.Width != 430 {
+	if last := reqs[len(reqs)-1]; last.Path != "pages/mingpian/index?uid="+id(rep.ID)+"&source=1" || last.Width != 430 {
 		t.Fatalf("wxacode request %+v", last)
 	}
 	// A non-image answer is an error and changes nothing.
@@ -255,7 +255,7 @@ func testE48WxaCode(t *testing.T, w wechatServer) {
 	if qr != "" {
 		t.Fatalf("failed QR recorded %q", qr)
 	}
-	if _, err := os.Stat(filepath.Join(w.MediaRoot, "zhugeleida/imgs/xiaochengxu/qr_code", cardID(rep2.ID)+"_qrcode.jpg")); !os.IsNotExist(err) {
+	if _, err := os.Stat(filepath.Join(w.MediaRoot, "zhugeleida/imgs/xiaochengxu/qr_code", id(rep2.ID)+"_qrcode.jpg")); !os.IsNotExist(err) {
 		t.Fatalf("failed QR stored: %v", err)
 	}
 }

@@ -102,7 +102,7 @@ func TestE31TimelineScopedWindowedAndMarksOnlyThePage(t *testing.T) {
 	if p.DataCount != 3 {
 		t.Fatalf("window: %s", r.Raw)
 	}
-	r = srv.Get(t, w.rep, cardQY+"/action/time", url.Values{"id": {cardID(ids[0])}})
+	r = srv.Get(t, w.rep, cardQY+"/action/time", url.Values{"id": {id(ids[0])}})
 	r.Decode(t, &p)
 	if p.DataCount != 1 || p.RetData[0].Log != w.custName+"首次查看你的名片,沟通从此刻开始" {
 		t.Fatalf("id filter: %s", r.Raw)
@@ -120,7 +120,7 @@ func TestE31TimelineScopedWindowedAndMarksOnlyThePage(t *testing.T) {
 	}
 	// A rep of another company sees nothing of these.
 	other := srv.NewUser(t, srv.NewCompany(t, lt.Unique("他司")), lt.Member, lt.Unique("rep"))
-	r = srv.Get(t, other, cardQY+"/action/time", url.Values{"id": {cardID(ids[0])}})
+	r = srv.Get(t, other, cardQY+"/action/time", url.Values{"id": {id(ids[0])}})
 	lt.Expect(t, r, 200, "查询日志记录成功")
 	if string(r.Data) != `{"ret_data":[],"data_count":0}` {
 		t.Fatalf("other company: %s", r.Raw)
@@ -162,8 +162,8 @@ func TestE32RadarPerCustomerSortedThenPaged(t *testing.T) {
 	if k := lt.KeysOf(items[0]); !reflect.DeepEqual(k, wantKeys) {
 		t.Fatalf("keys %v", k)
 	}
-	if string(items[0]) != `{"totalCount":4,"customer_id":`+cardID(c2.ID)+`,"customer__username":`+string(cardJSON(radarCustomerName(t, c2.ID)))+
-		`,"user_id":"`+cardID(w.rep.ID)+`","headimgurl":"statics/imgs/Avator.jpg","detail":{"1":{"count":1,"name":"查看名片"},"2":{"count":3,"name":"查看产品"}},"action_count":4,"customer_username":`+
+	if string(items[0]) != `{"totalCount":4,"customer_id":`+id(c2.ID)+`,"customer__username":`+string(cardJSON(radarCustomerName(t, c2.ID)))+
+		`,"user_id":"`+id(w.rep.ID)+`","headimgurl":"statics/imgs/Avator.jpg","detail":{"1":{"count":1,"name":"查看名片"},"2":{"count":3,"name":"查看产品"}},"action_count":4,"customer_username":`+
 		string(cardJSON(radarCustomerName(t, c2.ID)))+`,"ai_pr":""}` {
 		t.Fatalf("first: %s", items[0])
 	}
@@ -213,7 +213,7 @@ func TestE33RadarCountsPerAction(t *testing.T) {
 	radarLog(t, w.company, w.rep.ID, w.cust.ID, 3, "n", radarDaysAgo(8, 1), true) // outside
 	r := srv.Get(t, w.rep, cardQY+"/action/count", nil)
 	lt.Expect(t, r, 200, "查询日志记录成功")
-	want := `[{"action":{"1":"查看名片","2":"查看产品","3":"查看动态","4":"查看官网","5":"复制微信","6":"转发名片","7":"咨询产品","8":"保存电话","9":"觉得靠谱","10":"拨打电话","11":"播放语音","12":"复制邮箱"},"detail":{"2":2,"12":1},"user_id":"` + cardID(w.rep.ID) + `"}]`
+	want := `[{"action":{"1":"查看名片","2":"查看产品","3":"查看动态","4":"查看官网","5":"复制微信","6":"转发名片","7":"咨询产品","8":"保存电话","9":"觉得靠谱","10":"拨打电话","11":"播放语音","12":"复制邮箱"},"detail":{"2":2,"12":1},"user_id":"` + id(w.rep.ID) + `"}]`
 	if string(r.Data) != want {
 		t.Fatalf("got %s", r.Data)
 	}
@@ -398,9 +398,9 @@ func TestA5RadarCustomerDetail(t *testing.T) {
 	radarLog(t, w.company, w.rep.ID, w.cust.ID, 1, "v", radarDaysAgo(0, 1), true)
 	radarLog(t, w.company, w.rep.ID, w.cust.ID, 10, "c", radarDaysAgo(0, 2), true)
 	radarLog(t, w.company, w.rep.ID, c2.ID, 6, "f", radarDaysAgo(0, 2), true)
-	r := srv.Get(t, w.rep, cardQY+"/action/customer_detail", url.Values{"customer_id": {cardID(w.cust.ID)}})
+	r := srv.Get(t, w.rep, cardQY+"/action/customer_detail", url.Values{"customer_id": {id(w.cust.ID)}})
 	lt.Expect(t, r, 200, "查询日志记录成功")
-	want := `[{"` + cardID(w.cust.ID) + `":{"totalCount":3,"customer_id":` + cardID(w.cust.ID) +
+	want := `[{"` + id(w.cust.ID) + `":{"totalCount":3,"customer_id":` + id(w.cust.ID) +
 		`,"detail":[{"count":2,"name":"查看名片","action":1},{"count":1,"name":"拨打电话","action":10}]}}]`
 	if string(r.Data) != want {
 		t.Fatalf("got %s", r.Data)
@@ -412,7 +412,7 @@ func TestA5RadarCustomerDetail(t *testing.T) {
 		t.Fatalf("all: %s", r.Raw)
 	}
 	other := srv.NewUser(t, w.company, lt.Member, lt.Unique("rep"))
-	r = srv.Get(t, other, cardQY+"/action/customer_detail", url.Values{"customer_id": {cardID(w.cust.ID)}})
+	r = srv.Get(t, other, cardQY+"/action/customer_detail", url.Values{"customer_id": {id(w.cust.ID)}})
 	if string(r.Data) != "[{}]" {
 		t.Fatalf("other rep: %s", r.Raw)
 	}

@@ -327,8 +327,8 @@ func TestContactListOrderAndUnreadAcrossInstances(t *testing.T) {
 		}
 	}
 	// E26 on the second instance reads cust2's messages; E28 on the first takes third's.
-	lt.Expect(t, b.Get(t, w.rep, chatQY+"/chat", url.Values{"customer_id": {chatID(w.cust2.ID)}}), 200, "分页获取聊天消息成功")
-	if items := chatItems(t, srv.Get(t, w.rep, chatQY+"/chat/getmsg/0", url.Values{"customer_id": {chatID(third.ID)}}), pollKeys); len(items) != 1 {
+	lt.Expect(t, b.Get(t, w.rep, chatQY+"/chat", url.Values{"customer_id": {id(w.cust2.ID)}}), 200, "分页获取聊天消息成功")
+	if items := chatItems(t, srv.Get(t, w.rep, chatQY+"/chat/getmsg/0", url.Values{"customer_id": {id(third.ID)}}), pollKeys); len(items) != 1 {
 		t.Fatalf("poll: %+v", items)
 	}
 	want = []contactLine{{third.ID, "三号", 0}, {w.cust2.ID, "二号的第二条", 0}, {w.cust.ID, "您好", 0}}
@@ -351,12 +351,12 @@ func TestContactListOrderAndUnreadAcrossInstances(t *testing.T) {
 				switch rng.IntN(3) {
 				case 0:
 					r, err = s.Send(lt.Request{Method: "POST", Path: chatXCX + "/chat/send_msg/0", As: &c,
-						Form: url.Values{"uid": {chatID(w.rep.ID)}, "msg": {fmt.Sprint("c", g, "-", i)}}})
+						Form: url.Values{"uid": {id(w.rep.ID)}, "msg": {fmt.Sprint("c", g, "-", i)}}})
 				case 1:
 					r, err = s.Send(lt.Request{Method: "POST", Path: chatQY + "/chat/send_msg/0", As: &w.rep, Form: url.Values{
-						"user_id": {chatID(w.rep.ID)}, "customer_id": {chatID(c.ID)}, "msg": {fmt.Sprint("r", g, "-", i)}, "send_type": {"1"}}})
+						"user_id": {id(w.rep.ID)}, "customer_id": {id(c.ID)}, "msg": {fmt.Sprint("r", g, "-", i)}, "send_type": {"1"}}})
 				default:
-					r, err = s.Send(lt.Request{Path: chatQY + "/chat/getmsg/0", As: &w.rep, Query: url.Values{"customer_id": {chatID(c.ID)}}})
+					r, err = s.Send(lt.Request{Path: chatQY + "/chat/getmsg/0", As: &w.rep, Query: url.Values{"customer_id": {id(c.ID)}}})
 				}
 				if err != nil || r.Code != 200 {
 					t.Errorf("%v %+v", err, r)
@@ -382,7 +382,7 @@ func TestContactListOrderAndUnreadAcrossInstances(t *testing.T) {
 	}
 	taken := 0
 	for _, c := range custs {
-		taken += len(chatItems(t, b.Get(t, w.rep, chatQY+"/chat/getmsg/0", url.Values{"customer_id": {chatID(c.ID)}}), pollKeys))
+		taken += len(chatItems(t, b.Get(t, w.rep, chatQY+"/chat/getmsg/0", url.Values{"customer_id": {id(c.ID)}}), pollKeys))
 	}
 	if taken != sum {
 		t.Fatalf("took %d, %d were unread", taken, sum)

@@ -27,7 +27,7 @@ func TestE21TagGroupsOfANewCompany(t *testing.T) {
 	co := newCRMCompany(t)
 	r := srv.Get(t, co.rep, qyPath+"tag_list", nil)
 	lt.Expect(t, r, 200, "请求成功")
-	expectEqual(t, "data keys", lt.KeysOf(r.Data), []string{"ret_data", "tag_count"})
+	expectSame(t, "data keys", lt.KeysOf(r.Data), []string{"ret_data", "tag_count"})
 	var d struct {
 		RetData  []json.RawMessage `json:"ret_data"`
 		TagCount int               `json:"tag_count"`
@@ -35,7 +35,7 @@ func TestE21TagGroupsOfANewCompany(t *testing.T) {
 	r.Decode(t, &d)
 	got := []string{}
 	for _, g := range d.RetData {
-		expectEqual(t, "group keys", lt.KeysOf(g), []string{"tags", "name"})
+		expectSame(t, "group keys", lt.KeysOf(g), []string{"tags", "name"})
 		var grp struct {
 			Tags []struct {
 				ID   int64  `json:"id"`
@@ -49,15 +49,15 @@ func TestE21TagGroupsOfANewCompany(t *testing.T) {
 			got = append(got, " "+tg.Name)
 		}
 	}
-	expectEqual(t, "groups", got, []string{"基本功能", " 已婚", " 90后", "关注点", " 在意质量", " 在意服务", "级别", " 一般客户", " 重要客户", "自定义"})
-	expectEqual(t, "tag_count", d.TagCount, 4)
+	expectSame(t, "groups", got, []string{"基本功能", " 已婚", " 90后", "关注点", " 在意质量", " 在意服务", "级别", " 一般客户", " 重要客户", "自定义"})
+	expectSame(t, "tag_count", d.TagCount, 4)
 	// Bootstrap gave its company the groups too.
 	if n := srv.Count(t, `SELECT count(*) FROM tags WHERE company_id = $1 AND parent_id IS NULL`, srv.CompanyID); n != 4 {
 		t.Fatalf("bootstrap company has %d tag groups", n)
 	}
 	// A custom tag shows under 自定义 for the company, not for another one.
 	cu := newBoundCustomer(t, co.id, co.rep, 1)
-	lt.Expect(t, srv.Post(t, co.rep, qyPath+"tag_list/add_tag/"+crmID(cu.ID), url.Values{"name": {"爱撸串"}}), 200, "添加成功")
+	lt.Expect(t, srv.Post(t, co.rep, qyPath+"tag_list/add_tag/"+id(cu.ID), url.Values{"name": {"爱撸串"}}), 200, "添加成功")
 	r = srv.Get(t, co.rep2, qyPath+"tag_list", nil)
 	r.Decode(t, &d)
 	var last struct {
@@ -88,9 +88,9 @@ func TestE20TagsWithCustomers(t *testing.T) {
 			if i > 0 {
 				list += ","
 			}
-			list += crmID(tagID(t, companyID, n))
+			list += id(tagID(t, companyID, n))
 		}
-		lt.Expect(t, srv.Post(t, p, qyPath+"customer/update_tag/"+crmID(c.ID), url.Values{"tag_list": {list + "]"}}), 200, "添加成功")
+		lt.Expect(t, srv.Post(t, p, qyPath+"customer/update_tag/"+id(c.ID), url.Values{"tag_list": {list + "]"}}), 200, "添加成功")
 	}
 	set(co.rep, c1, co.id, "已婚", "重要客户")
 	set(co.rep, c2, co.id, "重要客户")
@@ -99,7 +99,7 @@ func TestE20TagsWithCustomers(t *testing.T) {
 
 	r := srv.Get(t, co.rep, qyPath+"tag_customer", nil)
 	lt.Expect(t, r, 200, "")
-	expectEqual(t, "data keys", lt.KeysOf(r.Data), []string{"ret_data", "ret_count"})
+	expectSame(t, "data keys", lt.KeysOf(r.Data), []string{"ret_data", "ret_count"})
 	var d tagCustomersResp
 	r.Decode(t, &d)
 	if d.RetCount != 2 || len(d.RetData) != 2 {
@@ -117,7 +117,7 @@ func TestE20TagsWithCustomers(t *testing.T) {
 		RetData []json.RawMessage `json:"ret_data"`
 	}
 	r.Decode(t, &raw)
-	expectEqual(t, "item keys", lt.KeysOf(raw.RetData[0]), []string{"id", "name", "tag_id", "customer_num", "customer_list"})
+	expectSame(t, "item keys", lt.KeysOf(raw.RetData[0]), []string{"id", "name", "tag_id", "customer_num", "customer_list"})
 	// The admin sees the whole company: 已婚 has two customers.
 	r = srv.Get(t, co.admin, qyPath+"tag_customer", url.Values{"name": {"已"}})
 	r.Decode(t, &d)
@@ -133,7 +133,7 @@ func TestE20TagsWithCustomers(t *testing.T) {
 	// Nobody's customers: an empty list.
 	r = srv.Get(t, newCRMCompany(t).rep, qyPath+"tag_customer", nil)
 	lt.Expect(t, r, 200, "")
-	expectEqual(t, "empty", string(r.Data), `{"ret_data":[],"ret_count":0}`)
+	expectSame(t, "empty", string(r.Data), `{"ret_data":[],"ret_count":0}`)
 	lt.ExpectFields(t, srv.Get(t, co.rep, qyPath+"tag_customer", url.Values{"length": {"x"}}), 402, true,
 		map[string]string{"length": "页显示数量类型错误"})
 }
@@ -142,7 +142,7 @@ func TestA2SearchTagsKeepsNine(t *testing.T) {
 	co := newCRMCompany(t)
 	cu := newBoundCustomer(t, co.id, co.rep, 1)
 	for i := 0; i < 11; i++ {
-		lt.Expect(t, srv.Post(t, co.rep, qyPath+"tag_list/add_tag/"+crmID(cu.ID), url.Values{"name": {lt.Unique("标签")}}), 200, "添加成功")
+		lt.Expect(t, srv.Post(t, co.rep, qyPath+"tag_list/add_tag/"+id(cu.ID), url.Values{"name": {lt.Unique("标签")}}), 200, "添加成功")
 	}
 	r := srv.Get(t, co.rep, qyPath+"search/get_tag", nil)
 	lt.Expect(t, r, 200, "")
@@ -167,9 +167,9 @@ func TestE22AddTagWithCustomers(t *testing.T) {
 		map[string]string{"name": "标签名已存在"})
 	lt.Expect(t, srv.Post(t, co.rep, path, url.Values{"name": {"新标签"}, "customer_list": {"[]"}}), 302, "标签关联客户不能为空")
 	// Only customers the caller sees are linked; none of them → 302.
-	lt.Expect(t, srv.Post(t, co.rep, path, url.Values{"name": {"新标签"}, "customer_list": {"[" + crmID(foreign.ID) + "]"}}), 302, "标签关联客户不能为空")
+	lt.Expect(t, srv.Post(t, co.rep, path, url.Values{"name": {"新标签"}, "customer_list": {"[" + id(foreign.ID) + "]"}}), 302, "标签关联客户不能为空")
 	name := lt.Unique("客户不好惹")
-	r := srv.Post(t, co.rep, path, url.Values{"name": {name}, "customer_list": {"[" + crmID(c1.ID) + "," + crmID(c2.ID) + "," + crmID(foreign.ID) + "]"}})
+	r := srv.Post(t, co.rep, path, url.Values{"name": {name}, "customer_list": {"[" + id(c1.ID) + "," + id(c2.ID) + "," + id(foreign.ID) + "]"}})
 	lt.Expect(t, r, 200, "添加成功")
 	lt.ExpectEmptyData(t, r)
 	var group string
@@ -181,49 +181,49 @@ func TestE22AddTagWithCustomers(t *testing.T) {
 	if group != "自定义" || creator != co.rep.ID {
 		t.Fatalf("tag under %q by %d", group, creator)
 	}
-	expectEqual(t, "c1 tags", tagNamesOf(t, co.id, c1.ID), []string{name})
-	expectEqual(t, "c2 tags", tagNamesOf(t, co.id, c2.ID), []string{name})
-	expectEqual(t, "foreign tags", tagNamesOf(t, co.id, foreign.ID), []string{})
+	expectSame(t, "c1 tags", tagNamesOf(t, co.id, c1.ID), []string{name})
+	expectSame(t, "c2 tags", tagNamesOf(t, co.id, c2.ID), []string{name})
+	expectSame(t, "foreign tags", tagNamesOf(t, co.id, foreign.ID), []string{})
 	// The same name is free in another company.
-	lt.Expect(t, srv.Post(t, other.rep, path, url.Values{"name": {name}, "customer_list": {"[" + crmID(foreign.ID) + "]"}}), 200, "添加成功")
+	lt.Expect(t, srv.Post(t, other.rep, path, url.Values{"name": {name}, "customer_list": {"[" + id(foreign.ID) + "]"}}), 200, "添加成功")
 }
 
 func TestE23AddCustomTag(t *testing.T) {
 	co := newCRMCompany(t)
 	cu := newBoundCustomer(t, co.id, co.rep, 1)
 	bind(t, co.id, co.rep2, cu.ID, 1)
-	path := qyPath + "tag_list/add_tag/" + crmID(cu.ID)
+	path := qyPath + "tag_list/add_tag/" + id(cu.ID)
 	lt.ExpectFields(t, srv.Post(t, co.rep, path, url.Values{}), 301, false, map[string]string{"name": "标签不能为空"})
 	lt.Expect(t, srv.Post(t, co.rep, path, url.Values{"name": {"爱吃串"}}), 200, "添加成功")
 	lt.ExpectFields(t, srv.Post(t, co.rep, path, url.Values{"name": {"爱吃串"}}), 301, false, map[string]string{"name": "标签名已存在"})
 	// Unique per creator: a colleague may use the same name.
 	lt.Expect(t, srv.Post(t, co.rep2, path, url.Values{"name": {"爱吃串"}}), 200, "添加成功")
-	expectEqual(t, "tags", tagNamesOf(t, co.id, cu.ID), []string{"爱吃串", "爱吃串"})
+	expectSame(t, "tags", tagNamesOf(t, co.id, cu.ID), []string{"爱吃串", "爱吃串"})
 	lt.Expect(t, srv.Post(t, co.rep, qyPath+"tag_list/add_tag/999999999", url.Values{"name": {"别的"}}), 302, "标签关联客户不能为空")
 	o := newCRMCompany(t)
 	stranger := newBoundCustomer(t, o.id, o.rep, 1)
-	lt.Expect(t, srv.Post(t, co.rep, qyPath+"tag_list/add_tag/"+crmID(stranger.ID), url.Values{"name": {"别的"}}), 302, "标签关联客户不能为空")
+	lt.Expect(t, srv.Post(t, co.rep, qyPath+"tag_list/add_tag/"+id(stranger.ID), url.Values{"name": {"别的"}}), 302, "标签关联客户不能为空")
 }
 
 func TestE24ReplaceCustomerTags(t *testing.T) {
 	co, other := newCRMCompany(t), newCRMCompany(t)
 	cu := newBoundCustomer(t, co.id, co.rep, 1)
-	path := qyPath + "tag_list/customer_tag/" + crmID(cu.ID)
+	path := qyPath + "tag_list/customer_tag/" + id(cu.ID)
 	married, important, level := tagID(t, co.id, "已婚"), tagID(t, co.id, "重要客户"), tagID(t, co.id, "级别")
-	lt.Expect(t, srv.Post(t, co.rep, path, url.Values{"tag_list": {"[" + crmID(married) + "," + crmID(important) + "]"}}), 200, "添加成功")
-	expectEqual(t, "json list", tagNamesOf(t, co.id, cu.ID), []string{"已婚", "重要客户"})
+	lt.Expect(t, srv.Post(t, co.rep, path, url.Values{"tag_list": {"[" + id(married) + "," + id(important) + "]"}}), 200, "添加成功")
+	expectSame(t, "json list", tagNamesOf(t, co.id, cu.ID), []string{"已婚", "重要客户"})
 	// An unknown id, a group header or another company's tag refuses the whole list; nothing changes.
-	for _, bad := range []string{"999999999", crmID(level), crmID(tagID(t, other.id, "已婚"))} {
-		lt.Expect(t, srv.Post(t, co.rep, path, url.Values{"tag_list": {crmID(important) + "," + bad}}), 302, "标签不存在")
-		expectEqual(t, "refused list "+bad, tagNamesOf(t, co.id, cu.ID), []string{"已婚", "重要客户"})
+	for _, bad := range []string{"999999999", id(level), id(tagID(t, other.id, "已婚"))} {
+		lt.Expect(t, srv.Post(t, co.rep, path, url.Values{"tag_list": {id(important) + "," + bad}}), 302, "标签不存在")
+		expectSame(t, "refused list "+bad, tagNamesOf(t, co.id, cu.ID), []string{"已婚", "重要客户"})
 	}
 	// A comma list (a repeated id counts once).
-	lt.Expect(t, srv.Post(t, co.rep, path, url.Values{"tag_list": {crmID(important) + "," + crmID(important)}}), 200, "添加成功")
-	expectEqual(t, "comma list", tagNamesOf(t, co.id, cu.ID), []string{"重要客户"})
-	lt.Expect(t, srv.Post(t, co.rep, path, url.Values{"tag_list": {crmID(married), crmID(important)}}), 200, "添加成功")
-	expectEqual(t, "repeated keys", tagNamesOf(t, co.id, cu.ID), []string{"已婚", "重要客户"})
+	lt.Expect(t, srv.Post(t, co.rep, path, url.Values{"tag_list": {id(important) + "," + id(important)}}), 200, "添加成功")
+	expectSame(t, "comma list", tagNamesOf(t, co.id, cu.ID), []string{"重要客户"})
+	lt.Expect(t, srv.Post(t, co.rep, path, url.Values{"tag_list": {id(married), id(important)}}), 200, "添加成功")
+	expectSame(t, "repeated keys", tagNamesOf(t, co.id, cu.ID), []string{"已婚", "重要客户"})
 	lt.Expect(t, srv.Post(t, co.rep, path, url.Values{"tag_list": {"[]"}}), 200, "添加成功")
-	expectEqual(t, "cleared", tagNamesOf(t, co.id, cu.ID), []string{})
+	expectSame(t, "cleared", tagNamesOf(t, co.id, cu.ID), []string{})
 	lt.ExpectFields(t, srv.Post(t, co.rep, path, url.Values{"tag_list": {"[1,x]"}}), 301, false, map[string]string{"tag_list": "Enter a valid JSON."})
 	lt.ExpectFields(t, srv.Post(t, co.rep, path, url.Values{}), 301, false, map[string]string{"tag_list": "This field is required."})
 	lt.Expect(t, srv.Post(t, co.rep2, path, url.Values{"tag_list": {"[]"}}), 302, "标签关联客户不能为空")

@@ -58,10 +58,10 @@ func addPhrase(t *testing.T, rep lt.Principal, text string) int64 {
 // that are not its company's; each endpoint answers its not-found code.
 func expectForeignIDsRefused(t *testing.T, caller lt.Principal, photo, tag, phrase int64) {
 	t.Helper()
-	lt.Expect(t, srv.Post(t, caller, cardQY+"/mingpian/delete_photo", url.Values{"photo_id": {cardID(photo)}}), 302, "删除数据不存在")
-	lt.Expect(t, srv.Post(t, caller, cardQY+"/tag_user/delete", url.Values{"id": {cardID(tag)}}), 302, "标签ID不存在")
-	lt.Expect(t, srv.Post(t, caller, cardQY+"/tag_user/save", url.Values{"tag_list": {"[" + cardID(tag) + "]"}}), 301, "标签不存在")
-	lt.Expect(t, srv.Post(t, caller, qyPath+"follow_language/delete/"+crmID(phrase), nil), 302, "ID不存在")
+	lt.Expect(t, srv.Post(t, caller, cardQY+"/mingpian/delete_photo", url.Values{"photo_id": {id(photo)}}), 302, "删除数据不存在")
+	lt.Expect(t, srv.Post(t, caller, cardQY+"/tag_user/delete", url.Values{"id": {id(tag)}}), 302, "标签ID不存在")
+	lt.Expect(t, srv.Post(t, caller, cardQY+"/tag_user/save", url.Values{"tag_list": {"[" + id(tag) + "]"}}), 301, "标签不存在")
+	lt.Expect(t, srv.Post(t, caller, qyPath+"follow_language/delete/"+id(phrase), nil), 302, "ID不存在")
 }
 
 func TestCardAndPhraseIDsOfAnotherCompanyAreNotFound(t *testing.T) {
@@ -92,11 +92,11 @@ func TestRepMovedToAnotherCompanyReachesOnlyItsNewCompanysRows(t *testing.T) {
 
 	r := srv.Get(t, w.rep, cardQY+"/mingpian/show_photo", nil)
 	lt.Expect(t, r, 200, "获取成功")
-	if string(r.Data) != `{"ret_data":[],"user_id":"`+cardID(w.rep.ID)+`"}` {
+	if string(r.Data) != `{"ret_data":[],"user_id":"`+id(w.rep.ID)+`"}` {
 		t.Fatalf("the old company's photos: %s", r.Raw)
 	}
 	r = srv.Get(t, w.rep, cardQY+"/tag_user", nil)
-	if string(r.Data) != `{"user_id":"`+cardID(w.rep.ID)+`","ret_data":[],"data_count":0}` {
+	if string(r.Data) != `{"user_id":"`+id(w.rep.ID)+`","ret_data":[],"data_count":0}` {
 		t.Fatalf("the old company's tags: %s", r.Raw)
 	}
 	if texts, d := phraseTexts(t, w.rep, nil); d.DataCount != 0 || len(texts) != len(globalPhrasesNewestFirst) {
@@ -118,8 +118,8 @@ func TestRepMovedToAnotherCompanyReachesOnlyItsNewCompanysRows(t *testing.T) {
 	}
 	// The new company's rows are the rep's own again.
 	newTag, newPhrase := addCardTag(t, w.rep, "老标签"), addPhrase(t, w.rep, "老话术")
-	lt.Expect(t, srv.Post(t, w.rep, cardQY+"/tag_user/delete", url.Values{"id": {cardID(newTag)}}), 200, "删除成功")
-	lt.Expect(t, srv.Post(t, w.rep, qyPath+"follow_language/delete/"+crmID(newPhrase), nil), 200, "删除成功")
+	lt.Expect(t, srv.Post(t, w.rep, cardQY+"/tag_user/delete", url.Values{"id": {id(newTag)}}), 200, "删除成功")
+	lt.Expect(t, srv.Post(t, w.rep, qyPath+"follow_language/delete/"+id(newPhrase), nil), 200, "删除成功")
 	if now := tenantRows(t, w.company); now != old {
 		t.Fatalf("the old company's rows changed:\n%s\n%s", old, now)
 	}

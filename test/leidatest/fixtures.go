@@ -89,6 +89,28 @@ func (s *Server) Scalar(t testing.TB, dest any, q string, args ...any) {
 	}
 }
 
+// Strings reads a column of text, in the query's order (empty, not nil, for no rows).
+func (s *Server) Strings(t testing.TB, q string, args ...any) []string {
+	t.Helper()
+	rows, err := s.DB.Query(q, args...)
+	if err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+	defer rows.Close()
+	out := []string{}
+	for rows.Next() {
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+	return out
+}
+
 // Count is SELECT count(*) ... as int.
 func (s *Server) Count(t testing.TB, q string, args ...any) int {
 	t.Helper()
