@@ -2,14 +2,12 @@ package postgres_test
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"sync"
 	"testing"
 	"time"
 
 	"leida/adapters/postgres"
-	"leida/adapters/postgres/pgtest"
 	"leida/domain/card"
 	"leida/domain/paging"
 	"leida/domain/radar"
@@ -17,50 +15,21 @@ import (
 )
 
 type cardFixture struct {
-	db              *postgres.DB
-	raw             *sql.DB
-	url             string
+	dbFixture
 	cards           *postgres.Cards
 	logs            *postgres.AccessLogs
-	company, other  int64
 	rep, rep2, repB int64
 	cust, cust2     int64
 }
 
 func newCardFixture(t *testing.T) cardFixture {
 	t.Helper()
-	db, url := pgtest.New(t, time.UTC)
-	raw, err := sql.Open("pgx", url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { raw.Close() })
-	f := cardFixture{db: db, raw: raw, url: url, cards: postgres.NewCards(db), logs: postgres.NewAccessLogs(db)}
-	one := func(q string, args ...any) int64 {
-		var id int64
-		if err := raw.QueryRow(q, args...).Scan(&id); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-		return id
-	}
-	f.company = one(`INSERT INTO companies (name) VALUES ('A') RETURNING id`)
-	f.other = one(`INSERT INTO companies (name) VALUES ('B') RETURNING id`)
-	user := func(company int64, name string) int64 {
-		return one(`INSERT INTO users (company_id, username, token, status) VALUES ($1, $2::text, md5($2::text), 1) RETURNING id`, company, name)
-	}
-	f.rep, f.rep2, f.repB = user(f.company, "rep"), user(f.company, "rep2"), user(f.other, "repB")
-	f.cust = one(`INSERT INTO customers (openid, username, token) VALUES ('o1', '张聪', md5('o1')) RETURNING id`)
-	f.cust2 = one(`INSERT INTO customers (openid, username, token) VALUES ('o2', '张炬', md5('o2')) RETURNING id`)
+	f := cardFixture{dbFixture: newDBFixture(t)}
+	f.cards, f.logs = postgres.NewCards(f.db), postgres.NewAccessLogs(f.db)
+	f.rep, f.rep2, f.repB = f.user(t, f.company, "rep"), f.user(t, f.company, "rep2"), f.user(t, f.other, "repB")
+	f.cust = f.one(t, `INSERT INTO customers (openid, username, token) VALUES ('o1', '张聪', md5('o1')) RETURNING id`)
+	f.cust2 = f.one(t, `INSERT INTO customers (openid, username, token) VALUES ('o2', '张炬', md5('o2')) RETURNING id`)
 	return f
-}
-
-func (f cardFixture) count(t *testing.T, q string, args ...any) int {
-	t.Helper()
-	var n int
-	if err := f.raw.QueryRow(q, args...).Scan(&n); err != nil {
-		t.Fatalf("%s: %v", q, err)
-	}
-	return n
 }
 
 // event runs the card-event write sequence in one transaction.

@@ -2,65 +2,33 @@ package postgres_test
 
 import (
 	"context"
-	"database/sql"
 	"sync"
 	"testing"
 	"time"
 
-	_ "github.com/jackc/pgx/v5/stdlib"
-
 	"leida/adapters/postgres"
-	"leida/adapters/postgres/pgtest"
 	"leida/domain/chat"
 	"leida/domain/paging"
 	"leida/ports"
 )
 
 type chatFixture struct {
-	db                *postgres.DB
-	raw               *sql.DB
-	url               string
-	company, other    int64
+	dbFixture
 	rep, rep2, admin  int64
 	cust, cust2, lost int64
 }
 
 func newChatFixture(t *testing.T) chatFixture {
 	t.Helper()
-	db, url := pgtest.New(t, time.UTC)
-	raw, err := sql.Open("pgx", url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { raw.Close() })
-	f := chatFixture{db: db, raw: raw, url: url}
-	one := func(q string, args ...any) int64 {
-		var id int64
-		if err := raw.QueryRow(q, args...).Scan(&id); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-		return id
-	}
-	f.company = one(`INSERT INTO companies (name) VALUES ('a') RETURNING id`)
-	f.other = one(`INSERT INTO companies (name) VALUES ('b') RETURNING id`)
-	user := func(company int64, name string) int64 {
-		return one(`INSERT INTO users (company_id, username, token, status) VALUES ($1, $2::text, md5($2::text), 1) RETURNING id`, company, name)
-	}
-	f.rep, f.rep2, f.admin = user(f.company, "rep"), user(f.company, "rep2"), user(f.other, "x")
+	f := chatFixture{dbFixture: newDBFixture(t)}
+	f.rep, f.rep2, f.admin = f.user(t, f.company, "rep"), f.user(t, f.company, "rep2"), f.user(t, f.other, "x")
 	cust := func(name, avatar string) int64 {
-		return one(`INSERT INTO customers (openid, username, headimgurl, token) VALUES ($1::text, $1::text, $2, md5($1::text)) RETURNING id`, name, avatar)
+		return f.one(t, `INSERT INTO customers (openid, username, headimgurl, token) VALUES ($1::text, $1::text, $2, md5($1::text)) RETURNING id`, name, avatar)
 	}
 	f.cust, f.cust2, f.lost = cust("c1", "statics/imgs/Avator.jpg"), cust("c2", "http://wx/x.jpg"), cust("c3", "")
 	f.exec(t, `INSERT INTO customer_belongers (company_id, user_id, customer_id) VALUES ($1, $2, $3), ($1, $2, $4), ($1, $5, $6)`,
 		f.company, f.rep, f.cust, f.cust2, f.rep2, f.lost)
 	return f
-}
-
-func (f chatFixture) exec(t *testing.T, q string, args ...any) {
-	t.Helper()
-	if _, err := f.raw.Exec(q, args...); err != nil {
-		t.Fatalf("%s: %v", q, err)
-	}
 }
 
 func (f chatFixture) send(t *testing.T, r *postgres.Chats, c chat.Conversation, st chat.SendType, msg string) chat.Message {
