@@ -23,10 +23,7 @@ func TestA6MyCardShape(t *testing.T) {
 	srv.Exec(t, `INSERT INTO user_photos (company_id, user_id, photo_url) VALUES ($1, $2, 'statics/p.jpg')`, w.company, w.rep.ID)
 	r := srv.Get(t, w.rep, cardQY+"/mingpian", nil)
 	lt.Expect(t, r, 200, "查询成功")
-	var data struct {
-		RetData   []json.RawMessage `json:"ret_data"`
-		DataCount int               `json:"data_count"`
-	}
+	var data lt.Page
 	r.Decode(t, &data)
 	if data.DataCount != 1 || len(data.RetData) != 1 {
 		t.Fatalf("card: %s", r.Raw)

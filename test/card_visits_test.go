@@ -73,10 +73,7 @@ func TestE42ViewCardShapeRemarksCountersAndBelonger(t *testing.T) {
 	for i := range want {
 		r := srv.Get(t, w.cust, cardXCX+"/mingpian", cardUID(w.rep.ID, "action", "3"))
 		lt.Expect(t, r, 200, "查询成功")
-		var data struct {
-			RetData   []json.RawMessage `json:"ret_data"`
-			DataCount int               `json:"data_count"`
-		}
+		var data lt.Page
 		r.Decode(t, &data)
 		if len(data.RetData) != 1 || data.DataCount != 1 {
 			t.Fatalf("want one card: %s", r.Raw)
@@ -389,10 +386,7 @@ func TestE43MyCardsListsTheRepsTheCustomerBelongsTo(t *testing.T) {
 		w.company, rep2.ID, w.cust.ID)
 	r := srv.Get(t, w.cust, cardXCX+"/mingpian/all", url.Values{"order": {"id"}})
 	lt.Expect(t, r, 200, "查询成功")
-	var data struct {
-		RetData   []json.RawMessage `json:"ret_data"`
-		DataCount int               `json:"data_count"`
-	}
+	var data lt.Page
 	r.Decode(t, &data)
 	if data.DataCount != 2 || len(data.RetData) != 2 {
 		t.Fatalf("cards: %s", r.Raw)

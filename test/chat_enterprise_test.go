@@ -1,7 +1,6 @@
 package test
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/url"
 	"reflect"
@@ -47,9 +46,7 @@ func TestE25ContactList(t *testing.T) {
 	expectSame(t, "relative src is absolute", first.Src, srv.URL+"/statics/imgs/Avator.jpg")
 	expectSame(t, "absolute src as stored", second.Src, "http://wx.qlogo.cn/abc.jpg")
 	expectSame(t, "dateTime today", first.DateTime, at.In(chatZone).Format("15:04"))
-	var rawPage struct {
-		RetData []json.RawMessage `json:"ret_data"`
-	}
+	var rawPage lt.Page
 	r.Decode(t, &rawPage)
 	expectSame(t, "item keys", lt.KeysOf(rawPage.RetData[0]), []string{"customer_id", "src", "name", "dateTime", "msg", "unread_count"})
 

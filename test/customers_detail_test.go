@@ -19,10 +19,7 @@ func getDetail(t *testing.T, p lt.Principal, customerID int64) *lt.Resp {
 func detailItem(t *testing.T, r *lt.Resp) map[string]any {
 	t.Helper()
 	lt.Expect(t, r, 200, "查询成功")
-	var d struct {
-		RetData   []json.RawMessage `json:"ret_data"`
-		DataCount int               `json:"data_count"`
-	}
+	var d lt.Page
 	r.Decode(t, &d)
 	expectSame(t, "data keys", lt.KeysOf(r.Data), []string{"ret_data", "data_count"})
 	if len(d.RetData) != 1 || d.DataCount != 1 {
@@ -312,9 +309,7 @@ func TestA3SearchCustomers(t *testing.T) {
 	if d.DataCount != 1 || len(d.RetData) != 1 || d.RetData[0]["customer_id"] != float64(mine.ID) {
 		t.Fatalf("want only the caller's customer: %s", r.Raw)
 	}
-	var raw struct {
-		RetData []json.RawMessage `json:"ret_data"`
-	}
+	var raw lt.Page
 	r.Decode(t, &raw)
 	expectSame(t, "item keys", lt.KeysOf(raw.RetData[0]), []string{"customer_id", "username", "headimgurl", "create_date"})
 	r = srv.Get(t, co.rep, qyPath+"search/get_user", url.Values{"username": {lt.Unique("无此人")}})

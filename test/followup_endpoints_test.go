@@ -56,9 +56,7 @@ func TestE34AddressBook(t *testing.T) {
 	r := srv.Get(t, co.rep, qyPath+"tongxunlu", nil)
 	lt.Expect(t, r, 200, "查询成功")
 	expectSame(t, "data keys", lt.KeysOf(r.Data), []string{"ret_data", "data_count"})
-	var raw struct {
-		RetData []json.RawMessage `json:"ret_data"`
-	}
+	var raw lt.Page
 	r.Decode(t, &raw)
 	expectSame(t, "item keys", lt.KeysOf(raw.RetData[0]), addressBookKeys)
 	var d addressBookResp
@@ -139,9 +137,7 @@ func phraseTexts(t *testing.T, p lt.Principal, q url.Values) ([]string, phrasesR
 	if len(d.RetData) != 1 || d.RetData[0].UserID != strconv.FormatInt(p.ID, 10) {
 		t.Fatalf("one group for the caller: %s", r.Raw)
 	}
-	var raw struct {
-		RetData []json.RawMessage `json:"ret_data"`
-	}
+	var raw lt.Page
 	r.Decode(t, &raw)
 	expectSame(t, "group keys", lt.KeysOf(raw.RetData[0]), []string{"user_id", "follow_language_data", "follow_language"})
 	var out []string
@@ -238,10 +234,7 @@ func TestE38A4FollowNotes(t *testing.T) {
 
 	r = list(co.rep, q)
 	lt.Expect(t, r, 200, "")
-	var raw struct {
-		RetData   []json.RawMessage `json:"ret_data"`
-		DataCount int               `json:"data_count"`
-	}
+	var raw lt.Page
 	r.Decode(t, &raw)
 	expectSame(t, "item keys", lt.KeysOf(raw.RetData[0]), []string{"user_customer_flowup__customer__headimgurl",
 		"user_customer_flowup__user__avatar", "user_customer_flowup__user__username", "follow_info", "create_date"})

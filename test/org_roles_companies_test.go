@@ -14,12 +14,9 @@ func TestE09ListRoles(t *testing.T) {
 	for _, p := range []string{"/zhugeleida/admin/role", "/zhugeleida/qiyeweixin/role"} {
 		r := srv.Get(t, w.memberA, p, url.Values{"length": {"0"}, "order": {"id"}})
 		lt.Expect(t, r, 200, "")
-		var pg struct {
-			RetData []json.RawMessage `json:"ret_data"`
-			Count   int               `json:"data_count"`
-		}
+		var pg lt.Page
 		r.Decode(t, &pg)
-		if pg.Count < 3 || len(pg.RetData) != pg.Count {
+		if pg.DataCount < 3 || len(pg.RetData) != pg.DataCount {
 			t.Fatalf("roles %s", r.Raw)
 		}
 		if k := lt.KeysOf(pg.RetData[0]); strings.Join(k, ",") != "id,name,role_id,create_date,level" {
@@ -37,11 +34,9 @@ func TestE09ListRoles(t *testing.T) {
 		}
 	}
 	r := srv.Get(t, w.memberA, "/zhugeleida/admin/role", url.Values{"name": {"管理员"}})
-	var pg struct {
-		Count int `json:"data_count"`
-	}
+	var pg lt.Page
 	r.Decode(t, &pg)
-	if pg.Count != 2 {
+	if pg.DataCount != 2 {
 		t.Fatalf("name filter (contains) %s", r.Raw)
 	}
 	lt.ExpectFields(t, srv.Get(t, w.memberA, "/zhugeleida/admin/role", url.Values{"length": {"a"}}), 402, true,
@@ -146,9 +141,7 @@ func TestE16toE19Companies(t *testing.T) {
 		}
 		r := srv.Get(t, w.root, "/zhugeleida/qiyeweixin/company", url.Values{"id": {id(w.companyB)}})
 		lt.Expect(t, r, 200, "")
-		var raw struct {
-			RetData []json.RawMessage `json:"ret_data"`
-		}
+		var raw lt.Page
 		r.Decode(t, &raw)
 		if len(raw.RetData) != 1 || strings.Join(lt.KeysOf(raw.RetData[0]), ",") != "id,name,company_id,create_date,corp_id,tongxunlu_secret" {
 			t.Fatalf("item %s", r.Raw)

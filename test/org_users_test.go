@@ -1,7 +1,6 @@
 package test
 
 import (
-	"encoding/json"
 	"net/url"
 	"strings"
 	"testing"
@@ -42,9 +41,7 @@ func TestE01ListUsers(t *testing.T) {
 		if k := lt.KeysOf(r.Data); strings.Join(k, ",") != "ret_data,data_count" {
 			t.Fatalf("data keys %v", k)
 		}
-		var raw struct {
-			RetData []json.RawMessage `json:"ret_data"`
-		}
+		var raw lt.Page
 		r.Decode(t, &raw)
 		if len(raw.RetData) != 2 {
 			t.Fatalf("company A has 2 users, got %s", r.Raw)

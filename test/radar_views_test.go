@@ -70,9 +70,7 @@ func TestE31TimelineScopedWindowedAndMarksOnlyThePage(t *testing.T) {
 		first.Log != w.custName+"转发了你的名片,你的人脉圈正在裂变" || first.CreateDate != radarDaysAgo(0, 0).Format("2006-01-02T15:04:05") {
 		t.Fatalf("item: %s", r.Raw)
 	}
-	var raw struct {
-		RetData []json.RawMessage `json:"ret_data"`
-	}
+	var raw lt.Page
 	r.Decode(t, &raw)
 	if k := lt.KeysOf(raw.RetData[0]); !reflect.DeepEqual(k, []string{"user_id", "customer_id", "headimgurl", "log", "create_date"}) {
 		t.Fatalf("keys %v", k)
@@ -254,9 +252,7 @@ func TestE47NewEventFeedReturnsEachEventOnce(t *testing.T) {
 		f.RetData[1].Action != "转发名片" || f.RetData[0].UserID != w.rep.ID || f.RetData[0].CustomerID != w.cust.ID {
 		t.Fatalf("radarFeed: %s", r.Raw)
 	}
-	var raw struct {
-		RetData []json.RawMessage `json:"ret_data"`
-	}
+	var raw lt.Page
 	r.Decode(t, &raw)
 	if k := lt.KeysOf(raw.RetData[0]); !reflect.DeepEqual(k, []string{"user_id", "customer_id", "action", "log", "create_date"}) {
 		t.Fatalf("keys %v", k)

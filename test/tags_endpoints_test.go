@@ -113,9 +113,7 @@ func TestE20TagsWithCustomers(t *testing.T) {
 	if second.Name != "已婚" || second.CustomerNum != 1 {
 		t.Fatalf("second tag: %s", r.Raw)
 	}
-	var raw struct {
-		RetData []json.RawMessage `json:"ret_data"`
-	}
+	var raw lt.Page
 	r.Decode(t, &raw)
 	expectSame(t, "item keys", lt.KeysOf(raw.RetData[0]), []string{"id", "name", "tag_id", "customer_num", "customer_list"})
 	// The admin sees the whole company: 已婚 has two customers.

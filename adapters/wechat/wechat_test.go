@@ -35,6 +35,14 @@ func start(t *testing.T) *fakewechat.Server {
 	return fake
 }
 
+// expectRequests checks how many requests the fake took on path.
+func expectRequests(t *testing.T, fake *fakewechat.Server, path string, want int) {
+	t.Helper()
+	if n := fake.Requests(path); n != want {
+		t.Errorf("%s requests = %d, want %d", path, n, want)
+	}
+}
+
 // gatewayError asserts err is a *ports.GatewayError with code.
 func gatewayError(t *testing.T, err error, code int) *ports.GatewayError {
 	t.Helper()
@@ -64,12 +72,8 @@ func TestWxaCodeReturnsImageAndCachesToken(t *testing.T) {
 			t.Fatalf("call %d: image differs from the fake's", i)
 		}
 	}
-	if n := fake.Requests(fakewechat.PathToken); n != 1 {
-		t.Errorf("token requests = %d, want 1", n)
-	}
-	if n := fake.Requests(fakewechat.PathWxaCode); n != 5 {
-		t.Errorf("wxacode requests = %d, want 5", n)
-	}
+	expectRequests(t, fake, fakewechat.PathToken, 1)
+	expectRequests(t, fake, fakewechat.PathWxaCode, 5)
 	reqs := fake.QRRequests()
 	if len(reqs) == 0 || reqs[0].Path != "pages/mingpian/index?uid=7&source=1" || reqs[0].Width != 430 {
 		t.Errorf("wxacode request body = %+v", reqs)
@@ -131,9 +135,7 @@ func TestExpiredTokenRefreshedOnceThenSuccess(t *testing.T) {
 	if n := fake.TokenRequests(); n != 2 {
 		t.Errorf("token requests = %d, want 2", n)
 	}
-	if n := fake.Requests(fakewechat.PathWxaCode); n != 3 {
-		t.Errorf("wxacode requests = %d, want 3 (ok, expired, retried)", n)
-	}
+	expectRequests(t, fake, fakewechat.PathWxaCode, 3) // ok, expired, retried
 }
 
 func TestStaleTokenCodesTriggerRetry(t *testing.T) {
@@ -161,9 +163,7 @@ func TestSecondConsecutiveExpiryIsAnError(t *testing.T) {
 	if ge.Msg != "access_token expired" {
 		t.Errorf("errmsg = %q", ge.Msg)
 	}
-	if n := fake.Requests(fakewechat.PathWxaCode); n != 2 {
-		t.Errorf("wxacode requests = %d, want 2 (one retry only)", n)
-	}
+	expectRequests(t, fake, fakewechat.PathWxaCode, 2) // one retry only
 	if n := fake.TokenRequests(); n != 2 {
 		t.Errorf("token requests = %d, want 2", n)
 	}
@@ -199,9 +199,7 @@ func TestWrongCredentials(t *testing.T) {
 		t.Errorf("error leaks the secret: %v", err)
 	}
 	// A wrong secret is not a stale token: no refresh loop.
-	if n := fake.Requests(fakewechat.PathToken); n != 1 {
-		t.Errorf("mini-program token requests = %d, want 1", n)
-	}
+	expectRequests(t, fake, fakewechat.PathToken, 1)
 	_, err = bad.Session(ctx, "c")
 	gatewayError(t, err, 40001)
 
@@ -213,9 +211,7 @@ func TestWrongCredentials(t *testing.T) {
 	_, err = w.MemberByCode(ctx, "c")
 	gatewayError(t, err, 40001)
 
-	if n := fake.Requests(fakewechat.PathWeComToken); n != 1 {
-		t.Errorf("WeCom token requests = %d, want 1", n)
-	}
+	expectRequests(t, fake, fakewechat.PathWeComToken, 1)
 }
 
 func TestNotConfigured(t *testing.T) {
@@ -352,12 +348,8 @@ func TestConcurrentCallersShareOneTokenRequest(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if n := fake.Requests(fakewechat.PathToken); n != 1 {
-		t.Errorf("mini-program token requests = %d, want 1", n)
-	}
-	if n := fake.Requests(fakewechat.PathWeComToken); n != 1 {
-		t.Errorf("WeCom token requests = %d, want 1", n)
-	}
+	expectRequests(t, fake, fakewechat.PathToken, 1)
+	expectRequests(t, fake, fakewechat.PathWeComToken, 1)
 }
 
 func TestConcurrentStaleTokenRefreshedOnce(t *testing.T) {
@@ -409,12 +401,8 @@ func TestMemberByCode(t *testing.T) {
 	if got, err := w.MemberByCode(ctx, "member-code"); err != nil || got != want {
 		t.Errorf("after token expiry: %+v, %v", got, err)
 	}
-	if n := fake.Requests(fakewechat.PathWeComToken); n != 2 {
-		t.Errorf("WeCom token requests = %d, want 2", n)
-	}
-	if n := fake.Requests(fakewechat.PathToken); n != 0 {
-		t.Errorf("mini-program token requests = %d, want 0", n)
-	}
+	expectRequests(t, fake, fakewechat.PathWeComToken, 2)
+	expectRequests(t, fake, fakewechat.PathToken, 0)
 }
 
 func TestMemberDetailFailureMapped(t *testing.T) {

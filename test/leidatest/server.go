@@ -343,6 +343,12 @@ func (r *Resp) Decode(t testing.TB, v any) {
 	}
 }
 
+// Page is a legacy list's data with its items left undecoded.
+type Page struct {
+	RetData   []json.RawMessage `json:"ret_data"`
+	DataCount int               `json:"data_count"`
+}
+
 // Request is a request to build.
 type Request struct {
 	Method   string
