@@ -35,7 +35,7 @@ func newDBFixture(t *testing.T) dbFixture {
 	return f
 }
 
-// one runs an INSERT … RETURNING id.
+// one runs a query that answers one integer (an INSERT … RETURNING id).
 func (f dbFixture) one(t *testing.T, q string, args ...any) int64 {
 	t.Helper()
 	var id int64
@@ -51,13 +51,10 @@ func (f dbFixture) user(t *testing.T, company int64, name string) int64 {
 	return f.one(t, `INSERT INTO users (company_id, username, token, status) VALUES ($1, $2::text, md5($2::text), 1) RETURNING id`, company, name)
 }
 
+// count runs a SELECT count(*) ….
 func (f dbFixture) count(t *testing.T, q string, args ...any) int {
 	t.Helper()
-	var n int
-	if err := f.raw.QueryRow(q, args...).Scan(&n); err != nil {
-		t.Fatalf("%s: %v", q, err)
-	}
-	return n
+	return int(f.one(t, q, args...))
 }
 
 func (f dbFixture) exec(t *testing.T, q string, args ...any) {

@@ -46,6 +46,18 @@ func newWorld(t *testing.T) world {
 	return w
 }
 
+// updatesProfile expects customer 5's profile in company 3 to be updated
+// and hands check what the update makes of an empty profile.
+func (w world) updatesProfile(check func(customer.Profile)) *gomock.Call {
+	return w.customers.EXPECT().UpdateProfile(gomock.Any(), int64(3), int64(5), gomock.Any()).DoAndReturn(
+		func(_ context.Context, _, _ int64, fn func(*customer.Profile)) error {
+			var p customer.Profile
+			fn(&p)
+			check(p)
+			return nil
+		})
+}
+
 func (w world) customerDesk() *Customers {
 	return NewCustomers(w.tx, w.customers, w.tags, w.followUps, w.clock)
 }
@@ -128,26 +140,18 @@ func TestUpdateCustomerRunsE41E40E39InOrder(t *testing.T) {
 		w.tags.EXPECT().ReplaceCustomerTags(gomock.Any(), int64(3), int64(5), []int64{12}).Return(nil),
 		w.followUps.EXPECT().Follow(gomock.Any(), int64(3), int64(7), int64(5), now).Return(int64(40), nil),
 		w.followUps.EXPECT().AddNote(gomock.Any(), int64(3), int64(40), "更新客户标签为: 已婚", now).Return(nil),
-		w.customers.EXPECT().UpdateProfile(gomock.Any(), int64(3), int64(5), gomock.Any()).DoAndReturn(
-			func(_ context.Context, _, _ int64, fn func(*customer.Profile)) error {
-				var p customer.Profile
-				fn(&p)
-				if p.ExpectedPr == nil || *p.ExpectedPr != "80%" {
-					t.Errorf("pr %v", p.ExpectedPr)
-				}
-				return nil
-			}),
+		w.updatesProfile(func(p customer.Profile) {
+			if p.ExpectedPr == nil || *p.ExpectedPr != "80%" {
+				t.Errorf("pr %v", p.ExpectedPr)
+			}
+		}),
 		w.followUps.EXPECT().Follow(gomock.Any(), int64(3), int64(7), int64(5), now).Return(int64(40), nil),
 		w.followUps.EXPECT().AddNote(gomock.Any(), int64(3), int64(40), "更新预计成交率为: 80%", now).Return(nil),
-		w.customers.EXPECT().UpdateProfile(gomock.Any(), int64(3), int64(5), gomock.Any()).DoAndReturn(
-			func(_ context.Context, _, _ int64, fn func(*customer.Profile)) error {
-				var p customer.Profile
-				fn(&p)
-				if p.ExpectedTime == nil || p.ExpectedTime.Format("2006-01-02") != "2018-06-14" {
-					t.Errorf("date %v", p.ExpectedTime)
-				}
-				return nil
-			}),
+		w.updatesProfile(func(p customer.Profile) {
+			if p.ExpectedTime == nil || p.ExpectedTime.Format("2006-01-02") != "2018-06-14" {
+				t.Errorf("date %v", p.ExpectedTime)
+			}
+		}),
 		w.followUps.EXPECT().Follow(gomock.Any(), int64(3), int64(7), int64(5), now).Return(int64(40), nil),
 		w.followUps.EXPECT().AddNote(gomock.Any(), int64(3), int64(40), "更新预计成交日期: 2018-06-14", now).Return(nil),
 	)
@@ -185,15 +189,11 @@ func TestUpdateInformationMemoName(t *testing.T) {
 	w := newWorld(t)
 	w.customers.EXPECT().Visible(gomock.Any(), gomock.Any(), int64(5)).Return(customer.Customer{ID: 5}, nil)
 	w.customers.EXPECT().SaveInformation(gomock.Any(), int64(3), int64(5), customer.Information{Phone: "13812345678", Mem: "m"}).Return(nil)
-	w.customers.EXPECT().UpdateProfile(gomock.Any(), int64(3), int64(5), gomock.Any()).DoAndReturn(
-		func(_ context.Context, _, _ int64, fn func(*customer.Profile)) error {
-			var p customer.Profile
-			fn(&p)
-			if p.MemoName == nil || *p.MemoName != "老王" {
-				t.Errorf("memo %v", p.MemoName)
-			}
-			return nil
-		})
+	w.updatesProfile(func(p customer.Profile) {
+		if p.MemoName == nil || *p.MemoName != "老王" {
+			t.Errorf("memo %v", p.MemoName)
+		}
+	})
 	err := w.customerDesk().UpdateInformation(context.Background(), member, 5,
 		ports.InformationInput{Source: "1", Username: validate.Field{Value: " 老王 ", Sent: true}, Phone: "13812345678", Mem: "m"})
 	if err != nil {
