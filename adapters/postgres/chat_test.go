@@ -277,7 +277,7 @@ func TestStreamEventsAndListener(t *testing.T) {
 	}
 	evs, _ = events.After(ctx, repP, 0, 10)
 	if len(evs) != 2 || evs[0].Chat == nil || evs[0].Chat.Msg != "back" || evs[1].Radar == nil ||
-		evs[1].Radar.Action != 10 || evs[1].Radar.Log() != "c1拨打您的手机" {
+		evs[1].Radar.Action != 10 || evs[1].Radar.CustomerName != "c1" || evs[1].Radar.Remark != "拨打您的手机" {
 		t.Fatalf("rep events %+v", evs)
 	}
 	if evs, _ = events.After(ctx, repP, 1, 10); len(evs) != 1 || evs[0].Seq != 2 {

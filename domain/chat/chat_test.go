@@ -95,10 +95,3 @@ func TestResume(t *testing.T) {
 		}
 	}
 }
-
-func TestRadarLog(t *testing.T) {
-	r := RadarEvent{CustomerName: "张聪", Remark: "拨打您的手机"}
-	if r.Log() != "张聪拨打您的手机" {
-		t.Fatal(r.Log())
-	}
-}

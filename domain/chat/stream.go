@@ -39,9 +39,6 @@ type RadarEvent struct {
 	CreatedAt    time.Time
 }
 
-// Log is the radar line: the customer's name followed by the remark.
-func (r RadarEvent) Log() string { return r.CustomerName + r.Remark }
-
 // StreamEvent is one event of a principal's stream; Seq increases per
 // principal and is the SSE id. Exactly one of Chat and Radar is set.
 type StreamEvent struct {
