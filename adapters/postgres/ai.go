@@ -10,6 +10,9 @@ import (
 	"strings"
 	"time"
 
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
 	"leida/domain/ai"
 	"leida/domain/customer"
 	"leida/domain/followup"
@@ -82,6 +85,7 @@ func (r *AI) Signals(ctx context.Context, companyID int64, at []ports.SignalsAt)
 		Last       time.Time
 		First      time.Time
 	}
+	// Raw SQL: arrays joined as a table (unnest), decay arithmetic and FILTER aggregates.
 	err := db.Raw(`SELECT t.customer_id, l.action,
 			sum(exp(-ln(2) * extract(epoch FROM t.at - l.created_at) / ?)) AS decayed,
 			count(*) FILTER (WHERE l.created_at >= t.at - interval '7 days') AS n7,
@@ -119,6 +123,7 @@ func (r *AI) Signals(ctx context.Context, companyID int64, at []ports.SignalsAt)
 	}
 	// A customer's message of the last 30 days waits for the reps' next
 	// message, or until the moment (at most 3 days) when none came.
+	// Raw SQL: arrays joined as a table (unnest) and a lateral search for the reply.
 	err = db.Raw(`SELECT t.customer_id,
 			count(*) FILTER (WHERE m.created_at >= t.at - interval '7 days') AS messages7d,
 			avg(LEAST(extract(epoch FROM COALESCE(rep.at, t.at) - m.created_at), 259200)) / 3600 AS reply_hours
@@ -148,6 +153,7 @@ func (r *AI) Signals(ctx context.Context, companyID int64, at []ports.SignalsAt)
 		Note       string
 		CreatedAt  time.Time
 	}
+	// Raw SQL: arrays joined as a table (unnest), each customer bounded by its own moment.
 	err = db.Raw(`SELECT t.customer_id, n.note, n.created_at
 		FROM unnest(?::bigint[], ?::timestamptz[]) AS t (customer_id, at)
 		JOIN follow_ups f ON f.company_id = ? AND f.customer_id = t.customer_id
@@ -180,6 +186,7 @@ func (r *AI) Signals(ctx context.Context, companyID int64, at []ports.SignalsAt)
 		Source       *int
 		Since        *time.Time
 	}
+	// Raw SQL: arrays joined as a table (unnest) with correlated subqueries per customer.
 	err = db.Raw(`SELECT t.customer_id, p.expedted_pr, p.expected_time, p.updated_at,
 			(SELECT b.source FROM customer_belongers b WHERE b.company_id = ? AND b.customer_id = t.customer_id
 				ORDER BY b.created_at, b.id LIMIT 1) AS source,
@@ -225,8 +232,8 @@ func (r *AI) Deals(ctx context.Context, companyID int64) ([]ports.Deal, error) {
 		Outcome    int
 		ClosedAt   time.Time
 	}
-	err := r.conn(ctx).Table("customer_profiles").Select("customer_id, outcome, closed_at").
-		Where("company_id = ? AND outcome IN ? AND closed_at IS NOT NULL", companyID,
+	err := r.conn(ctx).Table("customer_profiles").Select("customer_id, outcome, closed_at").Scopes(tenant(companyID)).
+		Where("outcome IN ? AND closed_at IS NOT NULL",
 			[]int{int(customer.OutcomeWon), int(customer.OutcomeLost)}).
 		Order("closed_at, customer_id").Find(&rows).Error
 	if err != nil {
@@ -245,16 +252,16 @@ func (r *AI) Deals(ctx context.Context, companyID int64) ([]ports.Deal, error) {
 // is open.
 func (r *AI) OpenCustomers(ctx context.Context, companyID int64) ([]int64, error) {
 	var ids []int64
-	err := r.conn(ctx).Raw(`SELECT DISTINCT b.customer_id FROM customer_belongers b
-		LEFT JOIN customer_profiles p ON p.company_id = b.company_id AND p.customer_id = b.customer_id
-		WHERE b.company_id = ? AND COALESCE(p.outcome, 0) = 0 ORDER BY 1`, companyID).Scan(&ids).Error
+	err := r.conn(ctx).Table("customer_belongers b").Distinct("b.customer_id").
+		Joins("LEFT JOIN customer_profiles p ON p.company_id = b.company_id AND p.customer_id = b.customer_id").
+		Scopes(tenant(companyID)).Where("COALESCE(p.outcome, 0) = 0").Order("b.customer_id").Scan(&ids).Error
 	return ids, translate(err)
 }
 
 // Companies lists every company.
 func (r *AI) Companies(ctx context.Context) ([]int64, error) {
 	var ids []int64
-	err := r.conn(ctx).Table("companies").Order("id").Pluck("id", &ids).Error
+	err := r.conn(ctx).Model(&companyRow{}).Order("id").Pluck("id", &ids).Error
 	return ids, translate(err)
 }
 
@@ -262,13 +269,15 @@ func (r *AI) Companies(ctx context.Context) ([]int64, error) {
 // missing, stale or behind by newOutcomes outcomes.
 func (r *AI) CompaniesToTrain(ctx context.Context, staleBefore time.Time, newOutcomes int) ([]int64, error) {
 	var ids []int64
-	err := r.conn(ctx).Raw(`SELECT c.id FROM companies c LEFT JOIN ai_models m ON m.company_id = c.id
-		WHERE EXISTS (SELECT 1 FROM customer_belongers b WHERE b.company_id = c.id)
-		  AND (m.company_id IS NULL OR m.trained_at < ? OR m.new_outcomes >= ?)
-		ORDER BY c.id`, staleBefore, newOutcomes).Scan(&ids).Error
+	err := r.conn(ctx).Table("companies c").Joins("LEFT JOIN ai_models m ON m.company_id = c.id").
+		Where("EXISTS (SELECT 1 FROM customer_belongers b WHERE b.company_id = c.id)").
+		Where("m.company_id IS NULL OR m.trained_at < ? OR m.new_outcomes >= ?", staleBefore, newOutcomes).
+		Order("c.id").Pluck("c.id", &ids).Error
 	return ids, translate(err)
 }
 
+// modelRow is the model of ai_models, as far as a trained model is read
+// back (SaveModel's upsert writes it).
 type modelRow struct {
 	CompanyID int64
 	Model     []byte
@@ -279,10 +288,12 @@ type modelRow struct {
 	TrainedAt time.Time
 }
 
+func (modelRow) TableName() string { return "ai_models" }
+
 // Model is the company's stored model.
 func (r *AI) Model(ctx context.Context, companyID int64) (ports.StoredModel, error) {
 	var row modelRow
-	if err := r.conn(ctx).Table("ai_models").Where("company_id = ?", companyID).Take(&row).Error; err != nil {
+	if err := r.conn(ctx).Scopes(tenant(companyID)).Take(&row).Error; err != nil {
 		return ports.StoredModel{}, translate(err)
 	}
 	m := ports.StoredModel{CompanyID: row.CompanyID, AUC: row.Auc, Brier: row.Brier, Holdout: row.Holdout, TrainedAt: row.TrainedAt}
@@ -298,7 +309,7 @@ func (r *AI) Model(ctx context.Context, companyID int64) (ports.StoredModel, err
 // PooledCounts sums the stored counts of every other company.
 func (r *AI) PooledCounts(ctx context.Context, exceptCompanyID int64) (ai.Counts, error) {
 	var raw [][]byte
-	if err := r.conn(ctx).Table("ai_models").Where("company_id <> ?", exceptCompanyID).Pluck("counts", &raw).Error; err != nil {
+	if err := r.conn(ctx).Model(&modelRow{}).Where("company_id <> ?", exceptCompanyID).Pluck("counts", &raw).Error; err != nil {
 		return ai.Counts{}, translate(err)
 	}
 	pooled := ai.NewCounts()
@@ -325,6 +336,7 @@ func (r *AI) SaveModel(ctx context.Context, m ports.StoredModel) error {
 	if err != nil {
 		return err
 	}
+	// Raw SQL: an upsert (ON CONFLICT ... DO UPDATE).
 	return translate(r.conn(ctx).Exec(`INSERT INTO ai_models
 			(company_id, kind, model, counts, deals, won, lost, auc, brier, holdout, new_outcomes, trained_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)
@@ -350,6 +362,7 @@ func (r *AI) SaveScores(ctx context.Context, companyID int64, scores []ports.Cus
 			ids[i] = s.CustomerID
 		}
 		// Profiles exist for every scored customer; lock them in id order.
+		// Raw SQL: an INSERT ... SELECT from an array parameter, as an upsert (ON CONFLICT DO NOTHING).
 		if err := db.Exec(`INSERT INTO customer_profiles (company_id, customer_id)
 			SELECT ?, id FROM unnest(?::bigint[]) AS id ORDER BY id ON CONFLICT (company_id, customer_id) DO NOTHING`,
 			companyID, int64Array(ids)).Error; err != nil {
@@ -363,8 +376,9 @@ func (r *AI) SaveScores(ctx context.Context, companyID int64, scores []ports.Cus
 			AiBaselineAt *time.Time
 			HotLeadAt    *time.Time
 		}
-		if err := db.Raw(`SELECT customer_id, ai_pr, ai_tier, ai_baseline, ai_baseline_at, hot_lead_at FROM customer_profiles
-			WHERE company_id = ? AND customer_id IN ? ORDER BY customer_id FOR UPDATE`, companyID, ids).Scan(&prev).Error; err != nil {
+		profiles := func() *gorm.DB { return db.Table("customer_profiles").Scopes(tenant(companyID)) }
+		if err := profiles().Select("customer_id, ai_pr, ai_tier, ai_baseline, ai_baseline_at, hot_lead_at").
+			Where("customer_id IN ?", ids).Order("customer_id").Clauses(clause.Locking{Strength: "UPDATE"}).Find(&prev).Error; err != nil {
 			return err
 		}
 		before := map[int64]int{}
@@ -390,22 +404,21 @@ func (r *AI) SaveScores(ctx context.Context, companyID int64, scores []ports.Cus
 			if isHot {
 				hotAt = &s.ScoredAt
 			}
-			if err := db.Exec(`UPDATE customer_profiles SET ai_pr = ?, ai_tier = ?, ai_reasons = ?, ai_scored_at = ?,
-					ai_baseline = ?, ai_baseline_at = ?, hot_lead_at = ?
-				WHERE company_id = ? AND customer_id = ?`,
-				s.AIPr, s.Tier, reasons, s.ScoredAt, baseline, baselineAt, hotAt, companyID, s.CustomerID).Error; err != nil {
+			if err := profiles().Where("customer_id = ?", s.CustomerID).Updates(map[string]any{"ai_pr": s.AIPr, "ai_tier": s.Tier,
+				"ai_reasons": reasons, "ai_scored_at": s.ScoredAt, "ai_baseline": baseline, "ai_baseline_at": baselineAt,
+				"hot_lead_at": hotAt}).Error; err != nil {
 				return err
 			}
 			if !isHot {
 				continue
 			}
 			var reps []int64
-			if err := db.Raw(`SELECT b.user_id FROM customer_belongers b JOIN users u ON u.id = b.user_id AND u.deleted_at IS NULL
-				WHERE b.company_id = ? AND b.customer_id = ? ORDER BY b.user_id`, companyID, s.CustomerID).Scan(&reps).Error; err != nil {
+			if err := db.Table("customer_belongers b").Joins("JOIN users u ON u.id = b.user_id AND u.deleted_at IS NULL").
+				Scopes(tenant(companyID)).Where("b.customer_id = ?", s.CustomerID).Order("b.user_id").Pluck("b.user_id", &reps).Error; err != nil {
 				return err
 			}
 			var name string
-			if err := db.Raw(`SELECT username FROM customers WHERE id = ?`, s.CustomerID).Scan(&name).Error; err != nil {
+			if err := db.Model(&customerRow{}).Select("username").Where("id = ?", s.CustomerID).Scan(&name).Error; err != nil {
 				return err
 			}
 			payload, err := json.Marshal(map[string]any{"customer_id": s.CustomerID, "customer_username": name, "ai_pr": s.AIPr,
@@ -414,6 +427,7 @@ func (r *AI) SaveScores(ctx context.Context, companyID int64, scores []ports.Cus
 				return err
 			}
 			for _, rep := range reps {
+				// Raw SQL: the stream's SQL function (appends the event, NOTIFY at commit).
 				if err := db.Exec(`SELECT leida_stream_push(1::smallint, ?, ?, 'hot_lead', ?::jsonb)`, rep, companyID, string(payload)).Error; err != nil {
 					return err
 				}
@@ -434,7 +448,7 @@ func (r *AI) Score(ctx context.Context, companyID, customerID int64) (ports.Cust
 		AiScoredAt *time.Time
 	}
 	err := r.conn(ctx).Table("customer_profiles").Select("ai_pr, ai_tier, ai_reasons, ai_scored_at").
-		Where("company_id = ? AND customer_id = ?", companyID, customerID).Take(&row).Error
+		Scopes(tenant(companyID)).Where("customer_id = ?", customerID).Take(&row).Error
 	if err != nil {
 		return ports.CustomerScore{}, translate(err)
 	}
@@ -466,12 +480,14 @@ func (r *AI) SetOutcome(ctx context.Context, companyID, customerID int64, outcom
 		if closedAt != nil {
 			day = closedAt.Format("2006-01-02")
 		}
+		// Raw SQL: an upsert (ON CONFLICT ... DO UPDATE).
 		if err := db.Exec(`INSERT INTO customer_profiles (company_id, customer_id, outcome, closed_at, updated_at)
 			VALUES (?, ?, ?, ?, now())
 			ON CONFLICT (company_id, customer_id) DO UPDATE SET outcome = EXCLUDED.outcome, closed_at = EXCLUDED.closed_at,
 				updated_at = now()`, companyID, customerID, int(outcome), day).Error; err != nil {
 			return err
 		}
+		// Raw SQL: an increment that returns the new count (UPDATE ... RETURNING).
 		return db.Raw(`UPDATE ai_models SET new_outcomes = new_outcomes + 1 WHERE company_id = ? RETURNING new_outcomes`,
 			companyID).Scan(&n).Error
 	})
@@ -482,6 +498,7 @@ func (r *AI) SetOutcome(ctx context.Context, companyID, customerID int64, outcom
 // first; rows other workers hold are skipped.
 func (r *AI) TakeRescores(ctx context.Context, limit int) (map[int64][]int64, error) {
 	var rows []struct{ CompanyID, CustomerID int64 }
+	// Raw SQL: a claim-once queue (DELETE ... FOR UPDATE SKIP LOCKED ... RETURNING).
 	err := r.conn(ctx).Raw(`DELETE FROM ai_rescore WHERE id IN (
 			SELECT id FROM ai_rescore ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED)
 		RETURNING company_id, customer_id`, limit).Scan(&rows).Error
@@ -505,6 +522,7 @@ const trainingLockSpace = int64(0x4149) << 40
 
 // Queue queues customers to rescore.
 func (r *AI) Queue(ctx context.Context, companyID int64, customerIDs []int64) error {
+	// Raw SQL: an INSERT ... SELECT from an array parameter (one statement, in id order).
 	return translate(r.conn(ctx).Exec(`INSERT INTO ai_rescore (company_id, customer_id)
 		SELECT ?, id FROM unnest(?::bigint[]) AS id ORDER BY id`, companyID, int64Array(customerIDs)).Error)
 }
@@ -517,10 +535,12 @@ var errLocked = errors.New("training lock held elsewhere")
 func (r *AI) TryTrainingLock(ctx context.Context, companyID int64, fn func(ctx context.Context) error) (bool, error) {
 	err := r.Run(ctx, func(ctx context.Context) error {
 		// Background work, not a request: no statement deadline.
+		// Raw SQL: SET LOCAL has no GORM form.
 		if err := r.conn(ctx).Exec(`SET LOCAL statement_timeout = 0`).Error; err != nil {
 			return err
 		}
 		var got bool
+		// Raw SQL: an advisory lock function.
 		if err := r.conn(ctx).Raw(`SELECT pg_try_advisory_xact_lock(?)`, trainingLockSpace|companyID).Scan(&got).Error; err != nil {
 			return err
 		}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"leida/domain/card"
 	"leida/domain/radar"
@@ -24,12 +25,12 @@ func NewCards(db *DB) *Cards { return &Cards{db} }
 
 // Owner finds the live card owner, optionally locking its row.
 func (r *Cards) Owner(ctx context.Context, userID int64, lock bool) (card.Owner, error) {
-	sql := "SELECT id AS user_id, company_id FROM users WHERE id = ? AND deleted_at IS NULL"
+	q := r.conn(ctx).Model(&userRow{}).Select("id AS user_id, company_id").Where("id = ? AND deleted_at IS NULL", userID)
 	if lock {
-		sql += " FOR NO KEY UPDATE"
+		q = q.Clauses(clause.Locking{Strength: "NO KEY UPDATE"})
 	}
 	var o card.Owner
-	res := r.conn(ctx).Raw(sql, userID).Scan(&o)
+	res := q.Find(&o)
 	if res.Error != nil {
 		return card.Owner{}, translate(res.Error)
 	}
@@ -95,7 +96,7 @@ var cardList = listSpec{
 // Card reads the company's live user's card with its photos, if it matches the filters.
 func (r *Cards) Card(ctx context.Context, companyID, userID int64, filters map[string]string) (card.Card, error) {
 	var row cardRow
-	q := r.applyFilters(r.cards(ctx, cardColumns).Where("u.company_id = ? AND u.id = ?", companyID, userID), cardList, filters)
+	q := r.applyFilters(r.cards(ctx, cardColumns).Scopes(tenant(companyID)).Where("u.id = ?", userID), cardList, filters)
 	if err := q.Take(&row).Error; err != nil {
 		return card.Card{}, translate(err)
 	}
@@ -135,15 +136,15 @@ func (r *Cards) AddCounter(ctx context.Context, companyID, userID int64, c radar
 	default:
 		return fmt.Errorf("unknown counter %q", c)
 	}
-	return affected(r.conn(ctx).Exec("UPDATE users SET "+col+" = GREATEST("+col+" + ?, 0) WHERE id = ? AND company_id = ?",
-		delta, userID, companyID))
+	return affected(r.conn(ctx).Model(&userRow{}).Scopes(tenant(companyID)).Where("id = ?", userID).
+		Update(col, gorm.Expr("GREATEST("+col+" + ?, 0)", delta)))
 }
 
 // Praise is the stored praise state of (user, customer).
 func (r *Cards) Praise(ctx context.Context, companyID, userID, customerID int64) (*bool, error) {
 	var ups []bool
-	if err := r.conn(ctx).Raw("SELECT up FROM praises WHERE company_id = ? AND user_id = ? AND customer_id = ?",
-		companyID, userID, customerID).Scan(&ups).Error; err != nil {
+	if err := r.conn(ctx).Table("praises").Scopes(tenant(companyID)).Where("user_id = ? AND customer_id = ?", userID, customerID).
+		Pluck("up", &ups).Error; err != nil {
 		return nil, translate(err)
 	}
 	if len(ups) == 0 {
@@ -154,6 +155,7 @@ func (r *Cards) Praise(ctx context.Context, companyID, userID, customerID int64)
 
 // SetPraise stores the praise state.
 func (r *Cards) SetPraise(ctx context.Context, companyID, userID, customerID int64, up bool) error {
+	// Raw SQL: an upsert (ON CONFLICT ... DO UPDATE).
 	return translate(r.conn(ctx).Exec(`INSERT INTO praises (company_id, user_id, customer_id, up) VALUES (?, ?, ?, ?)
 		ON CONFLICT (company_id, user_id, customer_id) DO UPDATE SET up = EXCLUDED.up, updated_at = now()`,
 		companyID, userID, customerID, up).Error)
@@ -181,7 +183,7 @@ func (r *Cards) SaveContact(ctx context.Context, companyID, userID int64, phone 
 
 // liveUser is the company's live user as the target of an update.
 func (r *Cards) liveUser(ctx context.Context, companyID, userID int64) *gorm.DB {
-	return r.conn(ctx).Table("users").Where("id = ? AND company_id = ? AND deleted_at IS NULL", userID, companyID)
+	return r.conn(ctx).Model(&userRow{}).Scopes(tenant(companyID)).Where("id = ? AND deleted_at IS NULL", userID)
 }
 
 // SaveInfo writes the card's contact fields.
@@ -204,7 +206,7 @@ func (r *Cards) SaveCompanyLocation(ctx context.Context, companyID int64, area, 
 	if len(cols) == 0 {
 		return nil
 	}
-	return affected(r.conn(ctx).Table("companies").Where("id = ?", companyID).Updates(cols))
+	return affected(r.conn(ctx).Model(&companyRow{}).Where("id = ?", companyID).Updates(cols))
 }
 
 // SaveSign writes the signature.
@@ -217,12 +219,16 @@ func (r *Cards) SetQRCode(ctx context.Context, companyID, userID int64, url stri
 	return affected(r.liveUser(ctx, companyID, userID).Update("qr_code", url))
 }
 
+// photoRow is the model of user_photos.
 type photoRow struct {
 	ID        int64
+	CompanyID int64
 	UserID    int64
 	PhotoURL  string
-	CreatedAt time.Time
+	CreatedAt time.Time `gorm:"default:now()"`
 }
+
+func (photoRow) TableName() string { return "user_photos" }
 
 func (p photoRow) domain() card.Photo {
 	return card.Photo{ID: p.ID, UserID: p.UserID, URL: p.PhotoURL, CreatedAt: p.CreatedAt}
@@ -231,8 +237,7 @@ func (p photoRow) domain() card.Photo {
 // Photos lists the user's photos by id.
 func (r *Cards) Photos(ctx context.Context, companyID, userID int64) ([]card.Photo, error) {
 	var rows []photoRow
-	if err := r.conn(ctx).Table("user_photos").Where("company_id = ? AND user_id = ?", companyID, userID).
-		Order("id").Find(&rows).Error; err != nil {
+	if err := r.conn(ctx).Scopes(tenant(companyID)).Where("user_id = ?", userID).Order("id").Find(&rows).Error; err != nil {
 		return nil, translate(err)
 	}
 	out := make([]card.Photo, len(rows))
@@ -244,21 +249,25 @@ func (r *Cards) Photos(ctx context.Context, companyID, userID int64) ([]card.Pho
 
 // AddPhoto inserts a photo row.
 func (r *Cards) AddPhoto(ctx context.Context, companyID int64, p *card.Photo) error {
-	return r.insert(ctx, "user_photos", map[string]any{"company_id": companyID, "user_id": p.UserID, "photo_url": p.URL},
-		&p.ID, &p.CreatedAt)
+	row := photoRow{CompanyID: companyID, UserID: p.UserID, PhotoURL: p.URL}
+	if err := r.conn(ctx).Create(&row).Error; err != nil {
+		return translate(err)
+	}
+	p.ID, p.CreatedAt = row.ID, row.CreatedAt
+	return nil
 }
 
 // SetPhotoURL records where the user's photo is stored.
 func (r *Cards) SetPhotoURL(ctx context.Context, companyID, userID, photoID int64, url string) error {
-	return affected(r.conn(ctx).Exec("UPDATE user_photos SET photo_url = ? WHERE id = ? AND company_id = ? AND user_id = ?",
-		url, photoID, companyID, userID))
+	return affected(r.conn(ctx).Model(&photoRow{}).Scopes(tenant(companyID)).Where("id = ? AND user_id = ?", photoID, userID).
+		Update("photo_url", url))
 }
 
 // DeletePhoto removes the user's photo and returns it.
 func (r *Cards) DeletePhoto(ctx context.Context, companyID, userID, photoID int64) (card.Photo, error) {
 	var rows []photoRow
-	err := r.conn(ctx).Raw(`DELETE FROM user_photos WHERE id = ? AND company_id = ? AND user_id = ?
-		RETURNING id, user_id, photo_url, created_at`, photoID, companyID, userID).Scan(&rows).Error
+	err := r.conn(ctx).Clauses(clause.Returning{}).Scopes(tenant(companyID)).Where("id = ? AND user_id = ?", photoID, userID).
+		Delete(&rows).Error
 	if err != nil {
 		return card.Photo{}, translate(err)
 	}
@@ -282,8 +291,7 @@ func (userTagRow) TableName() string { return "user_tags" }
 // Tags lists the user's card tags by id.
 func (r *Cards) Tags(ctx context.Context, companyID, userID int64) ([]card.Tag, error) {
 	var rows []userTagRow
-	if err := r.conn(ctx).Table("user_tags").Where("company_id = ? AND user_id = ?", companyID, userID).
-		Order("id").Find(&rows).Error; err != nil {
+	if err := r.conn(ctx).Scopes(tenant(companyID)).Where("user_id = ?", userID).Order("id").Find(&rows).Error; err != nil {
 		return nil, translate(err)
 	}
 	out := make([]card.Tag, len(rows))
@@ -295,30 +303,36 @@ func (r *Cards) Tags(ctx context.Context, companyID, userID int64) ([]card.Tag, 
 
 // TagNameTaken reports whether the user already has a tag of that name.
 func (r *Cards) TagNameTaken(ctx context.Context, companyID, userID int64, name string) (bool, error) {
-	return exists(r.conn(ctx).Table("user_tags").Where("company_id = ? AND user_id = ? AND name = ?", companyID, userID, name))
+	return exists(r.conn(ctx).Model(&userTagRow{}).Scopes(tenant(companyID)).Where("user_id = ? AND name = ?", userID, name))
 }
 
 // AddTag inserts a card tag (ErrDuplicate when the name exists).
 func (r *Cards) AddTag(ctx context.Context, companyID int64, t *card.Tag) error {
-	return r.insert(ctx, "user_tags", map[string]any{"company_id": companyID, "user_id": t.UserID, "name": t.Name},
-		&t.ID, &t.CreatedAt)
+	row := userTagRow{CompanyID: companyID, UserID: t.UserID, Name: t.Name}
+	if err := r.conn(ctx).Create(&row).Error; err != nil {
+		return translate(err)
+	}
+	t.ID, t.CreatedAt = row.ID, row.CreatedAt
+	return nil
 }
 
 // KeepTags deletes the user's tags not in ids.
 func (r *Cards) KeepTags(ctx context.Context, companyID, userID int64, ids []int64) (int, error) {
 	var kept int64
-	if err := r.conn(ctx).Table("user_tags").Where("company_id = ? AND user_id = ? AND id IN ?", companyID, userID, ids).
-		Count(&kept).Error; err != nil {
+	tags := func() *gorm.DB {
+		return r.conn(ctx).Model(&userTagRow{}).Scopes(tenant(companyID)).Where("user_id = ?", userID)
+	}
+	if err := tags().Where("id IN ?", ids).Count(&kept).Error; err != nil {
 		return 0, translate(err)
 	}
 	if kept == 0 {
 		return 0, nil
 	}
-	err := r.conn(ctx).Exec("DELETE FROM user_tags WHERE company_id = ? AND user_id = ? AND id NOT IN ?", companyID, userID, ids).Error
+	err := tags().Where("id NOT IN ?", ids).Delete(&userTagRow{}).Error
 	return int(kept), translate(err)
 }
 
 // DeleteTag removes the user's tag.
 func (r *Cards) DeleteTag(ctx context.Context, companyID, userID, id int64) error {
-	return affected(r.conn(ctx).Exec("DELETE FROM user_tags WHERE id = ? AND company_id = ? AND user_id = ?", id, companyID, userID))
+	return affected(r.conn(ctx).Scopes(tenant(companyID)).Where("id = ? AND user_id = ?", id, userID).Delete(&userTagRow{}))
 }

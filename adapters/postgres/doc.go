@@ -4,27 +4,31 @@
 // How a repository talks to the database:
 //
 //   - Rows are models: one struct per table, named after it (roleRow,
-//     userRow, ...) with TableName(). A read that joins other tables scans
-//     into a view that embeds the model (userView) and adds the joined
-//     columns.
-//   - Inserts are Create(&model): the database fills id and every column
-//     it has a default for that the model tags `default:` (created_at is
-//     the database's clock unless the caller set the time); every other
-//     field is written as it is, zero values included.
+//     userRow, logRow, ...) with TableName(). A read that joins other tables
+//     names them by alias (Table("users u")) and scans into a view that
+//     embeds the model (userView) beside the joined columns.
+//   - Inserts are Create(&model): the database fills id and each column the
+//     model tags `default:` (created_at: the database's clock unless the
+//     caller set the time; `autoCreateTime:false` where the caller's clock
+//     always decides); every other field is written as it is, zero values
+//     included.
 //   - Statements are built with GORM and the scopes of scopes.go: tenant
 //     (company_id = ?, the tenant key) in every statement about a company's
-//     rows, paged for LIMIT/OFFSET from paging.Page, orgScope for the
-//     organisation scope. Lists go through page/pageCounted (query.go).
+//     rows, paged for LIMIT/OFFSET from a paging.Page, orgScope for the
+//     organisation scope, visibleTo for the customers a viewer sees. Lists
+//     page through page/pageCounted (query.go). The few statements without
+//     the tenant key find the tenant (Owner, RepOfCustomer) or span tenants
+//     by design (a customer's memberships, the AI's pooled counts and
+//     queue, the streams keyed by principal).
 //   - Raw SQL (Raw/Exec) only where SQL earns it, each with a one-line
-//     "Raw SQL:" comment saying why: upserts (ON CONFLICT with expressions),
-//     claim-once feeds and queues (FOR UPDATE SKIP LOCKED, data-modifying
-//     CTEs), row locks GORM has no clause for (FOR NO KEY UPDATE) and
-//     deletes that must return the row, the rollup and summary maintenance,
-//     advisory locks, SET LOCAL, the stream functions and LISTEN/NOTIFY,
-//     migrations, and the analytic reads (unnest joins, lateral joins,
-//     FILTER aggregates) GORM cannot express cleanly.
+//     "Raw SQL:" comment saying why: upserts (ON CONFLICT), claim-once feeds
+//     and queues (FOR UPDATE SKIP LOCKED, data-modifying CTEs with
+//     RETURNING), the rollup maintenance and the stream's SQL functions,
+//     advisory locks and SET LOCAL, LISTEN, migrations, and the analytic
+//     reads GORM cannot express cleanly (arrays joined with unnest, lateral
+//     joins). The radar rollups and chat summaries are kept by triggers in
+//     the transaction of the writes they summarise.
 //   - Transactions come from the TxRunner: DB.Run puts the transaction in
-//     ctx and conn(ctx) uses it, so a repository method never opens one of
-//     its own beside the caller's; counters and rollups are written in the
-//     transaction of the writes they summarise.
+//     ctx and conn(ctx) uses it (nested calls join it), so a repository
+//     method never opens one beside its caller's.
 package postgres

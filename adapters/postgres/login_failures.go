@@ -2,9 +2,20 @@ package postgres
 
 import (
 	"context"
+	"time"
 
 	"leida/ports"
 )
+
+// loginFailureRow is the model of login_failures; created_at is the attempt's time.
+type loginFailureRow struct {
+	ID        int64
+	Username  string
+	ClientIP  string
+	CreatedAt time.Time `gorm:"autoCreateTime:false"`
+}
+
+func (loginFailureRow) TableName() string { return "login_failures" }
 
 // LoginFailures stores failed password logins in PostgreSQL, so that the
 // D5 limits hold across every instance behind a load balancer.
@@ -23,7 +34,7 @@ func (r *LoginFailures) Reserve(ctx context.Context, a ports.LoginAttempt) (int6
 	ok := false
 	err := r.Run(ctx, func(ctx context.Context) error {
 		db := r.conn(ctx)
-		// Raw SQL: advisory locks and a two-way count have no GORM form.
+		// Raw SQL: advisory locks have no GORM form.
 		if err := db.Exec(`SELECT pg_advisory_xact_lock(1, hashtext(?)), pg_advisory_xact_lock(2, hashtext(?))`, username, ip).Error; err != nil {
 			return err
 		}
@@ -31,6 +42,7 @@ func (r *LoginFailures) Reserve(ctx context.Context, a ports.LoginAttempt) (int6
 			ByUsername int
 			ByIP       int
 		}
+		// Raw SQL: two counts in one statement (scalar subqueries, no table of their own).
 		if err := db.Raw(`SELECT
 				(SELECT count(*) FROM login_failures WHERE username = ? AND created_at > ?) AS by_username,
 				(SELECT count(*) FROM login_failures WHERE client_ip = ? AND created_at > ?) AS by_ip`,
@@ -41,18 +53,19 @@ func (r *LoginFailures) Reserve(ctx context.Context, a ports.LoginAttempt) (int6
 			return nil
 		}
 		ok = true
-		if err := db.Raw(`INSERT INTO login_failures (username, client_ip, created_at) VALUES (?, ?, ?) RETURNING id`,
-			username, ip, a.At).Scan(&id).Error; err != nil {
+		row := loginFailureRow{Username: username, ClientIP: ip, CreatedAt: a.At}
+		if err := db.Create(&row).Error; err != nil {
 			return err
 		}
-		return db.Exec(`DELETE FROM login_failures WHERE created_at <= ?`, a.Since).Error
+		id = row.ID
+		return db.Where("created_at <= ?", a.Since).Delete(&loginFailureRow{}).Error
 	})
 	return id, ok, translate(err)
 }
 
 // Release forgets a reserved attempt.
 func (r *LoginFailures) Release(ctx context.Context, id int64) error {
-	return translate(r.conn(ctx).Exec(`DELETE FROM login_failures WHERE id = ?`, id).Error)
+	return translate(r.conn(ctx).Where("id = ?", id).Delete(&loginFailureRow{}).Error)
 }
 
 // truncate keeps at most n runes (the column's width).

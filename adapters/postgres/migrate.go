@@ -64,6 +64,7 @@ func (d *DB) SyncRollupZone(ctx context.Context) (rebuilt bool, err error) {
 		var stored string
 		db := d.conn(ctx)
 		// A rebuild reads every log: no statement_timeout for it.
+		// Raw SQL: SET LOCAL has no GORM form.
 		if err := db.Exec(`SET LOCAL statement_timeout = 0`).Error; err != nil {
 			return err
 		}
@@ -74,10 +75,12 @@ func (d *DB) SyncRollupZone(ctx context.Context) (rebuilt bool, err error) {
 		if stored == zone {
 			return nil
 		}
+		// Raw SQL: the rollup maintenance's one-row settings table, beside the rebuild below.
 		if err := db.Exec(`UPDATE radar_rollup_zone SET zone = ?`, zone).Error; err != nil {
 			return err
 		}
 		rebuilt = true
+		// Raw SQL: the rollups' rebuild is a SQL function.
 		return db.Exec(`SELECT leida_radar_rebuild()`).Error
 	})
 	return rebuilt, translate(err)

@@ -28,8 +28,8 @@ func NewStreamEvents(db *DB) *StreamEvents { return &StreamEvents{db} }
 // LastSeq is the principal's newest sequence (0 when none).
 func (r *StreamEvents) LastSeq(ctx context.Context, p chat.Principal) (int64, error) {
 	var seq int64
-	err := r.conn(ctx).Raw(`SELECT COALESCE((SELECT last_seq FROM stream_cursors WHERE principal_kind = ? AND principal_id = ?), 0)`,
-		int(p.Kind), p.ID).Scan(&seq).Error
+	err := r.conn(ctx).Table("stream_cursors").Select("last_seq").Where("principal_kind = ? AND principal_id = ?", int(p.Kind), p.ID).
+		Scan(&seq).Error
 	return seq, translate(err)
 }
 
@@ -55,9 +55,9 @@ func (r *StreamEvents) After(ctx context.Context, p chat.Principal, after int64,
 		Event     string
 		Payload   string
 	}
-	err := r.conn(ctx).Raw(`SELECT seq, company_id, event, payload::text AS payload FROM stream_events
-		WHERE principal_kind = ? AND principal_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
-		int(p.Kind), p.ID, after, limit).Scan(&rows).Error
+	err := r.conn(ctx).Table("stream_events").Select("seq, company_id, event, payload::text AS payload").
+		Where("principal_kind = ? AND principal_id = ? AND seq > ?", int(p.Kind), p.ID, after).Order("seq").Limit(limit).
+		Find(&rows).Error
 	if err != nil {
 		return nil, translate(err)
 	}
@@ -86,7 +86,7 @@ func (r *StreamEvents) After(ctx context.Context, p chat.Principal, after int64,
 
 // Prune deletes events created before t.
 func (r *StreamEvents) Prune(ctx context.Context, before time.Time) (int64, error) {
-	res := r.conn(ctx).Exec(`DELETE FROM stream_events WHERE created_at < ?`, before)
+	res := r.conn(ctx).Table("stream_events").Where("created_at < ?", before).Delete(nil)
 	return res.RowsAffected, translate(res.Error)
 }
 
@@ -144,6 +144,7 @@ func (l *Listener) session(ctx context.Context, connected func(), wake func(port
 		defer cancel()
 		_ = conn.Close(closeCtx)
 	}()
+	// Raw SQL: LISTEN, on the listener's own pgx connection.
 	if _, err := conn.Exec(ctx, "LISTEN "+StreamChannel); err != nil {
 		return err
 	}

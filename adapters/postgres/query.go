@@ -1,8 +1,6 @@
 package postgres
 
 import (
-	"context"
-	"sort"
 	"strings"
 	"time"
 
@@ -178,32 +176,3 @@ type constErr string
 func (e constErr) Error() string { return string(e) }
 
 const errInvalidInt = constErr("invalid integer")
-
-// insert writes one row from column values and reads back its id and
-// created_at (the database's clock).
-func (d *DB) insert(ctx context.Context, table string, cols map[string]any, id *int64, createdAt *time.Time) error {
-	names := make([]string, 0, len(cols))
-	for k := range cols {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	args := make([]any, len(names))
-	marks := make([]string, len(names))
-	for i, k := range names {
-		args[i] = cols[k]
-		marks[i] = "?"
-	}
-	var out struct {
-		ID        int64
-		CreatedAt time.Time
-	}
-	sql := "INSERT INTO " + table + " (" + strings.Join(names, ", ") + ") VALUES (" + strings.Join(marks, ", ") + ") RETURNING id, created_at"
-	if err := d.conn(ctx).Raw(sql, args...).Scan(&out).Error; err != nil {
-		return translate(err)
-	}
-	*id = out.ID
-	if createdAt != nil {
-		*createdAt = out.CreatedAt
-	}
-	return nil
-}

@@ -19,31 +19,42 @@ type AccessLogs struct{ *DB }
 // NewAccessLogs makes the repository.
 func NewAccessLogs(db *DB) *AccessLogs { return &AccessLogs{db} }
 
+// logRow is the model of access_logs; created_at is the database's clock
+// unless the log carries a time.
 type logRow struct {
-	ID               int64
-	CompanyID        int64
-	UserID           int64
-	CustomerID       int64
-	Action           int
-	Remark           string
+	ID         int64
+	CompanyID  int64
+	UserID     int64
+	CustomerID int64
+	Action     int
+	Remark     string
+	FollowUpID *int64
+	CreatedAt  time.Time `gorm:"default:now()"`
+}
+
+func (logRow) TableName() string { return "access_logs" }
+
+// logView is a log with its read state (in the unread feed or not) and its
+// customer's name and avatar.
+type logView struct {
+	Log              logRow `gorm:"embedded"`
 	IsNew            bool
-	FollowUpID       *int64
-	CreatedAt        time.Time
 	CustomerUsername string
 	Headimgurl       string
 }
 
-func (l logRow) domain() radar.Log {
+func (v logView) domain() radar.Log {
+	l := v.Log
 	out := radar.Log{ID: l.ID, CompanyID: l.CompanyID, UserID: l.UserID, CustomerID: l.CustomerID,
-		Action: radar.Action(l.Action), Remark: l.Remark, IsNew: l.IsNew, CreatedAt: l.CreatedAt,
-		CustomerUsername: l.CustomerUsername, Headimgurl: l.Headimgurl}
+		Action: radar.Action(l.Action), Remark: l.Remark, IsNew: v.IsNew, CreatedAt: l.CreatedAt,
+		CustomerUsername: v.CustomerUsername, Headimgurl: v.Headimgurl}
 	if l.FollowUpID != nil {
 		out.FollowUpID = *l.FollowUpID
 	}
 	return out
 }
 
-func logs(rows []logRow) []radar.Log {
+func logs(rows []logView) []radar.Log {
 	out := make([]radar.Log, len(rows))
 	for i, r := range rows {
 		out[i] = r.domain()
@@ -61,27 +72,27 @@ func (r *AccessLogs) Record(ctx context.Context, l *radar.Log) error {
 		return err
 	}
 	l.IsNew, l.FollowUpID = true, followUpID // a trigger puts every new log in the unread feed
-	cols := map[string]any{"company_id": l.CompanyID, "user_id": l.UserID, "customer_id": l.CustomerID,
-		"action": int(l.Action), "remark": l.Remark, "follow_up_id": followUpID}
-	if !l.CreatedAt.IsZero() {
-		cols["created_at"] = l.CreatedAt
+	row := logRow{CompanyID: l.CompanyID, UserID: l.UserID, CustomerID: l.CustomerID, Action: int(l.Action), Remark: l.Remark,
+		FollowUpID: &followUpID, CreatedAt: l.CreatedAt}
+	if err := r.conn(ctx).Create(&row).Error; err != nil {
+		return translate(err)
 	}
-	return r.insert(ctx, "access_logs", cols, &l.ID, &l.CreatedAt)
+	l.ID, l.CreatedAt = row.ID, row.CreatedAt
+	return nil
 }
 
 // CountViews is the customer's card views (action 1) of the rep, from the
 // all-time rollup.
 func (r *AccessLogs) CountViews(ctx context.Context, companyID, userID, customerID int64) (int, error) {
 	var n int64
-	err := r.conn(ctx).Raw(`SELECT COALESCE(sum(n), 0) FROM radar_customer_actions
-		WHERE company_id = ? AND user_id = ? AND customer_id = ? AND action = ?`,
-		companyID, userID, customerID, int(radar.ViewCard)).Scan(&n).Error
+	err := r.conn(ctx).Table("radar_customer_actions").Select("COALESCE(sum(n), 0)").Scopes(tenant(companyID)).
+		Where("user_id = ? AND customer_id = ? AND action = ?", userID, customerID, int(radar.ViewCard)).Scan(&n).Error
 	return int(n), translate(err)
 }
 
 // rep is the rep's raw logs narrowed by f.
 func (r *AccessLogs) rep(ctx context.Context, companyID, userID int64, f ports.RadarFilter) *gorm.DB {
-	q := r.conn(ctx).Table("access_logs l").Where("l.company_id = ? AND l.user_id = ?", companyID, userID)
+	q := r.conn(ctx).Table("access_logs l").Scopes(tenant(companyID)).Where("l.user_id = ?", userID)
 	if !f.Window.From.IsZero() {
 		q = q.Where("l.created_at >= ?", f.Window.From)
 	}
@@ -139,15 +150,15 @@ func (r *AccessLogs) Timeline(ctx context.Context, companyID, userID int64, f po
 		count = r.rep(ctx, companyID, userID, f).Select("count(*)")
 	case f.Window == (radar.Window{}):
 		count = r.conn(ctx).Table("radar_action_totals").Select("COALESCE(sum(n), 0)").
-			Where("company_id = ? AND user_id = ?", companyID, userID)
+			Scopes(tenant(companyID)).Where("user_id = ?", userID)
 	default:
 		count = r.days(r.conn(ctx).Table("radar_action_days").Select("COALESCE(sum(n), 0)").
-			Where("company_id = ? AND user_id = ?", companyID, userID), f.Window)
+			Scopes(tenant(companyID)).Where("user_id = ?", userID), f.Window)
 	}
 	if f.LogID == 0 && f.Action != 0 {
 		count = count.Where("action = ?", int(f.Action))
 	}
-	out, total, err := pageCounted[logRow](withCustomer(r.rep(ctx, companyID, userID, f)), withReadState, count, timelineList, q)
+	out, total, err := pageCounted[logView](withCustomer(r.rep(ctx, companyID, userID, f)), withReadState, count, timelineList, q)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -161,6 +172,7 @@ func (r *AccessLogs) MarkRead(ctx context.Context, companyID, userID int64, ids 
 	if len(ids) == 0 {
 		return nil
 	}
+	// Raw SQL: FOR UPDATE SKIP LOCKED in the subquery that picks the rows to delete.
 	return translate(r.conn(ctx).Exec(`DELETE FROM radar_unread WHERE log_id IN (
 			SELECT log_id FROM radar_unread WHERE company_id = ? AND user_id = ? AND log_id IN ?
 			ORDER BY log_id FOR UPDATE SKIP LOCKED)`,
@@ -170,7 +182,7 @@ func (r *AccessLogs) MarkRead(ctx context.Context, companyID, userID int64, ids 
 // oneLog is the rep's log f.LogID within the filter, as a summary source
 // (E32/E33 with an id filter: at most one log, read by primary key).
 func (r *AccessLogs) oneLog(ctx context.Context, companyID, userID int64, f ports.RadarFilter) ([]radar.Log, error) {
-	var rows []logRow
+	var rows []logView
 	err := withCustomer(r.rep(ctx, companyID, userID, f)).Select(withReadState).Find(&rows).Error
 	return logs(rows), translate(err)
 }
@@ -201,11 +213,8 @@ func (r *AccessLogs) ByCustomer(ctx context.Context, companyID, userID int64, f 
 		return r.rankOpenWindow(ctx, companyID, userID, start, p)
 	}
 	grouped := r.days(r.conn(ctx).Table("radar_customer_days").Select("customer_id, sum(n) AS total").
-		Where("company_id = ? AND user_id = ?", companyID, userID), f.Window).
+		Scopes(tenant(companyID), paged(p)).Where("user_id = ?", userID), f.Window).
 		Group("customer_id").Order("total DESC, customer_id")
-	if p.Length > 0 {
-		grouped = grouped.Offset(p.Offset()).Limit(p.Length)
-	}
 	var heads []customerCount
 	err := r.conn(ctx).Table("(?) g", grouped).Select("g.customer_id, g.total, c.username, c.headimgurl, p.ai_pr").
 		Joins("JOIN customers c ON c.id = g.customer_id").
@@ -224,7 +233,7 @@ func (r *AccessLogs) ByCustomer(ctx context.Context, companyID, userID int64, f 
 	var details []customerCount
 	detail := r.days(r.conn(ctx).Table("radar_customer_days d, unnest(d.counts) WITH ORDINALITY AS a(n, action)").
 		Select("d.customer_id, a.action, sum(a.n) AS total").
-		Where("d.company_id = ? AND d.user_id = ? AND d.customer_id IN ?", companyID, userID, ids), f.Window)
+		Scopes(tenantOf("d", companyID)).Where("d.user_id = ? AND d.customer_id IN ?", userID, ids), f.Window)
 	err = detail.Group("d.customer_id, a.action").Having("sum(a.n) > 0").Order("d.customer_id, a.action").Find(&details).Error
 	if err != nil {
 		return nil, translate(err)
@@ -272,11 +281,8 @@ func (r *AccessLogs) rankOpenWindow(ctx context.Context, companyID, userID int64
 		Select("w.customer_id, w.n AS total, array_to_string(w.counts, ',') AS counts, c.username, c.headimgurl, p.ai_pr").
 		Joins("JOIN customers c ON c.id = w.customer_id").
 		Joins("LEFT JOIN customer_profiles p ON p.company_id = w.company_id AND p.customer_id = w.customer_id").
-		Where("w.company_id = ? AND w.user_id = ? AND w.start_day = ?", companyID, userID, start).
+		Scopes(tenant(companyID), paged(p)).Where("w.user_id = ? AND w.start_day = ?", userID, start).
 		Order("w.n DESC, w.customer_id")
-	if p.Length > 0 {
-		q = q.Offset(p.Offset()).Limit(p.Length)
-	}
 	var rows []windowRow
 	if err := q.Find(&rows).Error; err != nil {
 		return nil, translate(err)
@@ -306,7 +312,7 @@ func (r *AccessLogs) ByAction(ctx context.Context, companyID, userID int64, f po
 	}
 	var rows []customerCount
 	q := r.days(r.conn(ctx).Table("radar_action_days").Select("action, sum(n) AS total").
-		Where("company_id = ? AND user_id = ?", companyID, userID), f.Window)
+		Scopes(tenant(companyID)).Where("user_id = ?", userID), f.Window)
 	if f.Action != 0 {
 		q = q.Where("action = ?", int(f.Action))
 	}
@@ -336,7 +342,7 @@ func (r *AccessLogs) ClaimNew(ctx context.Context, companyID, userID int64, acti
 		args = append(args, int(action))
 	}
 	args = append(args, limit)
-	var rows []logRow
+	var rows []logView
 	// Raw SQL: the claim is one statement (lock, delete, read back), which GORM cannot express.
 	err := r.conn(ctx).Raw(`WITH picked AS (
 			SELECT log_id FROM radar_unread
@@ -359,7 +365,7 @@ func (r *AccessLogs) ClaimNew(ctx context.Context, companyID, userID int64, acti
 // from the per-customer rollup.
 func (r *AccessLogs) CustomerDetail(ctx context.Context, companyID, userID, customerID int64) ([]radar.CustomerSummary, error) {
 	q := r.conn(ctx).Table("radar_customer_actions").Select("customer_id, action, n AS total").
-		Where("company_id = ? AND user_id = ?", companyID, userID)
+		Scopes(tenant(companyID)).Where("user_id = ?", userID)
 	if customerID != 0 {
 		q = q.Where("customer_id = ?", customerID)
 	}

@@ -41,3 +41,16 @@ func paged(p paging.Page) scope {
 		return q.Offset(p.Offset()).Limit(p.Length)
 	}
 }
+
+// with is a WITH clause (common table expressions: SQL and its Vars) ahead
+// of a query GORM builds; GORM has no clause for it.
+type with clause.Expr
+
+// ModifyStatement adds the clause and builds it first.
+func (w with) ModifyStatement(stmt *gorm.Statement) {
+	stmt.Clauses["WITH"] = clause.Clause{Name: "WITH", Expression: clause.Expr(w)}
+	stmt.BuildClauses = append([]string{"WITH"}, stmt.DB.Callback().Query().Clauses...)
+}
+
+// Build is never called: ModifyStatement places the clause.
+func (with) Build(clause.Builder) {}
