@@ -232,7 +232,7 @@ func (r *AI) Deals(ctx context.Context, companyID int64) ([]ports.Deal, error) {
 		Outcome    int
 		ClosedAt   time.Time
 	}
-	err := r.conn(ctx).Table("customer_profiles").Select("customer_id, outcome, closed_at").Scopes(tenant(companyID)).
+	err := r.conn(ctx).Model(&profileRow{}).Select("customer_id, outcome, closed_at").Scopes(tenant(companyID)).
 		Where("outcome IN ? AND closed_at IS NOT NULL",
 			[]int{int(customer.OutcomeWon), int(customer.OutcomeLost)}).
 		Order("closed_at, customer_id").Find(&rows).Error
@@ -376,7 +376,7 @@ func (r *AI) SaveScores(ctx context.Context, companyID int64, scores []ports.Cus
 			AiBaselineAt *time.Time
 			HotLeadAt    *time.Time
 		}
-		profiles := func() *gorm.DB { return db.Table("customer_profiles").Scopes(tenant(companyID)) }
+		profiles := func() *gorm.DB { return db.Model(&profileRow{}).Scopes(tenant(companyID)) }
 		if err := profiles().Select("customer_id, ai_pr, ai_tier, ai_baseline, ai_baseline_at, hot_lead_at").
 			Where("customer_id IN ?", ids).Order("customer_id").Clauses(clause.Locking{Strength: "UPDATE"}).Find(&prev).Error; err != nil {
 			return err
@@ -447,7 +447,7 @@ func (r *AI) Score(ctx context.Context, companyID, customerID int64) (ports.Cust
 		AiReasons  []byte
 		AiScoredAt *time.Time
 	}
-	err := r.conn(ctx).Table("customer_profiles").Select("ai_pr, ai_tier, ai_reasons, ai_scored_at").
+	err := r.conn(ctx).Model(&profileRow{}).Select("ai_pr, ai_tier, ai_reasons, ai_scored_at").
 		Scopes(tenant(companyID)).Where("customer_id = ?", customerID).Take(&row).Error
 	if err != nil {
 		return ports.CustomerScore{}, translate(err)

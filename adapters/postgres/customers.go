@@ -159,8 +159,8 @@ func (r *Customers) SaveInformation(ctx context.Context, companyID, customerID i
 		companyID, customerID, in.Phone, in.Email, in.Company, in.Position, in.Address, dateArg(in.Birthday), in.Mem).Error)
 }
 
-// profileRow is the model of customer_profiles, as far as the rep edits it
-// (the AI's columns are read and written by the AI store).
+// profileRow is the model of customer_profiles: its fields are the columns
+// the rep edits; the AI store selects and writes its own columns by name.
 type profileRow struct {
 	MemoName     *string
 	ExpectedTime *time.Time

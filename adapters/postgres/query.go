@@ -123,10 +123,8 @@ func page[T any](q *gorm.DB, columns string, spec listSpec, lq ports.ListQuery) 
 // (a summary's, say). Only a page past the end, which has no row to carry
 // the total, costs a second statement.
 func pageCounted[T any](q *gorm.DB, columns string, count *gorm.DB, spec listSpec, lq ports.ListQuery) ([]T, int, error) {
-	rows := applyOrder(q.Session(&gorm.Session{}).Select(columns+", (?) AS leida_total", count.Session(&gorm.Session{})), spec, lq.Order)
-	if lq.Page.Length > 0 {
-		rows = rows.Offset(lq.Page.Offset()).Limit(lq.Page.Length)
-	}
+	rows := applyOrder(q.Session(&gorm.Session{}).Select(columns+", (?) AS leida_total", count.Session(&gorm.Session{})), spec, lq.Order).
+		Scopes(paged(lq.Page))
 	var found []counted[T]
 	if err := rows.Find(&found).Error; err != nil {
 		return nil, 0, translate(err)
