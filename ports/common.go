@@ -1,7 +1,7 @@
 // Package ports is what the layers share: the ports several consumers need
-// alike (transactions, clock, tokens, passwords, WeChat, files, QR codes,
-// metrics), the repositories' errors, and the inputs and results the
-// HTTP adapter, the use cases and the repositories exchange.
+// alike (transactions, clock, tokens, passwords, files, the default tag
+// groups), the repositories' and gateways' errors, and the inputs and
+// results the HTTP adapter, the use cases and the adapters exchange.
 //
 // A port one consumer needs is declared by that consumer, with only the
 // methods it calls: each application package's ports.go (its repositories)

@@ -13,7 +13,6 @@ import (
 	"leida/application/auth"
 	"leida/domain/chat"
 	"leida/domain/radar"
-	"leida/ports"
 )
 
 // MetricsPath is where the Prometheus metrics are served: on the main
@@ -42,8 +41,6 @@ type Metrics struct {
 	radarEvents  *prometheus.CounterVec // action
 	chatMessages *prometheus.CounterVec // direction
 }
-
-var _ ports.WriteMetrics = (*Metrics)(nil)
 
 // NewMetrics makes the registry with the Go runtime and process collectors,
 // the service's own metrics and extra collectors (the database pool's).
@@ -237,14 +234,14 @@ func (m *Metrics) ListenerReconnected() {
 	}
 }
 
-// RadarEventWritten implements ports.WriteMetrics.
+// RadarEventWritten counts a committed radar event (the card's WriteMetrics).
 func (m *Metrics) RadarEventWritten(a radar.Action) {
 	if m != nil {
 		m.radarEvents.WithLabelValues(strconv.Itoa(int(a))).Inc()
 	}
 }
 
-// ChatMessageWritten implements ports.WriteMetrics.
+// ChatMessageWritten counts a committed chat message (chat's WriteMetrics).
 func (m *Metrics) ChatMessageWritten(t chat.SendType) {
 	if m != nil {
 		m.chatMessages.WithLabelValues(direction(t)).Inc()

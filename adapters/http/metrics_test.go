@@ -144,10 +144,9 @@ func TestMetricsOfWritesStreamsAndPool(t *testing.T) {
 	pool := prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "go_sql_open_connections", ConstLabels: prometheus.Labels{"db_name": "leida"}},
 		func() float64 { return 3 })
 	m := NewMetrics(pool)
-	var w ports.WriteMetrics = m
-	w.RadarEventWritten(radar.ViewCard)
-	w.RadarEventWritten(radar.ViewCard)
-	w.ChatMessageWritten(chat.CustomerToRep)
+	m.RadarEventWritten(radar.ViewCard)
+	m.RadarEventWritten(radar.ViewCard)
+	m.ChatMessageWritten(chat.CustomerToRep)
 	closeStream := m.streamOpened(chat.PrincipalCustomer)
 	m.pushed([]chat.StreamEvent{{Name: chat.EventChat}, {Name: chat.EventRadar}, {Name: chat.EventChat}})
 	m.ListenerReconnected()

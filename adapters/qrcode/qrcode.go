@@ -6,14 +6,10 @@ import (
 	"errors"
 
 	qr "github.com/skip2/go-qrcode"
-
-	"leida/ports"
 )
 
-// Local implements ports.QRMaker with github.com/skip2/go-qrcode.
+// Local draws QR codes (the card's QRMaker) with github.com/skip2/go-qrcode.
 type Local struct{}
-
-var _ ports.QRMaker = Local{}
 
 // PNG encodes content at medium error recovery (15%, the usual trade-off
 // between density and robustness for printed/screen codes) as a size×size PNG.

@@ -20,14 +20,13 @@ type MiniProgramConfig struct {
 	Timeout   time.Duration // per request; 0 means DefaultTimeout
 }
 
-// MiniProgram implements ports.MiniProgramGateway. It is safe for concurrent use.
+// MiniProgram is the mini-program API client of the login (E30) and the card's
+// code (E48). It is safe for concurrent use.
 type MiniProgram struct {
 	cfg    MiniProgramConfig
 	t      transport
 	tokens *tokenCache
 }
-
-var _ ports.MiniProgramGateway = (*MiniProgram)(nil)
 
 // NewMiniProgram makes a client; hc nil means a default http.Client, clock
 // nil the system clock.

@@ -18,14 +18,13 @@ type WeComConfig struct {
 	Timeout    time.Duration // per request; 0 means DefaultTimeout
 }
 
-// WeCom implements ports.WeComGateway. It is safe for concurrent use.
+// WeCom is the WeCom API client of the staff OAuth login (E29). It is safe
+// for concurrent use.
 type WeCom struct {
 	cfg    WeComConfig
 	t      transport
 	tokens *tokenCache
 }
-
-var _ ports.WeComGateway = (*WeCom)(nil)
 
 // NewWeCom makes a client; hc nil means a default http.Client, clock nil the
 // system clock.

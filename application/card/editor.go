@@ -28,13 +28,13 @@ type Editor struct {
 	tx    ports.TxRunner
 	cards OwnerCardRepository
 	files ports.FileStore
-	mp    ports.MiniProgramGateway
-	qr    ports.QRMaker
+	mp    MiniProgramGateway
+	qr    QRMaker
 }
 
 // NewEditor wires the owner-side card use cases.
 func NewEditor(cfg Config, tx ports.TxRunner, cards OwnerCardRepository, files ports.FileStore,
-	mp ports.MiniProgramGateway, qr ports.QRMaker) *Editor {
+	mp MiniProgramGateway, qr QRMaker) *Editor {
 	if cfg.PagePath == "" {
 		cfg.PagePath = card.DefaultPagePath
 	}

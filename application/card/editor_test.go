@@ -22,8 +22,8 @@ import (
 type editorDeps struct {
 	cards *cardmocks.MockOwnerCardRepository
 	files *mocks.MockFileStore
-	mp    *mocks.MockMiniProgramGateway
-	qr    *mocks.MockQRMaker
+	mp    *cardmocks.MockMiniProgramGateway
+	qr    *cardmocks.MockQRMaker
 }
 
 func newEditor(t *testing.T) (*Editor, editorDeps) {
@@ -31,8 +31,8 @@ func newEditor(t *testing.T) (*Editor, editorDeps) {
 	tx := mocks.NewMockTxRunner(ctrl)
 	tx.EXPECT().Run(gomock.Any(), gomock.Any()).AnyTimes().
 		DoAndReturn(apptest.RunInline)
-	d := editorDeps{cardmocks.NewMockOwnerCardRepository(ctrl), mocks.NewMockFileStore(ctrl), mocks.NewMockMiniProgramGateway(ctrl),
-		mocks.NewMockQRMaker(ctrl)}
+	d := editorDeps{cardmocks.NewMockOwnerCardRepository(ctrl), mocks.NewMockFileStore(ctrl), cardmocks.NewMockMiniProgramGateway(ctrl),
+		cardmocks.NewMockQRMaker(ctrl)}
 	return NewEditor(Config{CardURL: "http://front/card?uid={uid}"}, tx, d.cards, d.files, d.mp, d.qr), d
 }
 

@@ -1,6 +1,6 @@
 package card
 
-//go:generate go tool mockgen -destination=mocks/ports.go -package=mocks leida/application/card VisitorCardRepository,AccessLogRepository,OwnerCardRepository
+//go:generate go tool mockgen -destination=mocks/ports.go -package=mocks leida/application/card VisitorCardRepository,AccessLogRepository,OwnerCardRepository,MiniProgramGateway,QRMaker
 
 import (
 	"context"
@@ -67,4 +67,26 @@ type OwnerCardRepository interface {
 	// KeepTags deletes the user's tags not in ids; kept is how many of ids are the user's.
 	KeepTags(ctx context.Context, companyID, userID int64, ids []int64) (kept int, err error)
 	DeleteTag(ctx context.Context, companyID, userID, id int64) error
+}
+
+// MiniProgramGateway makes the card's mini-program code (E48).
+type MiniProgramGateway interface {
+	// WxaCode returns the mini-program code image for page (path with query).
+	WxaCode(ctx context.Context, page string, width int) ([]byte, error)
+	// Configured reports whether an app id and secret are set; without them
+	// the QR code is generated locally instead.
+	Configured() bool
+}
+
+// QRMaker draws standard QR codes.
+type QRMaker interface {
+	// PNG encodes content as a size×size PNG image.
+	PNG(content string, size int) ([]byte, error)
+}
+
+// WriteMetrics counts what the use cases wrote, called once the write's
+// transaction has committed (so a rolled-back write is never counted).
+// The metrics adapter implements it; nil means nothing is counted.
+type WriteMetrics interface {
+	RadarEventWritten(a radar.Action)
 }

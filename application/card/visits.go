@@ -19,12 +19,12 @@ type Visits struct {
 	tx      ports.TxRunner
 	cards   VisitorCardRepository
 	logs    AccessLogRepository
-	metrics ports.WriteMetrics // may be nil
+	metrics WriteMetrics // may be nil
 }
 
 // NewVisits wires the customer-side card use cases; metrics (may be nil)
 // counts the radar events written.
-func NewVisits(tx ports.TxRunner, cards VisitorCardRepository, logs AccessLogRepository, metrics ports.WriteMetrics) *Visits {
+func NewVisits(tx ports.TxRunner, cards VisitorCardRepository, logs AccessLogRepository, metrics WriteMetrics) *Visits {
 	return &Visits{tx: tx, cards: cards, logs: logs, metrics: metrics}
 }
 

@@ -28,7 +28,7 @@ type Config struct {
 type messages struct {
 	tx      ports.TxRunner
 	chats   MessageRepository
-	metrics ports.WriteMetrics // may be nil
+	metrics WriteMetrics // may be nil
 }
 
 // Desk is the enterprise side: E25–E28.
@@ -39,7 +39,7 @@ type Desk struct {
 }
 
 // NewDesk wires the enterprise side; metrics (may be nil) counts the messages written.
-func NewDesk(tx ports.TxRunner, chats MessageRepository, clock ports.Clock, cfg Config, metrics ports.WriteMetrics) *Desk {
+func NewDesk(tx ports.TxRunner, chats MessageRepository, clock ports.Clock, cfg Config, metrics WriteMetrics) *Desk {
 	return &Desk{messages: messages{tx: tx, chats: chats, metrics: metrics}, clock: clock, cfg: cfg}
 }
 
@@ -49,7 +49,7 @@ type Visitor struct {
 }
 
 // NewVisitor wires the customer side; metrics (may be nil) counts the messages written.
-func NewVisitor(tx ports.TxRunner, chats MessageRepository, metrics ports.WriteMetrics) *Visitor {
+func NewVisitor(tx ports.TxRunner, chats MessageRepository, metrics WriteMetrics) *Visitor {
 	return &Visitor{messages{tx: tx, chats: chats, metrics: metrics}}
 }
 

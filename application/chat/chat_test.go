@@ -35,14 +35,14 @@ type sides struct {
 	visitor *Visitor
 }
 
-func newSides(tx ports.TxRunner, chats MessageRepository, clock ports.Clock, cfg Config, metrics ports.WriteMetrics) sides {
+func newSides(tx ports.TxRunner, chats MessageRepository, clock ports.Clock, cfg Config, metrics WriteMetrics) sides {
 	return sides{NewDesk(tx, chats, clock, cfg, metrics), NewVisitor(tx, chats, metrics)}
 }
 
 func newMocked(t *testing.T) (sides, deps) { return newMetered(t, nil) }
 
 // newMetered reports its writes to m.
-func newMetered(t *testing.T, m ports.WriteMetrics) (sides, deps) {
+func newMetered(t *testing.T, m WriteMetrics) (sides, deps) {
 	ctrl := gomock.NewController(t)
 	d := deps{mocks.NewMockTxRunner(ctrl), chatmocks.NewMockMessageRepository(ctrl)}
 	return newSides(d.tx, d.chats, clock.NewFixed(time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)), Config{Location: time.UTC}, m), d

@@ -33,3 +33,10 @@ type MessageRepository interface {
 	// transaction.
 	Insert(ctx context.Context, m *chat.Message) error
 }
+
+// WriteMetrics counts what the use cases wrote, called once the write's
+// transaction has committed (so a rolled-back write is never counted).
+// The metrics adapter implements it; nil means nothing is counted.
+type WriteMetrics interface {
+	ChatMessageWritten(t chat.SendType)
+}

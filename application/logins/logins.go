@@ -31,14 +31,14 @@ type Service struct {
 	users     UserRepository
 	companies CompanyRepository
 	cards     CardRepository
-	wecom     ports.WeComGateway
-	mp        ports.MiniProgramGateway
+	wecom     WeComGateway
+	mp        MiniProgramGateway
 	tokens    ports.TokenSource
 }
 
 // NewService wires the logins.
 func NewService(cfg Config, tx ports.TxRunner, logins AccountRepository, users UserRepository,
-	companies CompanyRepository, cards CardRepository, wecom ports.WeComGateway, mp ports.MiniProgramGateway,
+	companies CompanyRepository, cards CardRepository, wecom WeComGateway, mp MiniProgramGateway,
 	tokens ports.TokenSource) *Service {
 	return &Service{cfg: cfg, tx: tx, logins: logins, users: users, companies: companies, cards: cards, wecom: wecom,
 		mp: mp, tokens: tokens}

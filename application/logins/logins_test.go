@@ -22,8 +22,8 @@ type deps struct {
 	users     *loginmocks.MockUserRepository
 	companies *loginmocks.MockCompanyRepository
 	cards     *loginmocks.MockCardRepository
-	wecom     *mocks.MockWeComGateway
-	mp        *mocks.MockMiniProgramGateway
+	wecom     *loginmocks.MockWeComGateway
+	mp        *loginmocks.MockMiniProgramGateway
 	tokens    *mocks.MockTokenSource
 }
 
@@ -33,7 +33,7 @@ func newService(t *testing.T) (*Service, deps) {
 	tx.EXPECT().Run(gomock.Any(), gomock.Any()).AnyTimes().
 		DoAndReturn(apptest.RunInline)
 	d := deps{loginmocks.NewMockAccountRepository(ctrl), loginmocks.NewMockUserRepository(ctrl), loginmocks.NewMockCompanyRepository(ctrl),
-		loginmocks.NewMockCardRepository(ctrl), mocks.NewMockWeComGateway(ctrl), mocks.NewMockMiniProgramGateway(ctrl),
+		loginmocks.NewMockCardRepository(ctrl), loginmocks.NewMockWeComGateway(ctrl), loginmocks.NewMockMiniProgramGateway(ctrl),
 		mocks.NewMockTokenSource(ctrl)}
 	cfg := Config{FrontendBaseURL: "http://front", FrontendErrorPath: "/err_page"}
 	return NewService(cfg, tx, d.logins, d.users, d.companies, d.cards, d.wecom, d.mp, d.tokens), d

@@ -1,6 +1,6 @@
 package logins
 
-//go:generate go tool mockgen -destination=mocks/ports.go -package=mocks leida/application/logins AccountRepository,UserRepository,CompanyRepository,CardRepository
+//go:generate go tool mockgen -destination=mocks/ports.go -package=mocks leida/application/logins AccountRepository,UserRepository,CompanyRepository,CardRepository,WeComGateway,MiniProgramGateway
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"leida/domain/card"
 	"leida/domain/customer"
 	"leida/domain/org"
+	"leida/ports"
 )
 
 // AccountRepository finds and creates the WeChat identities of customers and finds
@@ -42,4 +43,17 @@ type CardRepository interface {
 	Owner(ctx context.Context, userID int64, lock bool) (card.Owner, error)
 	// EnsureBelonger creates the (user, customer) belonger row when missing.
 	EnsureBelonger(ctx context.Context, companyID, userID, customerID int64, source int) error
+}
+
+// WeComGateway is what the staff OAuth login needs from WeCom.
+type WeComGateway interface {
+	// MemberByCode exchanges an OAuth code for the member's details. A code
+	// of someone outside the corp yields an error wrapping ErrNotMember.
+	MemberByCode(ctx context.Context, code string) (ports.WeComMember, error)
+}
+
+// MiniProgramGateway is what the mini-program login (E30) needs from WeChat.
+type MiniProgramGateway interface {
+	// Session exchanges a wx.login code for the visitor's openid.
+	Session(ctx context.Context, code string) (openid string, err error)
 }

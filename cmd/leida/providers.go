@@ -10,10 +10,11 @@ import (
 	leidahttp "leida/adapters/http"
 	"leida/adapters/postgres"
 	appai "leida/application/ai"
+	appcard "leida/application/card"
+	appchat "leida/application/chat"
 	"leida/application/demo"
 	apporg "leida/application/org"
 	"leida/application/stream"
-	"leida/ports"
 )
 
 // App is everything the commands need. Building it starts nothing: the
@@ -51,7 +52,9 @@ func provideMetrics(db *postgres.DB) (*leidahttp.Metrics, error) {
 // metrics it serves (which the use cases count writes into).
 var httpSet = wire.NewSet(
 	provideHTTPConfig, provideStreamConfig,
-	provideMetrics, wire.Bind(new(ports.WriteMetrics), new(*leidahttp.Metrics)),
+	provideMetrics,
+	wire.Bind(new(appcard.WriteMetrics), new(*leidahttp.Metrics)),
+	wire.Bind(new(appchat.WriteMetrics), new(*leidahttp.Metrics)),
 	wire.Struct(new(leidahttp.Handlers), "*"),
 	leidahttp.NewServer,
 )

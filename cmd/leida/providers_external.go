@@ -9,6 +9,8 @@ import (
 	"leida/adapters/security"
 	"leida/adapters/storage"
 	"leida/adapters/wechat"
+	appcard "leida/application/card"
+	"leida/application/logins"
 	"leida/ports"
 )
 
@@ -30,8 +32,10 @@ var externalSet = wire.NewSet(
 	wire.InterfaceValue(new(ports.Clock), clock.System{}),
 	wire.InterfaceValue(new(ports.TokenSource), security.Tokens{}),
 	wire.InterfaceValue(new(ports.PasswordHasher), security.Argon2{}),
-	provideWeCom, wire.Bind(new(ports.WeComGateway), new(*wechat.WeCom)),
-	provideMiniProgram, wire.Bind(new(ports.MiniProgramGateway), new(*wechat.MiniProgram)),
+	provideWeCom, wire.Bind(new(logins.WeComGateway), new(*wechat.WeCom)),
+	provideMiniProgram,
+	wire.Bind(new(logins.MiniProgramGateway), new(*wechat.MiniProgram)),
+	wire.Bind(new(appcard.MiniProgramGateway), new(*wechat.MiniProgram)),
 	provideFileStore, wire.Bind(new(ports.FileStore), new(storage.Local)),
-	wire.InterfaceValue(new(ports.QRMaker), qrcode.Local{}),
+	wire.InterfaceValue(new(appcard.QRMaker), qrcode.Local{}),
 )
