@@ -53,15 +53,9 @@ func (r *Customers) Visible(ctx context.Context, v customer.Viewer, id int64) (c
 	return row.domain(), nil
 }
 
+// detailRow is a customer's identity with what the viewer's company knows.
 type detailRow struct {
-	ID           int64
-	Openid       string
-	UserType     int
-	Username     string
-	Headimgurl   string
-	Sex          int
-	Token        string
-	CreatedAt    time.Time
+	Customer     customerRow `gorm:"embedded"`
 	MemoName     *string
 	ExpectedTime *time.Time
 	ExpectedPr   *string `gorm:"column:expedted_pr"`
@@ -105,9 +99,7 @@ func (r *Customers) Detail(ctx context.Context, v customer.Viewer, id int64) (cu
 	if err := q.Take(&row).Error; err != nil {
 		return customer.Detail{}, translate(err)
 	}
-	identity := customerRow{ID: row.ID, Openid: row.Openid, UserType: row.UserType, Username: row.Username,
-		Headimgurl: row.Headimgurl, Sex: row.Sex, Token: row.Token, CreatedAt: row.CreatedAt}
-	d := customer.Detail{Customer: identity.domain(), SuperiorName: deref(row.SuperiorName), Source: customer.SourceScan,
+	d := customer.Detail{Customer: row.Customer.domain(), SuperiorName: deref(row.SuperiorName), Source: customer.SourceScan,
 		Outcome: customer.Outcome(row.Outcome), AIPr: row.AiPr,
 		Profile: customer.Profile{MemoName: row.MemoName, ExpectedTime: row.ExpectedTime, ExpectedPr: row.ExpectedPr, SuperiorID: row.SuperiorID}}
 	if row.Source != nil {

@@ -173,6 +173,22 @@ type tokenAnswer struct {
 	ExpiresIn   int    `json:"expires_in"`
 }
 
+// token asks a token endpoint (GET path?q) for an access token.
+func (t transport) token(ctx context.Context, op, path string, q url.Values) (tokenAnswer, error) {
+	a, err := t.do(ctx, op, http.MethodGet, path, q, nil, maxJSONAnswer)
+	if err != nil {
+		return tokenAnswer{}, err
+	}
+	var r tokenAnswer
+	if err := decode(op, a, &r); err != nil {
+		return tokenAnswer{}, err
+	}
+	if r.AccessToken == "" {
+		return tokenAnswer{}, failure(op, "no access_token in answer")
+	}
+	return r, nil
+}
+
 // staleToken reports whether err is WeChat saying the access token is
 // invalid (40001, 40014) or expired (42001).
 func staleToken(err error) bool {

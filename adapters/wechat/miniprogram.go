@@ -42,21 +42,8 @@ func (m *MiniProgram) Configured() bool {
 }
 
 func (m *MiniProgram) fetchToken(ctx context.Context) (tokenAnswer, error) {
-	const op = "wechat token"
-	a, err := m.t.do(ctx, op, http.MethodGet, "/cgi-bin/token", url.Values{
-		"grant_type": {"client_credential"}, "appid": {m.cfg.AppID}, "secret": {m.cfg.AppSecret},
-	}, nil, maxJSONAnswer)
-	if err != nil {
-		return tokenAnswer{}, err
-	}
-	var r tokenAnswer
-	if err := decode(op, a, &r); err != nil {
-		return tokenAnswer{}, err
-	}
-	if r.AccessToken == "" {
-		return tokenAnswer{}, failure(op, "no access_token in answer")
-	}
-	return r, nil
+	return m.t.token(ctx, "wechat token", "/cgi-bin/token", url.Values{
+		"grant_type": {"client_credential"}, "appid": {m.cfg.AppID}, "secret": {m.cfg.AppSecret}})
 }
 
 // Session exchanges a wx.login code for the openid (jscode2session; no access token).

@@ -40,20 +40,7 @@ func (w *WeCom) Configured() bool {
 }
 
 func (w *WeCom) fetchToken(ctx context.Context) (tokenAnswer, error) {
-	const op = "wecom gettoken"
-	a, err := w.t.do(ctx, op, http.MethodGet, "/cgi-bin/gettoken",
-		url.Values{"corpid": {w.cfg.CorpID}, "corpsecret": {w.cfg.CorpSecret}}, nil, maxJSONAnswer)
-	if err != nil {
-		return tokenAnswer{}, err
-	}
-	var r tokenAnswer
-	if err := decode(op, a, &r); err != nil {
-		return tokenAnswer{}, err
-	}
-	if r.AccessToken == "" {
-		return tokenAnswer{}, failure(op, "no access_token in answer")
-	}
-	return r, nil
+	return w.t.token(ctx, "wecom gettoken", "/cgi-bin/gettoken", url.Values{"corpid": {w.cfg.CorpID}, "corpsecret": {w.cfg.CorpSecret}})
 }
 
 // MemberByCode runs the OAuth exchange: getuserinfo (code → UserId and

@@ -511,14 +511,11 @@ func bootstrap(ctx context.Context, cfg config.Config, log *slog.Logger, args []
 	}
 	company, username, password := flagString(fs, "company"), flagString(fs, "username"), flagString(fs, "password")
 	cfg.StatementTimeout = 0 // a one-shot command: no statement deadline
-	app, cleanup, err := initApp(cfg, log)
+	app, cleanup, err := migratedApp(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer cleanup()
-	if _, err := app.DB.MigrateUp(ctx); err != nil {
-		return err
-	}
 	res, err := app.Bootstrap.Bootstrap(ctx, company, username, password)
 	if err != nil {
 		return err
@@ -534,6 +531,20 @@ func bootstrap(ctx context.Context, cfg config.Config, log *slog.Logger, args []
 	return json.NewEncoder(stdout).Encode(out)
 }
 
+// migratedApp builds the app of a one-shot command and applies pending
+// migrations first.
+func migratedApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, func(), error) {
+	app, cleanup, err := initApp(cfg, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	if _, err := app.DB.MigrateUp(ctx); err != nil {
+		cleanup()
+		return nil, nil, err
+	}
+	return app, cleanup, nil
+}
+
 func seedFlags(fs *flag.FlagSet) { fs.Bool("demo", false, "load the demo data set") }
 
 func seed(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout, _ io.Writer) error {
@@ -545,14 +556,11 @@ func seed(ctx context.Context, cfg config.Config, log *slog.Logger, args []strin
 		return errors.New("usage: leida seed --demo")
 	}
 	cfg.StatementTimeout = 0 // a one-shot command: no statement deadline
-	app, cleanup, err := initApp(cfg, log)
+	app, cleanup, err := migratedApp(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer cleanup()
-	if _, err := app.DB.MigrateUp(ctx); err != nil {
-		return err
-	}
 	wrote, err := app.Demo.Seed(ctx)
 	if err != nil {
 		return err
@@ -701,14 +709,11 @@ func aiCommand(ctx context.Context, cfg config.Config, log *slog.Logger, args []
 		return err
 	}
 	company := flagInt(fs, "company")
-	app, cleanup, err := initApp(cfg, log)
+	app, cleanup, err := migratedApp(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer cleanup()
-	if _, err := app.DB.MigrateUp(ctx); err != nil {
-		return err
-	}
 	enc := json.NewEncoder(stdout)
 	if company != 0 {
 		t, err := app.AI.Train(ctx, company)
