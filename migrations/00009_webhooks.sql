@@ -56,7 +56,7 @@ CREATE INDEX webhook_deliveries_due_idx ON webhook_deliveries (next_at) WHERE st
 CREATE INDEX webhook_deliveries_endpoint_idx ON webhook_deliveries (company_id, endpoint_id, id DESC);
 
 -- Fan-out: every new event gets a delivery per enabled endpoint of its
--- company subscribed to it, and the workers are woken at commit.
+-- company subscribed to it (the workers poll for due deliveries).
 -- +goose StatementBegin
 CREATE FUNCTION leida_webhook_fanout() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -64,9 +64,6 @@ BEGIN
     SELECT d.company_id, e.id, d.id, now()
     FROM delta d JOIN webhook_endpoints e ON e.company_id = d.company_id AND e.enabled AND d.event = ANY (e.events)
     ORDER BY d.id, e.id;
-    IF FOUND THEN
-        PERFORM pg_notify('leida_webhooks', '');
-    END IF;
     RETURN NULL;
 END $$;
 -- +goose StatementEnd

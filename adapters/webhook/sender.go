@@ -66,29 +66,11 @@ func NewSender(allowPrivate bool) *Sender {
 	}}
 }
 
-// Attempt is one delivery attempt to make.
-type Attempt struct {
-	URL     string
-	Secret  string
-	EventID int64
-	Event   webhook.Event
-	Body    []byte
-	SentAt  time.Time
-}
-
-// Result is how an attempt went: OK for a 2xx; Status is the HTTP status
-// (0 when no answer came) and Error says why it failed.
-type Result struct {
-	OK     bool
-	Status int
-	Error  string
-}
-
 // Send makes one attempt.
-func (s *Sender) Send(ctx context.Context, a Attempt) Result {
+func (s *Sender) Send(ctx context.Context, a webhook.Attempt) webhook.Result {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, a.URL, bytes.NewReader(a.Body))
 	if err != nil {
-		return Result{Error: "invalid URL"}
+		return webhook.Result{Error: "invalid URL"}
 	}
 	req.Header.Set("Content-Type", "application/json; charset=utf-8")
 	req.Header.Set("User-Agent", "Leida-Webhooks/1")
@@ -98,14 +80,14 @@ func (s *Sender) Send(ctx context.Context, a Attempt) Result {
 	req.Header.Set(webhook.DeliveryHeader, strconv.FormatInt(a.EventID, 10))
 	res, err := s.hc.Do(req)
 	if err != nil {
-		return Result{Error: describe(err)}
+		return webhook.Result{Error: describe(err)}
 	}
 	defer res.Body.Close()
 	_, _ = io.Copy(io.Discard, io.LimitReader(res.Body, maxAnswer))
 	if res.StatusCode >= 200 && res.StatusCode < 300 {
-		return Result{OK: true, Status: res.StatusCode}
+		return webhook.Result{OK: true, Status: res.StatusCode}
 	}
-	return Result{Status: res.StatusCode, Error: fmt.Sprintf("HTTP %d", res.StatusCode)}
+	return webhook.Result{Status: res.StatusCode, Error: fmt.Sprintf("HTTP %d", res.StatusCode)}
 }
 
 // describe says why a request failed, without the URL (it may carry a

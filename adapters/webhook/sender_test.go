@@ -25,7 +25,7 @@ func TestSendSignsAndReportsTheStatus(t *testing.T) {
 	defer srv.Close()
 	s := NewSender(true)
 	at := time.Unix(1764547200, 0)
-	a := Attempt{URL: srv.URL + "/hook?token=t", Secret: "whsec_x", EventID: 42, Event: webhook.RadarEvent,
+	a := webhook.Attempt{URL: srv.URL + "/hook?token=t", Secret: "whsec_x", EventID: 42, Event: webhook.RadarEvent,
 		Body: []byte(`{"id":"42"}`), SentAt: at}
 	if r := s.Send(context.Background(), a); !r.OK || r.Status != 204 || r.Error != "" {
 		t.Fatalf("result %+v", r)
@@ -49,7 +49,7 @@ func TestSendRefusesPrivateAddressesUnlessAllowed(t *testing.T) {
 	hits := 0
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits++ }))
 	defer srv.Close()
-	a := Attempt{URL: srv.URL, Secret: "s", EventID: 1, Event: webhook.ChatMessage, Body: []byte(`{}`), SentAt: time.Now()}
+	a := webhook.Attempt{URL: srv.URL, Secret: "s", EventID: 1, Event: webhook.ChatMessage, Body: []byte(`{}`), SentAt: time.Now()}
 	if r := NewSender(false).Send(context.Background(), a); r.OK || r.Status != 0 || !strings.Contains(r.Error, "private") {
 		t.Fatalf("private: %+v", r)
 	}
@@ -69,7 +69,7 @@ func TestSendClassifiesNetworkFailures(t *testing.T) {
 	l, _ := net.Listen("tcp", "127.0.0.1:0")
 	addr := l.Addr().String()
 	l.Close()
-	a := Attempt{URL: "http://" + addr + "/", Secret: "s", EventID: 1, Event: webhook.ChatMessage, Body: []byte(`{}`), SentAt: time.Now()}
+	a := webhook.Attempt{URL: "http://" + addr + "/", Secret: "s", EventID: 1, Event: webhook.ChatMessage, Body: []byte(`{}`), SentAt: time.Now()}
 	if r := NewSender(true).Send(context.Background(), a); r.OK || r.Error != "connection refused" {
 		t.Fatalf("refused: %+v", r)
 	}

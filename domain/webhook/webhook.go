@@ -156,35 +156,35 @@ const (
 	Failed    Status = "failed"    // retries exhausted, or its endpoint disabled
 )
 
-// Delivery is the schedule of one event's delivery to one endpoint.
+// Delivery is one event's delivery to one endpoint: its schedule and how
+// its last attempt went.
 type Delivery struct {
-	Status    Status
-	Attempts  int       // attempts made
-	CreatedAt time.Time // when the event was committed
-	NextAt    time.Time // when the next attempt is due (Pending)
+	Status         Status
+	Attempts       int       // attempts made
+	CreatedAt      time.Time // when the event was committed
+	NextAt         time.Time // when the next attempt is due (zero unless Pending)
+	LastAttemptAt  time.Time // zero: not attempted yet
+	LastStatusCode int       // the HTTP status of the last attempt; 0: no answer came
+	LastError      string
+	DeliveredAt    time.Time // zero unless Delivered
 }
 
-// Succeeded records an attempt that got a 2xx.
-func (d Delivery) Succeeded() Delivery {
+// Attempted records an attempt that ended at now with res: delivered on a
+// 2xx; else the delivery waits RetryDelay, or fails for good when the next
+// attempt would fall beyond RetryWindow after the event.
+func (d Delivery) Attempted(res Result, now time.Time) Delivery {
 	d.Attempts++
-	d.Status = Delivered
+	d.LastAttemptAt, d.LastStatusCode, d.LastError = now, res.Status, res.Error
 	d.NextAt = time.Time{}
-	return d
-}
-
-// FailedAt records an attempt that failed at now: the delivery waits
-// RetryDelay, or fails for good when the next attempt would fall beyond
-// RetryWindow after the event.
-func (d Delivery) FailedAt(now time.Time) Delivery {
-	d.Attempts++
-	next := now.Add(RetryDelay(d.Attempts))
-	if next.Sub(d.CreatedAt) > RetryWindow {
-		d.Status = Failed
-		d.NextAt = time.Time{}
+	if res.OK {
+		d.Status, d.DeliveredAt = Delivered, now
 		return d
 	}
-	d.Status = Pending
-	d.NextAt = next
+	if next := now.Add(RetryDelay(d.Attempts)); next.Sub(d.CreatedAt) <= RetryWindow {
+		d.Status, d.NextAt = Pending, next
+		return d
+	}
+	d.Status = Failed
 	return d
 }
 
@@ -282,4 +282,85 @@ func AllowedAddr(ip netip.Addr, allowPrivate bool) bool {
 		}
 	}
 	return true
+}
+
+// Endpoint is a company's receiver of events.
+type Endpoint struct {
+	ID        int64
+	CompanyID int64
+	URL       string
+	Events    []Event
+	// Secret signs the deliveries; shown to the admin only when created.
+	Secret  string
+	Enabled bool
+	// DisabledReason says why deliveries stopped (empty while enabled).
+	DisabledReason string
+	Health         Health
+	CreatedBy      int64
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+}
+
+// DisabledAfterFailures is the reason an endpoint failing for DisableAfter
+// is disabled with: what its admin reads in the list.
+func DisabledAfterFailures(since time.Time, lastError string) string {
+	return "every delivery failed since " + since.UTC().Format(time.RFC3339) + " (last: " + lastError + "); update the endpoint to enable it again"
+}
+
+// DeliveryRecord is a delivery as an endpoint's admin sees it.
+type DeliveryRecord struct {
+	ID      int64
+	EventID int64
+	Event   Event
+	Delivery
+}
+
+// Enable turns deliveries on or off by its admin's hand; turning them on
+// forgets the failures that disabled it.
+func (e *Endpoint) Enable(on bool) {
+	e.Enabled = on
+	if on {
+		e.DisabledReason = ""
+		e.Health = Health{}
+	}
+}
+
+// Message is one event of the outbox: what happened, in which company and
+// when, with the facts of the row that reports it (Payload, JSON).
+type Message struct {
+	EventID   int64
+	CompanyID int64
+	Event     Event
+	At        time.Time
+	Payload   []byte
+}
+
+// Attempt is one delivery attempt to make: Body is the same on every attempt
+// of an event.
+type Attempt struct {
+	URL     string
+	Secret  string
+	EventID int64
+	Event   Event
+	Body    []byte
+	SentAt  time.Time
+}
+
+// Result is how an attempt went: OK for a 2xx; Status is the HTTP status
+// (0 when no answer came) and Error says why it failed.
+type Result struct {
+	OK     bool
+	Status int
+	Error  string
+}
+
+// Attempted records an attempt to the endpoint that ended at now with res:
+// its failure record follows, and an endpoint that has failed every attempt
+// for DisableAfter is disabled with the reason its admin reads.
+func (e *Endpoint) Attempted(res Result, now time.Time) {
+	e.Health = e.Health.After(res.OK, now)
+	if e.Enabled && e.Health.ShouldDisable(now) {
+		e.Enabled = false
+		e.DisabledReason = DisabledAfterFailures(e.Health.FailingSince, res.Error)
+	}
 }

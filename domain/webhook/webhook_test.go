@@ -90,11 +90,12 @@ func TestDeliveryScheduleGivesUpAfterADay(t *testing.T) {
 	d := Delivery{Status: Pending, CreatedAt: t0, NextAt: t0}
 	now := t0
 	attempts := 0
+	refused := Result{Error: "connection refused"}
 	for d.Status == Pending {
-		d = d.FailedAt(now)
+		d = d.Attempted(refused, now)
 		attempts++
-		if d.Attempts != attempts {
-			t.Fatalf("attempts %d, want %d", d.Attempts, attempts)
+		if d.Attempts != attempts || d.LastAttemptAt != now || d.LastError != "connection refused" || d.LastStatusCode != 0 {
+			t.Fatalf("after attempt %d: %+v", attempts, d)
 		}
 		if d.Status == Pending {
 			if got := d.NextAt.Sub(now); got != RetryDelay(attempts) {
@@ -106,11 +107,10 @@ func TestDeliveryScheduleGivesUpAfterADay(t *testing.T) {
 			t.Fatal("never gives up")
 		}
 	}
-	if d.Status != Failed || !d.NextAt.IsZero() {
+	if d.Status != Failed || !d.NextAt.IsZero() || !d.DeliveredAt.IsZero() {
 		t.Fatalf("final %+v", d)
 	}
-	// Every attempt but the last fell within the window; the one after
-	// would have fallen beyond it.
+	// Every attempt fell within the window; the one after would have fallen beyond it.
 	if now.Sub(t0) > RetryWindow || now.Add(RetryDelay(attempts)).Sub(t0) <= RetryWindow {
 		t.Fatalf("last attempt at +%v, gave up after %d attempts", now.Sub(t0), attempts)
 	}
@@ -118,9 +118,20 @@ func TestDeliveryScheduleGivesUpAfterADay(t *testing.T) {
 	if attempts != 1+9+22 {
 		t.Fatalf("%d attempts in a day, want 32", attempts)
 	}
-	ok := Delivery{Status: Pending, CreatedAt: t0, Attempts: 3}.Succeeded()
-	if ok.Status != Delivered || ok.Attempts != 4 || !ok.NextAt.IsZero() {
-		t.Fatalf("succeeded %+v", ok)
+}
+
+func TestDeliveryAttemptedRecordsTheAnswer(t *testing.T) {
+	t0 := time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC)
+	d := Delivery{Status: Pending, CreatedAt: t0, NextAt: t0}
+	d = d.Attempted(Result{Status: 503, Error: "HTTP 503"}, t0.Add(time.Second))
+	if d.Status != Pending || d.LastStatusCode != 503 || d.NextAt != t0.Add(11*time.Second) {
+		t.Fatalf("after a 503: %+v", d)
+	}
+	d = d.Attempted(Result{OK: true, Status: 200}, t0.Add(12*time.Second))
+	want := Delivery{Status: Delivered, Attempts: 2, CreatedAt: t0, LastAttemptAt: t0.Add(12 * time.Second),
+		LastStatusCode: 200, DeliveredAt: t0.Add(12 * time.Second)}
+	if d != want {
+		t.Fatalf("after a 200: %+v, want %+v", d, want)
 	}
 }
 
@@ -200,5 +211,30 @@ func TestAllowedAddr(t *testing.T) {
 	}
 	if AllowedAddr(netip.Addr{}, true) {
 		t.Fatal("the zero address is allowed")
+	}
+}
+
+func TestEndpointIsDisabledAfterADayOfFailuresAndEnabledByHand(t *testing.T) {
+	t0 := time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC)
+	e := Endpoint{Enabled: true}
+	down := Result{Error: "connection refused"}
+	e.Attempted(down, t0)
+	e.Attempted(down, t0.Add(23*time.Hour))
+	if !e.Enabled || e.DisabledReason != "" {
+		t.Fatalf("disabled before a day: %+v", e)
+	}
+	e.Attempted(down, t0.Add(24*time.Hour))
+	if e.Enabled || !strings.Contains(e.DisabledReason, "2026-12-01T08:00:00Z") || !strings.Contains(e.DisabledReason, "connection refused") {
+		t.Fatalf("after a day: %+v", e)
+	}
+	e.Enable(true)
+	if !e.Enabled || e.DisabledReason != "" || !e.Health.FailingSince.IsZero() {
+		t.Fatalf("enabled again: %+v", e)
+	}
+	e.Attempted(down, t0.Add(30*time.Hour))
+	e.Attempted(Result{OK: true, Status: 200}, t0.Add(31*time.Hour))
+	e.Attempted(down, t0.Add(56*time.Hour))
+	if !e.Enabled || e.Health.FailingSince != t0.Add(56*time.Hour) {
+		t.Fatalf("a success in between resets: %+v", e)
 	}
 }
