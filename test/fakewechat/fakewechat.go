@@ -5,6 +5,10 @@
 // It checks credentials and access tokens like the real services (each token
 // endpoint issues tokens only its own APIs accept), counts requests per path,
 // and can be told to fail, expire tokens, be slow or answer junk for wxacode.
+//
+// Besides the OAuth corp of WithWeCom, it serves the WeCom contacts directory
+// (departments and members) of any number of corps added with AddCorp; see
+// directory.go.
 package fakewechat
 
 import (
@@ -69,6 +73,17 @@ type QRRequest struct {
 type token struct {
 	kind    string // PathWeComToken or PathToken: which endpoint issued it
 	expired bool
+	// For WeCom tokens: the corp, and which of its secrets issued the token
+	// (the OAuth application's, the contacts-sync one, or both when equal).
+	corp            string
+	oauth, contacts bool
+}
+
+// corp is a WeCom corp the gettoken endpoint knows.
+type corp struct {
+	appSecret      string    // the OAuth application's secret ("" if none)
+	contactsSecret string    // the contacts-sync secret ("" if none)
+	dir            *dirState // nil until AddCorp
 }
 
 type failure struct {
@@ -89,6 +104,7 @@ type Server struct {
 	outsiders                            map[string]string            // OAuth code → OpenId
 	tickets                              map[string]ports.WeComMember // user_ticket → member
 	tokens                               map[string]*token
+	corps                                map[string]*corp
 	requests                             map[string]int
 	failures                             map[string][]failure
 	delay                                time.Duration
@@ -116,6 +132,7 @@ func New(opts ...Option) *Server {
 	for _, o := range opts {
 		o(s)
 	}
+	s.corps = map[string]*corp{s.corpID: {appSecret: s.corpSecret}}
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 	return s
 }
@@ -267,6 +284,9 @@ func (s *Server) answer(r *http.Request, body []byte) reply {
 		s.failures[path] = f[1:]
 		return errReply(f[0].code, f[0].msg)
 	}
+	if h, ok := directoryAPI[path]; ok {
+		return s.answerDirectory(r, body, h)
+	}
 	wantPost := path == PathUserDetail || path == PathWxaCode
 	switch {
 	case wantPost && r.Method != http.MethodPost:
@@ -282,13 +302,20 @@ func (s *Server) answer(r *http.Request, body []byte) reply {
 
 	switch path {
 	case PathWeComToken:
-		if q.Get("corpid") != s.corpID {
+		c, ok := s.corps[q.Get("corpid")]
+		if !ok {
 			return errReply(40013, "invalid corpid")
 		}
-		if q.Get("corpsecret") != s.corpSecret {
+		secret := q.Get("corpsecret")
+		oauth := secret != "" && secret == c.appSecret
+		contacts := secret != "" && secret == c.contactsSecret
+		if !oauth && !contacts {
 			return errReply(40001, "invalid credential")
 		}
-		return reply{json: map[string]any{"errcode": 0, "errmsg": "ok", "access_token": s.issue(path), "expires_in": s.ttl}}
+		tok := s.issue(path)
+		t := s.tokens[tok]
+		t.corp, t.oauth, t.contacts = q.Get("corpid"), oauth, contacts
+		return reply{json: map[string]any{"errcode": 0, "errmsg": "ok", "access_token": tok, "expires_in": s.ttl}}
 
 	case PathToken:
 		if q.Get("grant_type") != "client_credential" {
@@ -320,7 +347,7 @@ func (s *Server) answer(r *http.Request, body []byte) reply {
 		return reply{json: map[string]any{"openid": openid, "session_key": "fake-session-key"}}
 
 	case PathUserInfo:
-		if rep, ok := s.checkToken(q.Get("access_token"), PathWeComToken); !ok {
+		if rep, ok := s.checkOAuthToken(q.Get("access_token")); !ok {
 			return rep
 		}
 		code := q.Get("code")
@@ -339,7 +366,7 @@ func (s *Server) answer(r *http.Request, body []byte) reply {
 		return errReply(40029, "invalid code")
 
 	case PathUserDetail:
-		if rep, ok := s.checkToken(q.Get("access_token"), PathWeComToken); !ok {
+		if rep, ok := s.checkOAuthToken(q.Get("access_token")); !ok {
 			return rep
 		}
 		var req struct {
@@ -387,6 +414,20 @@ func (s *Server) checkToken(tok, kind string) (reply, bool) {
 		return errReply(40014, "invalid access_token"), false
 	case t.expired:
 		return errReply(42001, "access_token expired"), false
+	}
+	return reply{}, true
+}
+
+// checkOAuthToken accepts a live WeCom token issued with the OAuth
+// application's secret: a contacts-sync token cannot consume OAuth codes
+// (errcode 50001, see the global errcode page, document/path/90313); s.mu is
+// held.
+func (s *Server) checkOAuthToken(tok string) (reply, bool) {
+	if rep, ok := s.checkToken(tok, PathWeComToken); !ok {
+		return rep, false
+	}
+	if !s.tokens[tok].oauth {
+		return errReply(50001, "redirect_url not registered as trusted domain: token of the contacts-sync secret"), false
 	}
 	return reply{}, true
 }
