@@ -27,6 +27,7 @@ import (
 	"fmt"
 	"maps"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -166,6 +167,18 @@ type dirState struct {
 	members  map[string]*memberRec // by lower-cased userid
 	seq      int                   // creation order of members
 	requests map[string]int
+	calls    []Call
+}
+
+// Call is a directory request a corp's token was accepted for, in the order
+// received: what the client sent and the errcode it got.
+type Call struct {
+	Method  string
+	Path    string
+	Query   url.Values      // without access_token
+	Body    json.RawMessage // nil for GET
+	Errcode int
+	Errmsg  string
 }
 
 type memberRec struct {
@@ -347,7 +360,8 @@ func (x *Directory) RemoveMember(userID string) error {
 	return asError(x.d.deleteUser(userID))
 }
 
-// Requests counts the requests to path this corp's tokens were accepted for.
+// Requests counts the requests to path this corp's tokens were accepted for
+// (Server.Requests counts every request, FailNext answers included).
 func (x *Directory) Requests(path string) int {
 	x.s.mu.Lock()
 	defer x.s.mu.Unlock()
@@ -359,6 +373,24 @@ func (x *Directory) Counts() map[string]int {
 	x.s.mu.Lock()
 	defer x.s.mu.Unlock()
 	return maps.Clone(x.d.requests)
+}
+
+// Calls returns the requests this corp's tokens were accepted for, in order
+// (answers forced by FailNext come before the token check and are only in
+// Server.Requests).
+func (x *Directory) Calls() []Call {
+	x.s.mu.Lock()
+	defer x.s.mu.Unlock()
+	out := make([]Call, 0, len(x.d.calls))
+	for _, c := range x.d.calls {
+		c.Query = maps.Clone(c.Query)
+		for k, v := range c.Query {
+			c.Query[k] = slices.Clone(v)
+		}
+		c.Body = slices.Clone(c.Body)
+		out = append(out, c)
+	}
+	return out
 }
 
 // ExpireTokens expires the tokens issued so far for this corp (any of its
@@ -422,6 +454,24 @@ func (s *Server) answerDirectory(r *http.Request, body []byte, h dirHandler) rep
 		return errReply(CodeNoPrivilege, "no privilege to access/modify contact/party/agent")
 	}
 	c.dir.requests[r.URL.Path]++
+	rep := c.dir.serve(r, body, h)
+	q := r.URL.Query()
+	q.Del("access_token")
+	call := Call{Method: r.Method, Path: r.URL.Path, Query: q}
+	if r.Method == http.MethodPost {
+		call.Body = slices.Clone(body)
+	}
+	if m, ok := rep.json.(map[string]any); ok {
+		call.Errcode, _ = m["errcode"].(int)
+		call.Errmsg, _ = m["errmsg"].(string)
+	} else {
+		call.Errmsg = "ok" // user/get's struct answer
+	}
+	c.dir.calls = append(c.dir.calls, call)
+	return rep
+}
+
+func (d *dirState) serve(r *http.Request, body []byte, h dirHandler) reply {
 	var b *jsonBody
 	if r.Method == http.MethodPost && slices.Equal(h.methods, []string{http.MethodPost}) {
 		var ok bool
@@ -429,7 +479,7 @@ func (s *Server) answerDirectory(r *http.Request, body []byte, h dirHandler) rep
 			return errReply(CodeDataFormat, "data format error")
 		}
 	}
-	return h.serve(c.dir, r, b)
+	return h.serve(d, r, b)
 }
 
 func okReply(msg string, b *jsonBody, extra map[string]any) reply {

@@ -577,6 +577,20 @@ func TestDirectoryFailNextCountsAndDelay(t *testing.T) {
 		t.Errorf("Directory.Counts()[delete] = %d (a junk token is not the corp's)", c)
 	}
 
+	calls := dir.Calls()
+	if len(calls) != 2 || calls[0].Path != PathUserCreate || calls[0].Errcode != 0 || calls[0].Errmsg != "created" ||
+		calls[1].Errcode != CodeUserIDExists || !strings.Contains(string(calls[0].Body), `"mobile":"13800000000"`) || calls[0].Query.Has("access_token") {
+		t.Errorf("Calls = %+v", calls)
+	}
+	calls[0].Body[0] = 'X'
+	if dir.Calls()[0].Body[0] != '{' {
+		t.Error("Calls shares its bodies")
+	}
+	call(t, s, http.MethodPost, PathUserDelete, tq(tok, "userid", "u"), nil)
+	if last := dir.Calls()[2]; last.Method != http.MethodPost || last.Query.Get("userid") != "u" || last.Errmsg != "deleted" {
+		t.Errorf("delete call = %+v", last)
+	}
+
 	s.FailNext(PathDepartmentList, 60011, "no privilege")
 	if c := errcode(call(t, s, http.MethodGet, PathDepartmentList, tq(tok), nil)); c != 60011 {
 		t.Errorf("department/list FailNext: %d", c)
