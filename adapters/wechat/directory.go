@@ -12,13 +12,6 @@ import (
 	"leida/ports"
 )
 
-// Corp is a company's WeCom credentials for its contacts directory: its
-// corp id and the contacts-synchronisation secret (通讯录 secret).
-type Corp struct {
-	ID     string
-	Secret string
-}
-
 // Directory calls the WeCom contacts API of any company, with the
 // company's own credentials; one token cache per corp. Safe for concurrent use.
 type Directory struct {
@@ -26,16 +19,16 @@ type Directory struct {
 	clock ports.Clock
 
 	mu     sync.Mutex
-	tokens map[Corp]*tokenCache
+	tokens map[directory.Corp]*tokenCache
 }
 
 // NewDirectory makes the client for the WeCom API at baseURL; hc nil means
 // a default http.Client, clock nil the system clock, timeout 0 DefaultTimeout.
 func NewDirectory(baseURL string, hc *http.Client, clock ports.Clock, timeout time.Duration) *Directory {
-	return &Directory{t: newTransport(baseURL, hc, timeout), clock: clock, tokens: map[Corp]*tokenCache{}}
+	return &Directory{t: newTransport(baseURL, hc, timeout), clock: clock, tokens: map[directory.Corp]*tokenCache{}}
 }
 
-func (d *Directory) cache(c Corp) *tokenCache {
+func (d *Directory) cache(c directory.Corp) *tokenCache {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	tc, ok := d.tokens[c]
@@ -62,7 +55,7 @@ func (d *Directory) cache(c Corp) *tokenCache {
 }
 
 // call sends one directory request with the corp's token into out.
-func (d *Directory) call(ctx context.Context, c Corp, op, method, path string, q url.Values, body any, out interface{ check(string) error }) error {
+func (d *Directory) call(ctx context.Context, c directory.Corp, op, method, path string, q url.Values, body any, out interface{ check(string) error }) error {
 	if c.ID == "" || c.Secret == "" {
 		return notConfigured(op, "the company's WeCom corp_id / tongxunlu_secret")
 	}
@@ -99,7 +92,7 @@ type wireMember struct {
 }
 
 // Departments lists every department of the corp, the root included.
-func (d *Directory) Departments(ctx context.Context, c Corp) ([]directory.Department, error) {
+func (d *Directory) Departments(ctx context.Context, c directory.Corp) ([]directory.Department, error) {
 	var r struct {
 		status
 		Department []wireDepartment `json:"department"`
@@ -116,7 +109,7 @@ func (d *Directory) Departments(ctx context.Context, c Corp) ([]directory.Depart
 
 // Members lists every member of the corp (the root department with its
 // descendants).
-func (d *Directory) Members(ctx context.Context, c Corp) ([]directory.Member, error) {
+func (d *Directory) Members(ctx context.Context, c directory.Corp) ([]directory.Member, error) {
 	var r struct {
 		status
 		UserList []wireMember `json:"userlist"`
@@ -148,25 +141,25 @@ func memberBody(m directory.Member) map[string]any {
 }
 
 // CreateMember adds a member.
-func (d *Directory) CreateMember(ctx context.Context, c Corp, m directory.Member) error {
+func (d *Directory) CreateMember(ctx context.Context, c directory.Corp, m directory.Member) error {
 	var r status
 	return d.call(ctx, c, "wecom user/create", http.MethodPost, "/cgi-bin/user/create", nil, memberBody(m), &r)
 }
 
 // UpdateMember changes a member.
-func (d *Directory) UpdateMember(ctx context.Context, c Corp, m directory.Member) error {
+func (d *Directory) UpdateMember(ctx context.Context, c directory.Corp, m directory.Member) error {
 	var r status
 	return d.call(ctx, c, "wecom user/update", http.MethodPost, "/cgi-bin/user/update", nil, memberBody(m), &r)
 }
 
 // DeleteMember removes a member.
-func (d *Directory) DeleteMember(ctx context.Context, c Corp, userID string) error {
+func (d *Directory) DeleteMember(ctx context.Context, c directory.Corp, userID string) error {
 	var r status
 	return d.call(ctx, c, "wecom user/delete", http.MethodGet, "/cgi-bin/user/delete", url.Values{"userid": {userID}}, nil, &r)
 }
 
 // CreateDepartment adds a department under parentID and returns WeCom's id for it.
-func (d *Directory) CreateDepartment(ctx context.Context, c Corp, name string, parentID int64) (int64, error) {
+func (d *Directory) CreateDepartment(ctx context.Context, c directory.Corp, name string, parentID int64) (int64, error) {
 	var r struct {
 		status
 		ID int64 `json:"id"`
@@ -183,7 +176,7 @@ func (d *Directory) CreateDepartment(ctx context.Context, c Corp, name string, p
 }
 
 // UpdateDepartment renames or moves a department.
-func (d *Directory) UpdateDepartment(ctx context.Context, c Corp, dep directory.Department) error {
+func (d *Directory) UpdateDepartment(ctx context.Context, c directory.Corp, dep directory.Department) error {
 	var r status
 	parent := dep.ParentID
 	if parent == 0 {
@@ -194,7 +187,7 @@ func (d *Directory) UpdateDepartment(ctx context.Context, c Corp, dep directory.
 }
 
 // DeleteDepartment removes a department (WeCom refuses one with members or children).
-func (d *Directory) DeleteDepartment(ctx context.Context, c Corp, id int64) error {
+func (d *Directory) DeleteDepartment(ctx context.Context, c directory.Corp, id int64) error {
 	var r status
 	return d.call(ctx, c, "wecom department/delete", http.MethodGet, "/cgi-bin/department/delete",
 		url.Values{"id": {strconv.FormatInt(id, 10)}}, nil, &r)

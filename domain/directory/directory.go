@@ -14,6 +14,13 @@ import (
 // its top (the company itself); Leida does not keep it as a department.
 const RootDepartment = 1
 
+// Corp is a company's WeCom credentials for its contacts directory: its
+// corp id and the contacts-synchronisation secret (通讯录 secret).
+type Corp struct {
+	ID     string
+	Secret string
+}
+
 // Department is a WeCom department.
 type Department struct {
 	ID       int64 // WeCom's id
