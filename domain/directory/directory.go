@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 )
 
 // RootDepartment is the id of the department every WeCom directory has at
@@ -45,10 +46,13 @@ type Member struct {
 
 // LocalDepartment is a department as Leida keeps it.
 type LocalDepartment struct {
-	ID       int64 // Leida's id
-	WeComID  int64 // 0: not (yet) in WeCom
-	Name     string
-	ParentID int64 // Leida's id of the parent; 0 at the top
+	ID        int64 // Leida's id
+	CompanyID int64
+	WeComID   int64 // 0: not (yet) in WeCom
+	Name      string
+	ParentID  int64 // Leida's id of the parent; 0 at the top
+	Order     int64
+	CreatedAt time.Time
 }
 
 // LocalUser is a user of the company as the synchronisation sees it.

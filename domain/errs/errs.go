@@ -154,6 +154,12 @@ func Conflict(code int, msg string) *Error {
 	return &Error{Kind: KindConflict, Code: code, Msg: msg}
 }
 
+// Refused is a write another system refused (WeCom), answered with that
+// system's code and the endpoint's message.
+func Refused(code int, msg string, cause error) *Error {
+	return &Error{Kind: KindConflict, Code: code, Msg: msg, cause: cause}
+}
+
 // Forbidden answers 404 非法请求, so the caller learns nothing.
 func Forbidden() *Error { return &Error{Kind: KindForbidden, Code: 404, Msg: "非法请求"} }
 

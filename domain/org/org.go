@@ -263,3 +263,26 @@ func IsDescendant(perms []Permission, id, candidate int64) bool {
 	}
 	return false
 }
+
+// NewWeComMember is the user of a WeCom member Leida sees for the first time
+// (E29 login, the directory synchronisation): disabled until an admin
+// enables it (D6), its name cut to 32 characters (its userid when WeCom
+// gives none), the default avatar for a missing or over-long one, an
+// unknown gender as 0.
+func NewWeComMember(companyID int64, wecomUserID, name, avatar string, gender int, roleID int64, token string) User {
+	name = strings.TrimSpace(name)
+	if name == "" {
+		name = wecomUserID
+	}
+	if r := []rune(name); len(r) > 32 {
+		name = string(r[:32])
+	}
+	if avatar == "" || len(avatar) > 256 {
+		avatar = DefaultUserAvatar
+	}
+	if gender < 0 || gender > 2 {
+		gender = 0
+	}
+	return User{CompanyID: companyID, WeComUserID: wecomUserID, Username: name, Gender: gender, RoleID: roleID,
+		IsShowPhone: true, Token: token, Avatar: avatar, Status: StatusDisabled}
+}

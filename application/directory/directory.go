@@ -1,0 +1,47 @@
+// Package directory is the WeCom directory area (A13, A14): admins write
+// departments and members to their company's WeCom directory and to Leida
+// in one unit, and the synchronisation pulls WeCom's directory into Leida.
+package directory
+
+import (
+	"context"
+	"errors"
+
+	"leida/domain/directory"
+	"leida/domain/errs"
+	"leida/ports"
+)
+
+// Gateway is a company's WeCom contacts directory.
+type Gateway interface {
+	Departments(ctx context.Context, c directory.Corp) ([]directory.Department, error)
+	Members(ctx context.Context, c directory.Corp) ([]directory.Member, error)
+	CreateDepartment(ctx context.Context, c directory.Corp, name string, parentID int64) (int64, error)
+	UpdateDepartment(ctx context.Context, c directory.Corp, d directory.Department) error
+	DeleteDepartment(ctx context.Context, c directory.Corp, id int64) error
+	CreateMember(ctx context.Context, c directory.Corp, m directory.Member) error
+	UpdateMember(ctx context.Context, c directory.Corp, m directory.Member) error
+	DeleteMember(ctx context.Context, c directory.Corp, userID string) error
+}
+
+// CorpSource finds a company's WeCom credentials (empty when it has none).
+type CorpSource interface {
+	Corp(ctx context.Context, companyID int64) (directory.Corp, error)
+}
+
+// msgWeComRefused is the legacy message of a write WeCom refused; the code
+// is WeCom's errcode.
+const msgWeComRefused = "企业微信验证未通过"
+
+// weComRefused turns WeCom's refusal (an errcode) into the answer carrying
+// it; unavailability (503) and other errors pass.
+func weComRefused(err error) error {
+	var ge *ports.GatewayError
+	if e, ok := errs.As(err); err == nil || ok && e.Kind == errs.KindUnavailable || !errors.As(err, &ge) || ge.Code <= 0 {
+		return err
+	}
+	return errs.Refused(ge.Code, msgWeComRefused, err)
+}
+
+// configured reports whether the company writes to WeCom.
+func configured(c directory.Corp) bool { return c.ID != "" && c.Secret != "" }
