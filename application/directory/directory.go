@@ -40,7 +40,7 @@ func weComRefused(err error) error {
 	if e, ok := errs.As(err); err == nil || ok && e.Kind == errs.KindUnavailable || !errors.As(err, &ge) || ge.Code <= 0 {
 		return err
 	}
-	return errs.Refused(ge.Code, msgWeComRefused, err)
+	return errs.WeComRefused(ge.Code, msgWeComRefused, err)
 }
 
 // configured reports whether the company writes to WeCom.

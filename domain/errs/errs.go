@@ -154,9 +154,9 @@ func Conflict(code int, msg string) *Error {
 	return &Error{Kind: KindConflict, Code: code, Msg: msg}
 }
 
-// Refused is a write another system refused (WeCom), answered with that
-// system's code and the endpoint's message.
-func Refused(code int, msg string, cause error) *Error {
+// WeComRefused is a write WeCom refused, answered with WeCom's errcode
+// and the endpoint's message.
+func WeComRefused(code int, msg string, cause error) *Error {
 	return &Error{Kind: KindConflict, Code: code, Msg: msg, cause: cause}
 }
 
