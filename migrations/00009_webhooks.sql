@@ -117,7 +117,8 @@ CREATE TRIGGER chat_messages_webhook AFTER INSERT ON chat_messages
     REFERENCING NEW TABLE AS delta FOR EACH STATEMENT EXECUTE FUNCTION leida_webhook_chat();
 
 -- customer.outcome (a deal marked won, lost or open again) and customer.ai_pr
--- (the hot-lead rule fired: hot_lead_at moved), from the company's profile.
+-- (the hot-lead rule fired: hot_lead_at moved, with the keys of the reps'
+-- hot_lead stream event), from the company's profile.
 -- Row triggers with a WHEN: they run only on those rare changes, not on the
 -- frequent other updates of a profile.
 -- +goose StatementBegin
@@ -144,8 +145,7 @@ BEGIN
         INSERT INTO webhook_events (company_id, event, payload, created_at)
         VALUES (NEW.company_id, 'customer.ai_pr',
             jsonb_build_object('customer_id', NEW.customer_id, 'customer_username', COALESCE(name, ''),
-                'ai_pr', NEW.ai_pr, 'tier', NEW.ai_tier, 'previous', NEW.ai_baseline, 'reasons', NEW.ai_reasons,
-                'scored_at', NEW.ai_scored_at),
+                'ai_pr', NEW.ai_pr, 'tier', NEW.ai_tier, 'previous', NEW.ai_baseline, 'reasons', NEW.ai_reasons),
             NEW.hot_lead_at);
     END IF;
     RETURN NULL;

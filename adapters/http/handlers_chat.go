@@ -1,6 +1,8 @@
 package http
 
 import (
+	"time"
+
 	"github.com/labstack/echo/v4"
 
 	"leida/application/chat"
@@ -60,8 +62,14 @@ func (h *Handlers) historyItems(ms []dchat.Message) []historyItem {
 }
 
 func (h *Handlers) pollItem(m dchat.Message) pollItem {
-	return pollItem{CustomerID: m.CustomerID, UserID: m.UserID, Src: dchat.AbsoluteSrc(m.CustomerAvatar, h.Config.PublicBaseURL),
-		Name: m.CustomerName, DateTime: wireTime(m.CreatedAt, h.Config.Location), SendType: int(m.SendType), Msg: m.Msg}
+	return pollItemOf(m, h.Config.PublicBaseURL, h.Config.Location)
+}
+
+// pollItemOf is the E28 item of a message (also the SSE chat event and the
+// chat.message webhook).
+func pollItemOf(m dchat.Message, publicBaseURL string, loc *time.Location) pollItem {
+	return pollItem{CustomerID: m.CustomerID, UserID: m.UserID, Src: dchat.AbsoluteSrc(m.CustomerAvatar, publicBaseURL),
+		Name: m.CustomerName, DateTime: wireTime(m.CreatedAt, loc), SendType: int(m.SendType), Msg: m.Msg}
 }
 
 func (h *Handlers) pollItems(ms []dchat.Message) []pollItem {

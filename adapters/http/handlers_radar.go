@@ -4,10 +4,10 @@ import (
 	"strconv"
 	"time"
 
-	"leida/domain/customer"
-
 	"github.com/labstack/echo/v4"
 
+	dchat "leida/domain/chat"
+	"leida/domain/customer"
 	"leida/domain/radar"
 	"leida/ports"
 )
@@ -121,6 +121,13 @@ type radarItem struct {
 func radarItemOf(l radar.Log, loc *time.Location) radarItem {
 	return radarItem{UserID: l.UserID, CustomerID: l.CustomerID, Action: l.Action.Label(), Log: l.Line(),
 		CreateDate: wireTime(l.CreatedAt, loc)}
+}
+
+// radarEventItem is the E47 item of a pushed access log (the SSE radar
+// event, the radar.event webhook).
+func radarEventItem(r dchat.RadarEvent, loc *time.Location) radarItem {
+	return radarItemOf(radar.Log{UserID: r.UserID, CustomerID: r.CustomerID, Action: radar.Action(r.Action), Remark: r.Remark,
+		CustomerUsername: r.CustomerName, CreatedAt: r.CreatedAt}, loc)
 }
 
 // RadarNewEvents is E47: each unread event once (paging validated, ignored).

@@ -12,7 +12,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"leida/domain/chat"
-	"leida/domain/radar"
 )
 
 // StreamConfig tunes the push streams.
@@ -130,9 +129,7 @@ func (h *Handlers) writeEvent(buf *bytes.Buffer, ev chat.StreamEvent) bool {
 	case ev.Chat != nil:
 		data = h.pollItem(*ev.Chat)
 	case ev.Radar != nil:
-		r := ev.Radar
-		data = radarItemOf(radar.Log{UserID: r.UserID, CustomerID: r.CustomerID, Action: radar.Action(r.Action), Remark: r.Remark,
-			CustomerUsername: r.CustomerName, CreatedAt: r.CreatedAt}, h.Config.Location)
+		data = radarEventItem(*ev.Radar, h.Config.Location)
 	case ev.Data != nil:
 		data = json.RawMessage(ev.Data)
 	default:

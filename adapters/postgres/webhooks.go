@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"database/sql/driver"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -11,6 +12,8 @@ import (
 	"gorm.io/gorm/clause"
 
 	"leida/application/webhooks"
+	"leida/domain/chat"
+	"leida/domain/customer"
 	"leida/domain/webhook"
 )
 
@@ -245,19 +248,80 @@ func (r *Webhooks) ClaimDue(ctx context.Context, limit int, lease time.Duration)
 		UPDATE webhook_deliveries d SET leased_until = now() + make_interval(secs => ?)
 		FROM due, webhook_endpoints e, webhook_events ev
 		WHERE d.id = due.id AND e.id = d.endpoint_id AND ev.id = d.event_id
-		RETURNING d.*, e.url, e.secret, ev.event, ev.payload, ev.created_at AS event_at`,
+		RETURNING d.*, e.url, e.secret, ev.event, ev.payload::text AS payload, ev.created_at AS event_at`,
 		limit, lease.Seconds()).Scan(&rows).Error
 	if err != nil {
 		return nil, translate(err)
 	}
 	out := make([]webhooks.Due, len(rows))
 	for i, row := range rows {
+		m, err := webhookMessage(row.EventID, row.CompanyID, webhook.Event(row.Event), row.EventAt, row.Payload)
+		if err != nil {
+			return nil, err
+		}
 		out[i] = webhooks.Due{DeliveryID: row.ID, EndpointID: row.EndpointID, URL: row.URL, Secret: row.Secret,
-			Message: webhook.Message{EventID: row.EventID, CompanyID: row.CompanyID, Event: webhook.Event(row.Event),
-				At: row.EventAt, Payload: row.Payload},
-			Delivery: row.delivery()}
+			Message: m, Delivery: row.delivery()}
 	}
 	return out, nil
+}
+
+// outcomePayload is the customer.outcome facts the trigger writes.
+type outcomePayload struct {
+	CustomerID       int64   `json:"customer_id"`
+	CustomerUsername string  `json:"customer_username"`
+	Outcome          int     `json:"outcome"`
+	Previous         int     `json:"previous"`
+	ClosedAt         *string `json:"closed_at"`
+}
+
+// webhookMessage decodes an outbox event: the radar and chat facts with the
+// stream's payload, which the triggers of both write alike.
+func webhookMessage(id, companyID int64, ev webhook.Event, at time.Time, payload string) (webhook.Message, error) {
+	m := webhook.Message{EventID: id, CompanyID: companyID, Event: ev, At: at}
+	var err error
+	switch ev {
+	case webhook.RadarEvent, webhook.ChatMessage:
+		var pl streamPayload
+		if err = json.Unmarshal([]byte(payload), &pl); err == nil && ev == webhook.RadarEvent {
+			r := pl.radarEvent()
+			m.Radar = &r
+		} else if err == nil {
+			c := pl.chatMessage(companyID)
+			m.Chat = &c
+		}
+	case webhook.CustomerOutcome:
+		var pl outcomePayload
+		if err = json.Unmarshal([]byte(payload), &pl); err == nil {
+			m.Outcome = &webhook.OutcomeChange{CustomerID: pl.CustomerID, CustomerName: pl.CustomerUsername,
+				Outcome: customer.Outcome(pl.Outcome), Previous: customer.Outcome(pl.Previous)}
+			if pl.ClosedAt != nil {
+				if day, perr := time.Parse("2006-01-02", *pl.ClosedAt); perr == nil {
+					m.Outcome.ClosedAt = &day
+				}
+			}
+		}
+	case webhook.CustomerAIPr:
+		m.HotLead = []byte(payload)
+	default:
+		err = fmt.Errorf("unknown event %q", ev)
+	}
+	if err != nil {
+		return webhook.Message{}, fmt.Errorf("webhook event %d: %w", id, err)
+	}
+	return m, nil
+}
+
+// chatMessage is the chat message a stream or outbox payload describes.
+func (pl streamPayload) chatMessage(companyID int64) chat.Message {
+	return chat.Message{ID: pl.ID, CompanyID: companyID, UserID: pl.UserID, CustomerID: pl.CustomerID,
+		SendType: chat.SendType(pl.SendType), Msg: pl.Msg, CreatedAt: pl.CreatedAt,
+		CustomerName: pl.CustomerUsername, CustomerAvatar: pl.CustomerHeadimgurl}
+}
+
+// radarEvent is the access log a stream or outbox payload describes.
+func (pl streamPayload) radarEvent() chat.RadarEvent {
+	return chat.RadarEvent{LogID: pl.ID, UserID: pl.UserID, CustomerID: pl.CustomerID, Action: pl.Action,
+		Remark: pl.Remark, CustomerName: pl.CustomerUsername, CreatedAt: pl.CreatedAt}
 }
 
 // RecordAttempt locks the delivery and its endpoint, lets record update them

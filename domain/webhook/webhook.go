@@ -14,6 +14,9 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"leida/domain/chat"
+	"leida/domain/customer"
 )
 
 // Event is the type of a webhook event, as receivers see it in "type".
@@ -326,13 +329,27 @@ func (e *Endpoint) Enable(on bool) {
 }
 
 // Message is one event of the outbox: what happened, in which company and
-// when, with the facts of the row that reports it (Payload, JSON).
+// when; exactly one of the facts is set, after Event.
 type Message struct {
 	EventID   int64
 	CompanyID int64
 	Event     Event
 	At        time.Time
-	Payload   []byte
+	Radar     *chat.RadarEvent // RadarEvent: the access log
+	Chat      *chat.Message    // ChatMessage
+	Outcome   *OutcomeChange   // CustomerOutcome
+	// HotLead is the hot-lead alert as the reps' stream shows it (JSON),
+	// for CustomerAIPr.
+	HotLead []byte
+}
+
+// OutcomeChange is a customer marked won, lost or open again.
+type OutcomeChange struct {
+	CustomerID   int64
+	CustomerName string
+	Outcome      customer.Outcome
+	Previous     customer.Outcome
+	ClosedAt     *time.Time // the closing day, for won and lost
 }
 
 // Attempt is one delivery attempt to make: Body is the same on every attempt
