@@ -211,7 +211,7 @@ func (r *Webhooks) ListDeliveries(ctx context.Context, companyID, endpointID int
 		return nil, translate(err)
 	}
 	var rows []struct {
-		webhookDeliveryRow
+		D     webhookDeliveryRow `gorm:"embedded"`
 		Event string
 	}
 	err := r.conn(ctx).Model(&webhookDeliveryRow{}).
@@ -224,21 +224,21 @@ func (r *Webhooks) ListDeliveries(ctx context.Context, companyID, endpointID int
 	}
 	out := make([]webhook.DeliveryRecord, len(rows))
 	for i, row := range rows {
-		out[i] = webhook.DeliveryRecord{ID: row.ID, EventID: row.EventID, Event: webhook.Event(row.Event), Delivery: row.delivery()}
+		out[i] = webhook.DeliveryRecord{ID: row.D.ID, EventID: row.D.EventID, Event: webhook.Event(row.Event), Delivery: row.D.delivery()}
 	}
 	return out, nil
 }
 
 // ClaimDue leases up to limit due deliveries of enabled endpoints, oldest
-// due first. Raw: FOR UPDATE SKIP LOCKED inside an UPDATE … RETURNING is the
+// due first. Raw SQL: FOR UPDATE SKIP LOCKED inside an UPDATE … RETURNING is the
 // claim-once idiom GORM has no words for.
 func (r *Webhooks) ClaimDue(ctx context.Context, limit int, lease time.Duration) ([]webhooks.Due, error) {
 	var rows []struct {
-		webhookDeliveryRow
+		D       webhookDeliveryRow `gorm:"embedded"`
 		URL     string
 		Secret  string
 		Event   string
-		Payload []byte
+		Payload string
 		EventAt time.Time
 	}
 	err := r.conn(ctx).Raw(`WITH due AS (
@@ -255,12 +255,12 @@ func (r *Webhooks) ClaimDue(ctx context.Context, limit int, lease time.Duration)
 	}
 	out := make([]webhooks.Due, len(rows))
 	for i, row := range rows {
-		m, err := webhookMessage(row.EventID, row.CompanyID, webhook.Event(row.Event), row.EventAt, row.Payload)
+		m, err := webhookMessage(row.D.EventID, row.D.CompanyID, webhook.Event(row.Event), row.EventAt, row.Payload)
 		if err != nil {
 			return nil, err
 		}
-		out[i] = webhooks.Due{DeliveryID: row.ID, EndpointID: row.EndpointID, URL: row.URL, Secret: row.Secret,
-			Message: m, Delivery: row.delivery()}
+		out[i] = webhooks.Due{DeliveryID: row.D.ID, EndpointID: row.D.EndpointID, URL: row.URL, Secret: row.Secret,
+			Message: m, Delivery: row.D.delivery()}
 	}
 	return out, nil
 }

@@ -16,17 +16,6 @@ import (
 	"leida/ports"
 )
 
-// EndpointStore is the persistence the endpoint admin needs. Every method
-// takes the company: an endpoint of another company is not found.
-type EndpointStore interface {
-	ListEndpoints(ctx context.Context, companyID int64) ([]webhook.Endpoint, error)
-	CreateEndpoint(ctx context.Context, e *webhook.Endpoint) error
-	// UpdateEndpoint locks the endpoint, applies change and saves it.
-	UpdateEndpoint(ctx context.Context, companyID, id int64, change func(*webhook.Endpoint) error) (webhook.Endpoint, error)
-	DeleteEndpoint(ctx context.Context, companyID, id int64) error
-	ListDeliveries(ctx context.Context, companyID, endpointID int64, limit int) ([]webhook.DeliveryRecord, error)
-}
-
 // MaxEndpoints is how many endpoints a company may have.
 const MaxEndpoints = 20
 

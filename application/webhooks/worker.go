@@ -9,40 +9,6 @@ import (
 	"leida/domain/webhook"
 )
 
-// Due is a delivery a worker has claimed: the event, where it goes, and
-// where its schedule stands.
-type Due struct {
-	DeliveryID int64
-	EndpointID int64
-	URL        string
-	Secret     string
-	Message    webhook.Message
-	Delivery   webhook.Delivery
-}
-
-// Queue is the outbox as the delivery worker needs it.
-type Queue interface {
-	// ClaimDue leases up to limit due deliveries of enabled endpoints for
-	// lease: no other worker takes them before it ends.
-	ClaimDue(ctx context.Context, limit int, lease time.Duration) ([]Due, error)
-	// RecordAttempt locks the delivery and its endpoint, lets record update
-	// them at the database's now, saves both and ends the lease, in one
-	// transaction.
-	RecordAttempt(ctx context.Context, deliveryID, endpointID int64,
-		record func(now time.Time, d *webhook.Delivery, e *webhook.Endpoint)) error
-}
-
-// BodyFormatter renders the JSON body receivers get for an event; the same
-// bytes for the same message.
-type BodyFormatter interface {
-	Body(m webhook.Message) ([]byte, error)
-}
-
-// Sender makes one attempt.
-type Sender interface {
-	Send(ctx context.Context, a webhook.Attempt) webhook.Result
-}
-
 // WorkerSettings tune the worker.
 type WorkerSettings struct {
 	// Parallel is how many attempts run at once (8 by default): a hanging
