@@ -26,6 +26,10 @@ CREATE TABLE user_departments (
 );
 CREATE INDEX user_departments_department_idx ON user_departments (company_id, department_id);
 
+-- The daily synchronisation's claim: one instance a day per company.
+ALTER TABLE companies ADD COLUMN directory_synced_at timestamptz;
+
 -- +goose Down
+ALTER TABLE companies DROP COLUMN directory_synced_at;
 DROP TABLE user_departments;
 DROP TABLE departments;

@@ -69,7 +69,7 @@ type LocalUser struct {
 // Plan is what a synchronisation changes, in the order it applies it.
 type Plan struct {
 	CreateDepartments []Department      // new in WeCom (parents before children)
-	UpdateDepartments []DepartmentMove  // renamed or moved
+	UpdateDepartments []DepartmentMove  // renamed or moved, or Leida's of the same name linked
 	DeleteDepartments []LocalDepartment // gone from WeCom (children before parents)
 	CreateUsers       []Member          // new members: created disabled, an admin enables them
 	UpdateUsers       []UserChange
@@ -101,6 +101,10 @@ func (p Plan) Lines() []string {
 		out = append(out, fmt.Sprintf("department created: %s (WeCom id %d)", d.Name, d.ID))
 	}
 	for _, m := range p.UpdateDepartments {
+		if m.Local.WeComID == 0 {
+			out = append(out, fmt.Sprintf("department linked: %s (WeCom id %d)", m.To.Name, m.To.ID))
+			continue
+		}
 		out = append(out, fmt.Sprintf("department updated: %s → %s (WeCom id %d)", m.Local.Name, m.To.Name, m.To.ID))
 	}
 	for _, d := range p.DeleteDepartments {
@@ -174,9 +178,29 @@ func MakePlan(remoteDepts []Department, remoteMembers []Member, local []LocalDep
 			remoteByID[d.ID] = d
 		}
 	}
+	// Names are unique within a company: a WeCom department takes the name
+	// of a Leida department not in WeCom yet by linking to it; two WeCom
+	// departments of one name (under different parents) keep it apart by
+	// their id.
+	unlinked := map[string]LocalDepartment{}
+	for _, l := range local {
+		if l.WeComID == 0 {
+			unlinked[l.Name] = l
+		}
+	}
+	taken := map[string]bool{}
 	for _, d := range parentsFirst(remoteDepts) {
+		if taken[d.Name] {
+			d.Name = fmt.Sprintf("%s (%d)", d.Name, d.ID)
+		}
+		taken[d.Name] = true
 		l, ok := localByWeCom[d.ID]
 		if !ok {
+			if u, same := unlinked[d.Name]; same {
+				delete(unlinked, d.Name)
+				p.UpdateDepartments = append(p.UpdateDepartments, DepartmentMove{Local: u, To: d})
+				continue
+			}
 			p.CreateDepartments = append(p.CreateDepartments, d)
 			continue
 		}

@@ -93,6 +93,31 @@ func TestMakePlanBringsLeidaInLineAndASecondRunChangesNothing(t *testing.T) {
 	}
 }
 
+func TestMakePlanKeepsDepartmentNamesUniquePerCompany(t *testing.T) {
+	remote := []Department{{ID: 1, Name: "公司"}, {ID: 2, Name: "北京", ParentID: 1}, {ID: 3, Name: "销售部", ParentID: 2},
+		{ID: 4, Name: "上海", ParentID: 1}, {ID: 5, Name: "销售部", ParentID: 4}, {ID: 6, Name: "市场部", ParentID: 1}}
+	local := []LocalDepartment{{ID: 20, Name: "市场部"}} // made in Leida, not in WeCom yet
+	p := MakePlan(remote, nil, local, nil)
+	var names []string
+	for _, d := range p.CreateDepartments {
+		names = append(names, d.Name)
+	}
+	if want := []string{"北京", "销售部", "上海", "销售部 (5)"}; !reflect.DeepEqual(names, want) {
+		t.Fatalf("created %q, want %q", names, want)
+	}
+	if len(p.UpdateDepartments) != 1 || p.UpdateDepartments[0].Local.ID != 20 || p.UpdateDepartments[0].To.ID != 6 {
+		t.Fatalf("linked %+v", p.UpdateDepartments)
+	}
+	if lines := strings.Join(p.Lines(), "\n"); !strings.Contains(lines, "department linked: 市场部 (WeCom id 6)") {
+		t.Fatal(lines)
+	}
+	after := []LocalDepartment{{ID: 20, WeComID: 6, Name: "市场部"}, {ID: 21, WeComID: 2, Name: "北京"},
+		{ID: 22, WeComID: 3, Name: "销售部", ParentID: 21}, {ID: 23, WeComID: 4, Name: "上海"}, {ID: 24, WeComID: 5, Name: "销售部 (5)", ParentID: 23}}
+	if again := MakePlan(remote, nil, after, nil); !again.Empty() {
+		t.Fatalf("second run: %v", again.Lines())
+	}
+}
+
 func TestParentsFirstSurvivesOrphansAndCycles(t *testing.T) {
 	got := ids(parentsFirst([]Department{{ID: 5, ParentID: 99}, {ID: 6, ParentID: 6}, {ID: 7, ParentID: 8}, {ID: 8, ParentID: 7}}))
 	if !reflect.DeepEqual(got, []int64{5, 6}) {
