@@ -13,21 +13,6 @@ import (
 	"leida/ports"
 )
 
-// DepartmentStore is what the department admin needs of persistence; every
-// method takes the caller's scope or company.
-type DepartmentStore interface {
-	CorpSource
-	ListDepartments(ctx context.Context, scope org.Scope, filters map[string]string) ([]directory.LocalDepartment, error)
-	DepartmentInScope(ctx context.Context, scope org.Scope, id int64) (directory.LocalDepartment, error)
-	DepartmentNameTaken(ctx context.Context, companyID int64, name string, exceptID int64) (bool, error)
-	CreateDepartment(ctx context.Context, d *directory.LocalDepartment) error
-	SaveDepartment(ctx context.Context, d directory.LocalDepartment) error
-	// DeleteDepartment removes it in a transaction that commits only when
-	// inWeCom (run last) succeeds; ports.ErrInUse when it has live members
-	// or children.
-	DeleteDepartment(ctx context.Context, companyID, id int64, inWeCom func() error) error
-}
-
 // Department form messages (legacy A14).
 const (
 	msgDeptNameTaken   = "部门名已存在"

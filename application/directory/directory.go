@@ -4,30 +4,12 @@
 package directory
 
 import (
-	"context"
 	"errors"
 
 	"leida/domain/directory"
 	"leida/domain/errs"
 	"leida/ports"
 )
-
-// Gateway is a company's WeCom contacts directory.
-type Gateway interface {
-	Departments(ctx context.Context, c directory.Corp) ([]directory.Department, error)
-	Members(ctx context.Context, c directory.Corp) ([]directory.Member, error)
-	CreateDepartment(ctx context.Context, c directory.Corp, name string, parentID int64) (int64, error)
-	UpdateDepartment(ctx context.Context, c directory.Corp, d directory.Department) error
-	DeleteDepartment(ctx context.Context, c directory.Corp, id int64) error
-	CreateMember(ctx context.Context, c directory.Corp, m directory.Member) error
-	UpdateMember(ctx context.Context, c directory.Corp, m directory.Member) error
-	DeleteMember(ctx context.Context, c directory.Corp, userID string) error
-}
-
-// CorpSource finds a company's WeCom credentials (empty when it has none).
-type CorpSource interface {
-	Corp(ctx context.Context, companyID int64) (directory.Corp, error)
-}
 
 // msgWeComRefused is the legacy message of a write WeCom refused; the code
 // is WeCom's errcode.

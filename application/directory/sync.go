@@ -11,23 +11,6 @@ import (
 	"leida/ports"
 )
 
-// SyncStore is what the synchronisation needs of persistence.
-type SyncStore interface {
-	CorpSource
-	// Local is the company's departments and its users as the plan compares them.
-	Local(ctx context.Context, companyID int64) ([]directory.LocalDepartment, []directory.LocalUser, error)
-	// Apply makes the plan's changes in one transaction; newUsers are the
-	// rows of plan.CreateUsers, in that order.
-	Apply(ctx context.Context, companyID int64, plan directory.Plan, newUsers []org.User) error
-	// MemberRoleID is the role new members get (the ordinary one).
-	MemberRoleID(ctx context.Context) (int64, error)
-	// CompaniesWithDirectory lists the companies with WeCom credentials.
-	CompaniesWithDirectory(ctx context.Context) ([]int64, error)
-	// ClaimSync marks the company synchronised now unless it was within
-	// every: true for the one instance that should run it.
-	ClaimSync(ctx context.Context, companyID int64, every time.Duration) (bool, error)
-}
-
 // Sync brings Leida's departments and users in line with WeCom.
 type Sync struct {
 	gw     Gateway
