@@ -63,9 +63,7 @@ func (s *Sync) Company(ctx context.Context, companyID int64) (directory.Plan, er
 			if err != nil {
 				return directory.Plan{}, err
 			}
-			u := org.NewWeComMember(companyID, m.UserID, m.Name, m.Avatar, m.Gender, roleID, token)
-			u.Position, u.Phone = m.Position, m.Mobile
-			newUsers = append(newUsers, u)
+			newUsers = append(newUsers, m.NewUser(companyID, roleID, token))
 		}
 	}
 	return plan, s.store.Apply(ctx, companyID, plan, newUsers)

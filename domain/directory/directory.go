@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"leida/domain/org"
 )
 
 // RootDepartment is the id of the department every WeCom directory has at
@@ -42,6 +44,15 @@ type Member struct {
 	Avatar      string
 	// Active is false for a member WeCom disabled or who has left (status 2, 5).
 	Active bool
+}
+
+// NewUser is the user of a member the synchronisation sees for the first
+// time: a new WeCom member (disabled, org.NewWeComMember) with its position
+// and mobile.
+func (m Member) NewUser(companyID, roleID int64, token string) org.User {
+	u := org.NewWeComMember(companyID, m.UserID, m.Name, m.Avatar, m.Gender, roleID, token)
+	u.Position, u.Phone = m.Position, m.Mobile
+	return u
 }
 
 // LocalDepartment is a department as Leida keeps it.
