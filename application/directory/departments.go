@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"strings"
-	"unicode/utf8"
 
 	"leida/domain/directory"
 	"leida/domain/errs"
@@ -50,24 +49,16 @@ func (s *Departments) List(ctx context.Context, a org.Actor, filters map[string]
 	return s.store.ListDepartments(ctx, a.Scope(), filters)
 }
 
-// checkName validates a department name into f.
+// checkName validates a department name into f: required, at most WeCom's
+// 64 characters, none WeCom refuses, not taken in the company.
 func (s *Departments) checkName(ctx context.Context, f *validate.Form, companyID int64, name string, exceptID int64) (string, error) {
-	name = f.Required("name", name, validate.MsgRequired)
-	if f.Failed("name") {
-		return name, nil
-	}
-	f.MaxLen("name", name, deptNameMaxLen)
-	if strings.ContainsAny(name, `\:*?"<>|`) || !utf8.ValidString(name) {
+	if strings.ContainsAny(name, `\:*?"<>|`) {
 		f.Add("name", msgDeptNameChars)
-	}
-	if f.Failed("name") {
 		return name, nil
 	}
-	taken, err := s.store.DepartmentNameTaken(ctx, companyID, name, exceptID)
-	if taken {
-		f.Add("name", msgDeptNameTaken)
-	}
-	return name, err
+	return f.Unique("name", name, validate.MsgRequired, deptNameMaxLen, msgDeptNameTaken, func(v string) (bool, error) {
+		return s.store.DepartmentNameTaken(ctx, companyID, v, exceptID)
+	})
 }
 
 // targetCompany is the company a form writes to: the platform admin's
@@ -145,11 +136,7 @@ func (s *Departments) Add(ctx context.Context, a org.Actor, form DepartmentForm)
 		if d.WeComID != 0 {
 			_ = s.gw.DeleteDepartment(context.WithoutCancel(ctx), corp, d.WeComID) // compensate
 		}
-		if errors.Is(err, ports.ErrDuplicate) {
-			f.Add("name", msgDeptNameTaken)
-			return directory.LocalDepartment{}, f.Err(errs.CodeInvalidData)
-		}
-		return directory.LocalDepartment{}, err
+		return directory.LocalDepartment{}, ports.DuplicateAs(err, validate.Refused(errs.CodeInvalidData, "name", msgDeptNameTaken))
 	}
 	return d, nil
 }

@@ -24,11 +24,10 @@ const DeliveriesShown = 100
 
 // Messages of the endpoint forms.
 const (
-	msgURLInvalid    = "Enter a valid URL."
-	msgURLPrivate    = "Enter a public address: loopback, private and reserved addresses are not allowed."
-	msgTooMany       = "最多可添加%d个webhook"
-	msgNotFound      = "webhook不存在"
-	msgEventsChoices = "Select a valid choice. %s is not one of the available choices."
+	msgURLInvalid = "Enter a valid URL."
+	msgURLPrivate = "Enter a public address: loopback, private and reserved addresses are not allowed."
+	msgTooMany    = "最多可添加%d个webhook"
+	msgNotFound   = "webhook不存在"
 )
 
 // Endpoints manages a company's webhook endpoints.
@@ -123,7 +122,7 @@ func (s *Endpoints) Update(ctx context.Context, a org.Actor, id int64, cmd Updat
 			enable = true
 		case "false", "0":
 		default:
-			f.AddCode("enabled", fmt.Sprintf(msgEventsChoices, cmd.Enabled.Value), "invalid_choice")
+			f.InvalidChoice("enabled", cmd.Enabled.Value)
 		}
 	}
 	if !f.OK() {
@@ -191,7 +190,7 @@ func checkEvents(f *validate.Form, names []string) []webhook.Event {
 	case err != nil:
 		for _, n := range names {
 			if e := webhook.Event(strings.TrimSpace(n)); e != "" && !e.Valid() {
-				f.AddCode("events", fmt.Sprintf(msgEventsChoices, e), "invalid_choice")
+				f.InvalidChoice("events", string(e))
 				break
 			}
 		}
