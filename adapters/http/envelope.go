@@ -151,3 +151,11 @@ func wireTimePtr(t *time.Time, loc *time.Location) any {
 	}
 	return wireTime(*t, loc)
 }
+
+// wireTimeOrNull is wireTime, or null for the zero time (never happened).
+func wireTimeOrNull(t time.Time, loc *time.Location) any {
+	if t.IsZero() {
+		return nil
+	}
+	return wireTime(t, loc)
+}

@@ -97,6 +97,13 @@ var fieldDocs = map[reflect.Type]map[string]*schema{
 	reflect.TypeFor[actionCounts]():       {"action": described(numericKeys(typed("string")), "every action code (\"1\"..\"12\") with its name"), "detail": described(numericKeys(typed("integer")), "per action code with events: the count")},
 	reflect.TypeFor[visitedCard]():        {"photo": photoPairsSchema()},
 	reflect.TypeFor[ownCard]():            {"photo": photoPairsSchema()},
+	reflect.TypeFor[webhookItem]():        {"failing_since": described(nullable("string"), "date-time since when every attempt failed, null after a success")},
+	reflect.TypeFor[deliveryItem](): {
+		"last_status_code": described(nullable("integer"), "the HTTP status of the last attempt, null when none came back"),
+		"last_attempt_at":  described(nullable("string"), "date-time of the last attempt, null before the first"),
+		"next_attempt_at":  described(nullable("string"), "date-time of the next attempt while pending, else null"),
+		"delivered_at":     described(nullable("string"), "date-time of the 2xx answer, null unless delivered"),
+	},
 }
 
 func photoPairsSchema() *schema {
@@ -367,6 +374,7 @@ var openAPITags = []struct{ name, desc string }{
 	{"chat", "Chat between reps and customers (E25–E28, A10)"},
 	{"streams", "Server-Sent Events pushing chat messages, radar events and hot leads (D8)"},
 	{"AI", "The AI close probability: outcomes and explanations (D10)"},
+	{"integrations", "Outbound webhooks: endpoints and their deliveries (D9)"},
 	{"health", "Liveness and readiness"},
 }
 

@@ -152,6 +152,30 @@ var (
 		answers: []answer{notFound("客户不存在")}}
 )
 
+// ---- outbound webhooks (D9)
+
+var (
+	webhookForm = []param{qp("url", "string", "http(s) URL of the receiver; not loopback or private unless WEBHOOK_ALLOW_PRIVATE"),
+		qp("events", "string", "radar.event, chat.message, customer.outcome, customer.ai_pr: comma-separated or a JSON list")}
+	docAddWebhook = &opDoc{id: "D9", tag: "integrations", summary: "add a webhook endpoint (company admins); the secret is shown this once",
+		desc: "Each delivery is a JSON POST {id, type, time, company_id, data} signed with HMAC-SHA256 of the body under the secret " +
+			"(header X-Leida-Signature: sha256=<hex>), with X-Leida-Timestamp, X-Leida-Event and X-Leida-Delivery (the event id). " +
+			"A non-2xx answer, a timeout (10 s) or a refused connection is retried after 10 s, doubling up to an hour, for 24 hours; " +
+			"receivers deduplicate and order by the event id and time.",
+		body: []param{req("url", "string", webhookForm[0].desc), req("events", "string", webhookForm[1].desc)},
+		msgs: []string{"添加成功"}, data: dataOf[webhookCreated](), answers: []answer{answerInvalidData, answerForbidden}}
+	docWebhooks = &opDoc{id: "D9", tag: "integrations", summary: "the company's webhook endpoints (POST: add one)",
+		msgs: []string{"查询成功"}, data: dataOf[page[webhookItem]](), answers: []answer{answerForbidden}, post: docAddWebhook}
+	docUpdateWebhook = &opDoc{id: "D9", tag: "integrations", summary: "change an endpoint's url, events or enabled (enabling forgets its failures)",
+		body: append(webhookForm[:2:2], choice(qp("enabled", "string", ""), "true", "false", "1", "0")),
+		msgs: []string{"修改成功"}, data: dataOf[webhookItem](), answers: []answer{answerInvalidForm, answerForbidden, notFound("webhook不存在")}}
+	docDeleteWebhook = &opDoc{id: "D9", tag: "integrations", summary: "delete an endpoint and its deliveries",
+		msgs: []string{"删除成功"}, answers: []answer{answerForbidden, notFound("webhook不存在")}}
+	docWebhookDeliveries = &opDoc{id: "D9", tag: "integrations", summary: "an endpoint's last 100 deliveries, newest first",
+		query: []param{req("webhook_id", "integer", "the endpoint")}, msgs: []string{"查询成功"}, data: dataOf[page[deliveryItem]](),
+		answers: []answer{fieldsInData(errs.CodeRequestError), answerForbidden, notFound("webhook不存在")}}
+)
+
 // ---- tags
 
 var (

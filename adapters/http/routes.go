@@ -104,6 +104,12 @@ func routeTable() []route {
 		// D10 the AI close probability
 		{post, qy + "/customer/update_outcome/:id", authUser, (*Handlers).UpdateOutcome, "", byMethod, docUpdateOutcome},
 		{get, qy + "/customer/ai_pr", authUser, (*Handlers).ExplainAIPr, "", byMethod, docExplainAIPr},
+
+		// D9 outbound webhooks (company admins)
+		{getPost, qy + "/webhook", authUser, (*Handlers).WebhookIndex, "", byMethod, docWebhooks},
+		{post, qy + "/webhook/update/:id", authUser, (*Handlers).UpdateWebhook, "", byMethod, docUpdateWebhook},
+		{post, qy + "/webhook/delete/:id", authUser, (*Handlers).DeleteWebhook, "", byMethod, docDeleteWebhook},
+		{get, qy + "/webhook/deliveries", authUser, (*Handlers).WebhookDeliveries, "", byMethod, docWebhookDeliveries},
 		{get, qy + "/tag_customer", authUser, (*Handlers).TagsWithCustomers, "", byMethod, docTagsWithCustomers},                   // E20
 		{get, qy + "/tag_list", authUser, (*Handlers).TagGroups, "", byMethod, docTagGroups},                                       // E21
 		{post, qy + "/tag_customer/add/:id", authUser, (*Handlers).AddTagWithCustomers, "", byMethod, docAddTagWithCustomers},      // E22

@@ -56,6 +56,8 @@ type Handlers struct {
 	VisitorChats VisitorChat
 	Streams      EventStreams
 	StreamConfig StreamConfig
+	// outbound webhooks
+	Webhooks WebhookAdmin
 	Config       Config
 	Metrics      *Metrics // may be nil: nothing counted, no /metrics
 }

@@ -13,6 +13,7 @@ import (
 	"leida/domain/paging"
 	"leida/domain/radar"
 	"leida/domain/tag"
+	"leida/domain/webhook"
 	"leida/ports"
 )
 
@@ -172,6 +173,15 @@ type EventStreams interface {
 	Open(ctx context.Context, p chat.Principal, lastEventID string) (ports.StreamSubscription, error)
 	// Shutdown ends every open stream and refuses new ones.
 	Shutdown()
+}
+
+// WebhookAdmin is the company admins' webhook endpoints and their deliveries.
+type WebhookAdmin interface {
+	ListWebhooks(ctx context.Context, a org.Actor) ([]webhook.Endpoint, error)
+	AddWebhook(ctx context.Context, a org.Actor, in ports.WebhookInput) (webhook.Endpoint, error)
+	UpdateWebhook(ctx context.Context, a org.Actor, id int64, in ports.WebhookInput) (webhook.Endpoint, error)
+	DeleteWebhook(ctx context.Context, a org.Actor, id int64) error
+	WebhookDeliveries(ctx context.Context, a org.Actor, webhookID string) ([]webhook.DeliveryRecord, error)
 }
 
 // HealthChecker tells whether the database answers.

@@ -42,20 +42,6 @@ func NewEndpoints(store EndpointStore, allowPrivate bool) *Endpoints {
 	return &Endpoints{store: store, allowPrivate: allowPrivate}
 }
 
-// AddEndpoint is the add form.
-type AddEndpoint struct {
-	URL    string
-	Events []string
-}
-
-// UpdateEndpoint is the update form: what was sent changes. Enabling a
-// disabled endpoint clears its failure record.
-type UpdateEndpoint struct {
-	URL     validate.Field
-	Events  validate.Field // comma-separated, as the add form's list joined
-	Enabled validate.Field // "true"/"1" or "false"/"0"
-}
-
 func mayManage(a org.Actor) error {
 	if !a.IsCompanyAdmin() {
 		return errs.Forbidden()
@@ -63,8 +49,8 @@ func mayManage(a org.Actor) error {
 	return nil
 }
 
-// List is the company's endpoints, oldest first, secrets hidden.
-func (s *Endpoints) List(ctx context.Context, a org.Actor) ([]webhook.Endpoint, error) {
+// ListWebhooks is the company's endpoints, oldest first, secrets hidden.
+func (s *Endpoints) ListWebhooks(ctx context.Context, a org.Actor) ([]webhook.Endpoint, error) {
 	if err := mayManage(a); err != nil {
 		return nil, err
 	}
@@ -75,14 +61,14 @@ func (s *Endpoints) List(ctx context.Context, a org.Actor) ([]webhook.Endpoint, 
 	return list, err
 }
 
-// Add creates an endpoint with a new secret, returned this once.
-func (s *Endpoints) Add(ctx context.Context, a org.Actor, cmd AddEndpoint) (webhook.Endpoint, error) {
+// AddWebhook creates an endpoint with a new secret, returned this once.
+func (s *Endpoints) AddWebhook(ctx context.Context, a org.Actor, in ports.WebhookInput) (webhook.Endpoint, error) {
 	if err := mayManage(a); err != nil {
 		return webhook.Endpoint{}, err
 	}
 	f := validate.New()
-	url := s.checkURL(f, f.Required("url", cmd.URL, validate.MsgRequired))
-	events := checkEvents(f, cmd.Events)
+	url := s.checkURL(f, f.Required("url", in.URL.Value, validate.MsgRequired))
+	events := checkEvents(f, in.Events.Value)
 	if !f.OK() {
 		return webhook.Endpoint{}, f.Err(errs.CodeInvalidData)
 	}
@@ -101,8 +87,9 @@ func (s *Endpoints) Add(ctx context.Context, a org.Actor, cmd AddEndpoint) (webh
 	return e, nil
 }
 
-// Update changes what the form sent.
-func (s *Endpoints) Update(ctx context.Context, a org.Actor, id int64, cmd UpdateEndpoint) (webhook.Endpoint, error) {
+// UpdateWebhook changes what the form sent; enabling a disabled endpoint
+// forgets the failures that disabled it.
+func (s *Endpoints) UpdateWebhook(ctx context.Context, a org.Actor, id int64, cmd ports.WebhookInput) (webhook.Endpoint, error) {
 	if err := mayManage(a); err != nil {
 		return webhook.Endpoint{}, err
 	}
@@ -113,7 +100,7 @@ func (s *Endpoints) Update(ctx context.Context, a org.Actor, id int64, cmd Updat
 	}
 	var events []webhook.Event
 	if cmd.Events.Sent {
-		events = checkEvents(f, strings.Split(cmd.Events.Value, ","))
+		events = checkEvents(f, cmd.Events.Value)
 	}
 	var enable bool
 	if cmd.Enabled.Sent {
@@ -144,20 +131,25 @@ func (s *Endpoints) Update(ctx context.Context, a org.Actor, id int64, cmd Updat
 	return e, notFound(err)
 }
 
-// Delete removes an endpoint and its deliveries.
-func (s *Endpoints) Delete(ctx context.Context, a org.Actor, id int64) error {
+// DeleteWebhook removes an endpoint and its deliveries.
+func (s *Endpoints) DeleteWebhook(ctx context.Context, a org.Actor, id int64) error {
 	if err := mayManage(a); err != nil {
 		return err
 	}
 	return notFound(s.store.DeleteEndpoint(ctx, a.CompanyID, id))
 }
 
-// Deliveries is an endpoint's last deliveries, newest first.
-func (s *Endpoints) Deliveries(ctx context.Context, a org.Actor, endpointID int64) ([]webhook.DeliveryRecord, error) {
+// WebhookDeliveries is an endpoint's last deliveries, newest first.
+func (s *Endpoints) WebhookDeliveries(ctx context.Context, a org.Actor, rawID string) ([]webhook.DeliveryRecord, error) {
 	if err := mayManage(a); err != nil {
 		return nil, err
 	}
-	list, err := s.store.ListDeliveries(ctx, a.CompanyID, endpointID, DeliveriesShown)
+	f := validate.New()
+	id := f.Int("webhook_id", rawID, validate.MsgRequired, validate.MsgInt)
+	if err := f.ErrRequest(); err != nil {
+		return nil, err
+	}
+	list, err := s.store.ListDeliveries(ctx, a.CompanyID, id, DeliveriesShown)
 	return list, notFound(err)
 }
 
@@ -182,7 +174,8 @@ func (s *Endpoints) checkURL(f *validate.Form, raw string) string {
 }
 
 // checkEvents adds the subscription's error to f.
-func checkEvents(f *validate.Form, names []string) []webhook.Event {
+func checkEvents(f *validate.Form, list string) []webhook.Event {
+	names := webhook.SplitEvents(list)
 	events, err := webhook.ParseEvents(names)
 	switch {
 	case errors.Is(err, webhook.ErrNoEvents):

@@ -9,6 +9,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"net/netip"
 	"net/url"
@@ -73,6 +74,20 @@ func ParseEvents(names []string) ([]Event, error) {
 		}
 	}
 	return out, nil
+}
+
+// SplitEvents reads a subscription as forms send it: names separated by
+// commas, or a JSON list of names (the legacy front-ends' list syntax).
+func SplitEvents(list string) []string {
+	list = strings.TrimSpace(list)
+	if strings.HasPrefix(list, "[") {
+		var names []string
+		if json.Unmarshal([]byte(list), &names) == nil {
+			return names
+		}
+		return []string{list} // not a list of names: refused as an unknown event
+	}
+	return strings.Split(list, ",")
 }
 
 // Subscribes reports whether a subscription includes e.

@@ -33,6 +33,20 @@ func TestParseEvents(t *testing.T) {
 	}
 }
 
+func TestSplitEvents(t *testing.T) {
+	for in, want := range map[string][]string{
+		"radar.event,chat.message":           {"radar.event", "chat.message"},
+		` ["radar.event", "customer.ai_pr"]`: {"radar.event", "customer.ai_pr"},
+		"":                                   {""},
+		`[1,2]`:                              {`[1,2]`},
+		`["radar.event"`:                     {`["radar.event"`},
+	} {
+		if got := SplitEvents(in); !reflect.DeepEqual(got, want) {
+			t.Errorf("SplitEvents(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
 func TestSubscribes(t *testing.T) {
 	evs := []Event{RadarEvent, CustomerOutcome}
 	if !Subscribes(evs, CustomerOutcome) || Subscribes(evs, ChatMessage) || Subscribes(nil, RadarEvent) {
