@@ -58,8 +58,8 @@ type Handlers struct {
 	StreamConfig StreamConfig
 	// outbound webhooks
 	Webhooks WebhookAdmin
-	Config       Config
-	Metrics      *Metrics // may be nil: nothing counted, no /metrics
+	Config   Config
+	Metrics  *Metrics // may be nil: nothing counted, no /metrics
 }
 
 // NewServer builds the Echo instance with every route of the table.
