@@ -48,6 +48,9 @@ type Config struct {
 	// AIPoolCompanies smooths each company's AI model toward the bin counts
 	// of every company (AI_POOL_COMPANIES, default true; counts, never rows).
 	AIPoolCompanies bool
+	// WebhookAllowPrivate lets webhook endpoints point to loopback, private
+	// and reserved addresses (WEBHOOK_ALLOW_PRIVATE, default false).
+	WebhookAllowPrivate bool
 	// GCPercent is the Go collector's target (GOGC; default 400, -1 = off):
 	// the service's live heap is small, so Go's default of 100 collects very
 	// often under load; 400 spends a few more MB for a fifth less CPU.
@@ -80,6 +83,7 @@ var defaults = map[string]string{
 	"DATABASE_STATEMENT_TIMEOUT": "",
 	"GOGC":                       "400",
 	"AI_POOL_COMPANIES":          "true",
+	"WEBHOOK_ALLOW_PRIVATE":      "false",
 }
 
 // Load reads the process environment.
@@ -173,6 +177,9 @@ func LoadFrom(lookup func(string) (string, bool)) (Config, error) {
 	}
 	if c.AIPoolCompanies, err = strconv.ParseBool(get("AI_POOL_COMPANIES")); err != nil {
 		bad("AI_POOL_COMPANIES", "must be true or false")
+	}
+	if c.WebhookAllowPrivate, err = strconv.ParseBool(get("WEBHOOK_ALLOW_PRIVATE")); err != nil {
+		bad("WEBHOOK_ALLOW_PRIVATE", "must be true or false")
 	}
 	if v := get("GOGC"); v == "off" {
 		c.GCPercent = -1

@@ -98,6 +98,7 @@ var fieldDocs = map[reflect.Type]map[string]*schema{
 	reflect.TypeFor[visitedCard]():        {"photo": photoPairsSchema()},
 	reflect.TypeFor[ownCard]():            {"photo": photoPairsSchema()},
 	reflect.TypeFor[webhookItem]():        {"failing_since": described(nullable("string"), "date-time since when every attempt failed, null after a success")},
+	reflect.TypeFor[webhookCreated]():     {"failing_since": described(nullable("string"), "null: a new endpoint has not failed")},
 	reflect.TypeFor[deliveryItem](): {
 		"last_status_code": described(nullable("integer"), "the HTTP status of the last attempt, null when none came back"),
 		"last_attempt_at":  described(nullable("string"), "date-time of the last attempt, null before the first"),

@@ -163,7 +163,8 @@ var (
 			"A non-2xx answer, a timeout (10 s) or a refused connection is retried after 10 s, doubling up to an hour, for 24 hours; " +
 			"receivers deduplicate and order by the event id and time.",
 		body: []param{req("url", "string", webhookForm[0].desc), req("events", "string", webhookForm[1].desc)},
-		msgs: []string{"添加成功"}, data: dataOf[webhookCreated](), answers: []answer{answerInvalidData, answerForbidden}}
+		msgs: []string{"添加成功"}, data: dataOf[webhookCreated](),
+		answers: []answer{answerInvalidData, says(errs.CodeInvalidData, "最多可添加20个webhook"), answerForbidden}}
 	docWebhooks = &opDoc{id: "D9", tag: "integrations", summary: "the company's webhook endpoints (POST: add one)",
 		msgs: []string{"查询成功"}, data: dataOf[page[webhookItem]](), answers: []answer{answerForbidden}, post: docAddWebhook}
 	docUpdateWebhook = &opDoc{id: "D9", tag: "integrations", summary: "change an endpoint's url, events or enabled (enabling forgets its failures)",

@@ -47,6 +47,19 @@ type streamPayload struct {
 	CustomerHeadimgurl string    `json:"customer_headimgurl"`
 }
 
+// chatMessage is the chat message a stream or outbox payload describes.
+func (pl streamPayload) chatMessage(companyID int64) chat.Message {
+	return chat.Message{ID: pl.ID, CompanyID: companyID, UserID: pl.UserID, CustomerID: pl.CustomerID,
+		SendType: chat.SendType(pl.SendType), Msg: pl.Msg, CreatedAt: pl.CreatedAt,
+		CustomerName: pl.CustomerUsername, CustomerAvatar: pl.CustomerHeadimgurl}
+}
+
+// radarEvent is the access log a stream or outbox payload describes.
+func (pl streamPayload) radarEvent() chat.RadarEvent {
+	return chat.RadarEvent{LogID: pl.ID, UserID: pl.UserID, CustomerID: pl.CustomerID, Action: pl.Action,
+		Remark: pl.Remark, CustomerName: pl.CustomerUsername, CreatedAt: pl.CreatedAt}
+}
+
 // After lists the principal's events with seq > after, in order.
 func (r *StreamEvents) After(ctx context.Context, p chat.Principal, after int64, limit int) ([]chat.StreamEvent, error) {
 	var rows []struct {
@@ -70,12 +83,11 @@ func (r *StreamEvents) After(ctx context.Context, p chat.Principal, after int64,
 		ev := chat.StreamEvent{Seq: row.Seq, Name: row.Event}
 		switch row.Event {
 		case chat.EventChat:
-			ev.Chat = &chat.Message{ID: pl.ID, CompanyID: row.CompanyID, UserID: pl.UserID, CustomerID: pl.CustomerID,
-				SendType: chat.SendType(pl.SendType), Msg: pl.Msg, CreatedAt: pl.CreatedAt,
-				CustomerName: pl.CustomerUsername, CustomerAvatar: pl.CustomerHeadimgurl}
+			m := pl.chatMessage(row.CompanyID)
+			ev.Chat = &m
 		case chat.EventRadar:
-			ev.Radar = &chat.RadarEvent{LogID: pl.ID, UserID: pl.UserID, CustomerID: pl.CustomerID, Action: pl.Action,
-				Remark: pl.Remark, CustomerName: pl.CustomerUsername, CreatedAt: pl.CreatedAt}
+			r := pl.radarEvent()
+			ev.Radar = &r
 		case chat.EventHotLead:
 			ev.Data = []byte(row.Payload)
 		}

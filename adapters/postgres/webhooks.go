@@ -12,7 +12,6 @@ import (
 	"gorm.io/gorm/clause"
 
 	"leida/application/webhooks"
-	"leida/domain/chat"
 	"leida/domain/customer"
 	"leida/domain/webhook"
 )
@@ -311,19 +310,6 @@ func webhookMessage(id, companyID int64, ev webhook.Event, at time.Time, payload
 	return m, nil
 }
 
-// chatMessage is the chat message a stream or outbox payload describes.
-func (pl streamPayload) chatMessage(companyID int64) chat.Message {
-	return chat.Message{ID: pl.ID, CompanyID: companyID, UserID: pl.UserID, CustomerID: pl.CustomerID,
-		SendType: chat.SendType(pl.SendType), Msg: pl.Msg, CreatedAt: pl.CreatedAt,
-		CustomerName: pl.CustomerUsername, CustomerAvatar: pl.CustomerHeadimgurl}
-}
-
-// radarEvent is the access log a stream or outbox payload describes.
-func (pl streamPayload) radarEvent() chat.RadarEvent {
-	return chat.RadarEvent{LogID: pl.ID, UserID: pl.UserID, CustomerID: pl.CustomerID, Action: pl.Action,
-		Remark: pl.Remark, CustomerName: pl.CustomerUsername, CreatedAt: pl.CreatedAt}
-}
-
 // RecordAttempt locks the delivery and its endpoint, lets record update them
 // at the database's now, and saves both with the lease ended.
 func (r *Webhooks) RecordAttempt(ctx context.Context, deliveryID, endpointID int64,
@@ -331,7 +317,8 @@ func (r *Webhooks) RecordAttempt(ctx context.Context, deliveryID, endpointID int
 	return translate(r.Run(ctx, func(ctx context.Context) error {
 		db := r.conn(ctx)
 		var now time.Time
-		if err := db.Raw(`SELECT now()`).Scan(&now).Error; err != nil { // the one clock of every instance
+		// Raw SQL: the database's clock, the one every instance shares.
+		if err := db.Raw(`SELECT now()`).Scan(&now).Error; err != nil {
 			return err
 		}
 		var ep webhookEndpointRow

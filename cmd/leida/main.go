@@ -307,7 +307,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, args []stri
 	defer cancel()
 	var prepared chan error // stays nil (never ready to receive) with --no-migrate
 	if noMigrate {
-		go maintainAI(ctx, app.AI, log)
+		startBackground(ctx, app, log)
 	} else {
 		prepared = make(chan error, 1)
 		// Serve at once, but answer 503 (/healthz excepted) until the
@@ -371,7 +371,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, args []stri
 			}
 			if err == nil {
 				log.Info("ready")
-				go maintainAI(ctx, app.AI, log)
+				startBackground(ctx, app, log)
 			}
 		case <-ctx.Done():
 			done = true
@@ -646,6 +646,15 @@ func databaseName(raw string) string {
 		return fmt.Sprintf("%q", name)
 	}
 	return fmt.Sprintf("%q on %s", name, host)
+}
+
+// startBackground starts the work serve does besides answering, once the
+// database is migrated: the AI's rescoring and training, and the delivery
+// of webhooks. Each runs until ctx ends, on every instance; the work is
+// shared out through the database (claims and locks), never done twice.
+func startBackground(ctx context.Context, app *App, log *slog.Logger) {
+	go maintainAI(ctx, app.AI, log)
+	go app.Webhooks.Run(ctx)
 }
 
 // maintainAI keeps the AI close probability current while serving: the

@@ -15,6 +15,7 @@ import (
 	"leida/application/demo"
 	apporg "leida/application/org"
 	"leida/application/stream"
+	"leida/application/webhooks"
 )
 
 // App is everything the commands need. Building it starts nothing: the
@@ -27,6 +28,7 @@ type App struct {
 	Demo      *demo.Seeder
 	AI        *appai.Service
 	Metrics   *leidahttp.Metrics
+	Webhooks  *webhooks.Worker
 }
 
 func provideHTTPConfig(cfg config.Config, log *slog.Logger) leidahttp.Config {
@@ -50,7 +52,12 @@ func provideMetrics(db *postgres.DB) (*leidahttp.Metrics, error) {
 
 // httpSet is the HTTP adapter: the handlers, the Echo server and the
 // metrics it serves (which the use cases count writes into).
+func provideWebhookBodies(cfg config.Config) leidahttp.WebhookBodies {
+	return leidahttp.WebhookBodies{Location: cfg.TimeZone, PublicBaseURL: cfg.PublicBaseURL}
+}
+
 var httpSet = wire.NewSet(
+	provideWebhookBodies, wire.Bind(new(webhooks.BodyFormatter), new(leidahttp.WebhookBodies)),
 	provideHTTPConfig, provideStreamConfig,
 	provideMetrics,
 	wire.Bind(new(appcard.WriteMetrics), new(*leidahttp.Metrics)),

@@ -17,6 +17,7 @@ import (
 	apporg "leida/application/org"
 	appradar "leida/application/radar"
 	"leida/application/stream"
+	"leida/application/webhooks"
 	"leida/domain/card"
 	"leida/ports"
 )
@@ -61,9 +62,19 @@ func provideAI(store appai.Repository, customers appai.CustomerRepository, follo
 	return appai.New(store, customers, followUps, tx, clock, cfg, log)
 }
 
+func provideWebhookEndpoints(store webhooks.EndpointStore, cfg config.Config) *webhooks.Endpoints {
+	return webhooks.NewEndpoints(store, cfg.WebhookAllowPrivate)
+}
+
+func provideWebhookWorker(q webhooks.Queue, bodies webhooks.BodyFormatter, sender webhooks.Sender, log *slog.Logger) *webhooks.Worker {
+	return webhooks.NewWorker(q, bodies, sender, webhooks.WorkerSettings{}, log)
+}
+
 // applicationSet is the use cases, bound to the interfaces the HTTP adapter
 // declares, and the demo data seeder.
 var applicationSet = wire.NewSet(
+	provideWebhookEndpoints, wire.Bind(new(leidahttp.WebhookAdmin), new(*webhooks.Endpoints)),
+	provideWebhookWorker,
 	provideAuthConfig, auth.NewService, wire.Bind(new(leidahttp.Authenticator), new(*auth.Service)),
 	apporg.NewUsers, wire.Bind(new(leidahttp.UserAdmin), new(*apporg.Users)),
 	apporg.NewRoles, wire.Bind(new(leidahttp.RoleAdmin), new(*apporg.Roles)),

@@ -8,9 +8,11 @@ import (
 	"leida/adapters/qrcode"
 	"leida/adapters/security"
 	"leida/adapters/storage"
+	webhooksender "leida/adapters/webhook"
 	"leida/adapters/wechat"
 	appcard "leida/application/card"
 	"leida/application/logins"
+	"leida/application/webhooks"
 	"leida/ports"
 )
 
@@ -24,10 +26,15 @@ func provideMiniProgram(cfg config.Config, clock ports.Clock) *wechat.MiniProgra
 		AppSecret: cfg.WechatAppSecret}, nil, clock)
 }
 
+func provideWebhookSender(cfg config.Config) *webhooksender.Sender {
+	return webhooksender.NewSender(cfg.WebhookAllowPrivate)
+}
+
 func provideFileStore(cfg config.Config) storage.Local { return storage.Local{Root: cfg.MediaRoot} }
 
 // externalSet is the rest of the outside world: the clock, tokens and
-// password hashing, the WeChat and WeCom clients, the file store, QR codes.
+// password hashing, the WeChat and WeCom clients, the file store, QR codes,
+// the webhook receivers.
 var externalSet = wire.NewSet(
 	wire.InterfaceValue(new(ports.Clock), clock.System{}),
 	wire.InterfaceValue(new(ports.TokenSource), security.Tokens{}),
@@ -38,4 +45,5 @@ var externalSet = wire.NewSet(
 	wire.Bind(new(appcard.MiniProgramGateway), new(*wechat.MiniProgram)),
 	provideFileStore, wire.Bind(new(ports.FileStore), new(storage.Local)),
 	wire.InterfaceValue(new(appcard.QRMaker), qrcode.Local{}),
+	provideWebhookSender, wire.Bind(new(webhooks.Sender), new(*webhooksender.Sender)),
 )

@@ -18,6 +18,7 @@ import (
 	apporg "leida/application/org"
 	appradar "leida/application/radar"
 	"leida/application/stream"
+	"leida/application/webhooks"
 	"leida/ports"
 )
 
@@ -41,6 +42,9 @@ func provideStreamListener(cfg config.Config, log *slog.Logger, m *leidahttp.Met
 // stream notifications, each bound to the ports its consumers declare.
 var persistenceSet = wire.NewSet(
 	provideDB,
+	postgres.NewWebhooks,
+	wire.Bind(new(webhooks.EndpointStore), new(*postgres.Webhooks)),
+	wire.Bind(new(webhooks.Queue), new(*postgres.Webhooks)),
 	wire.Bind(new(ports.TxRunner), new(*postgres.DB)),
 	wire.Bind(new(leidahttp.HealthChecker), new(*postgres.DB)),
 	postgres.NewUsers,

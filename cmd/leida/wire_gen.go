@@ -86,6 +86,8 @@ func initApp(cfg config.Config, log *slog.Logger) (*App, func(), error) {
 	listener := provideStreamListener(cfg, log, metrics)
 	hub := provideStreamHub(streamEvents, listener, clock, log)
 	streamConfig := provideStreamConfig(cfg)
+	webhooks := postgres.NewWebhooks(db)
+	endpoints := provideWebhookEndpoints(webhooks, cfg)
 	httpConfig := provideHTTPConfig(cfg, log)
 	handlers := &http.Handlers{
 		Auth:         service,
@@ -106,6 +108,7 @@ func initApp(cfg config.Config, log *slog.Logger) (*App, func(), error) {
 		VisitorChats: visitor,
 		Streams:      hub,
 		StreamConfig: streamConfig,
+		Webhooks:     endpoints,
 		Config:       httpConfig,
 		Metrics:      metrics,
 	}
@@ -130,6 +133,9 @@ func initApp(cfg config.Config, log *slog.Logger) (*App, func(), error) {
 		Chats: chats,
 	}
 	seeder := demo.NewSeeder(db, roles, companies, users, permissions, passwordHasher, tokenSource, customerStores, radarStores, chatStores)
+	webhookBodies := provideWebhookBodies(cfg)
+	sender := provideWebhookSender(cfg)
+	worker := provideWebhookWorker(webhooks, webhookBodies, sender, log)
 	app := &App{
 		DB:        db,
 		Server:    echo,
@@ -138,6 +144,7 @@ func initApp(cfg config.Config, log *slog.Logger) (*App, func(), error) {
 		Demo:      seeder,
 		AI:        aiService,
 		Metrics:   metrics,
+		Webhooks:  worker,
 	}
 	return app, func() {
 		cleanup()
