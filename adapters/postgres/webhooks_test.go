@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"sync"
 	"testing"
@@ -196,5 +197,48 @@ func TestWebhookDeliveriesAreClaimedOnceAndRecorded(t *testing.T) {
 	}
 	if n := f.count(t, `SELECT count(*) FROM webhook_deliveries`); n != 0 {
 		t.Fatalf("%d deliveries left after the endpoint's delete", n)
+	}
+}
+
+// customer.ai_pr: the hot-lead rule firing (hot_lead_at moving) writes the
+// event with the reps' hot_lead facts; a score that does not fire it, none.
+func TestWebhookHotLeadEventFollowsTheAlert(t *testing.T) {
+	f := newCardFixture(t)
+	ctx := context.Background()
+	store, ai := postgres.NewWebhooks(f.db), postgres.NewAI(f.db)
+	newEndpoint(t, store, f.company, webhook.CustomerAIPr)
+	at := time.Date(2026, 12, 1, 2, 0, 0, 0, time.UTC)
+	if err := f.db.ExecForTest(ctx, `INSERT INTO customer_belongers (company_id, user_id, customer_id, source) VALUES (?, ?, ?, 1)`,
+		f.company, f.rep, f.cust); err != nil {
+		t.Fatal(err)
+	}
+	save := func(pr int, tier string, at time.Time) []ports.HotLead {
+		t.Helper()
+		hot, err := ai.SaveScores(ctx, f.company, []ports.CustomerScore{{CustomerID: f.cust, AIPr: pr, Tier: tier, ScoredAt: at}}, 15)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return hot
+	}
+	if hot := save(30, "C", at); len(hot) != 0 {
+		t.Fatalf("first score fired %v", hot)
+	}
+	if hot := save(35, "C", at.Add(time.Hour)); len(hot) != 0 {
+		t.Fatalf("a small rise fired %v", hot)
+	}
+	if n := f.count(t, `SELECT count(*) FROM webhook_events`); n != 0 {
+		t.Fatalf("%d events without an alert", n)
+	}
+	if hot := save(81, "A", at.Add(2*time.Hour)); len(hot) != 1 {
+		t.Fatalf("a 51-point rise did not fire: %v", hot)
+	}
+	due, err := store.ClaimDue(ctx, 10, time.Minute)
+	if err != nil || len(due) != 1 || due[0].Message.Event != webhook.CustomerAIPr || !due[0].Message.At.Equal(at.Add(2*time.Hour)) {
+		t.Fatalf("due %+v, %v", due, err)
+	}
+	var facts map[string]any
+	if err := json.Unmarshal(due[0].Message.HotLead, &facts); err != nil || facts["ai_pr"] != float64(81) || facts["tier"] != "A" ||
+		facts["previous"] != float64(30) || facts["customer_username"] != "张聪" {
+		t.Fatalf("facts %s", due[0].Message.HotLead)
 	}
 }
