@@ -27,9 +27,13 @@ type csvStream struct {
 }
 
 // startCSV sends the headers of an attachment named <name>-<YYYYMMDD>.csv
-// (the day in loc), the byte-order mark and the header row.
+// (now's day), the byte-order mark and the header row.
 func startCSV(c echo.Context, name string, now time.Time, header []string) (*csvStream, error) {
 	res := c.Response()
+	// The server's read and write timeouts would otherwise cut a long download.
+	rc := http.NewResponseController(res)
+	_ = rc.SetReadDeadline(time.Time{})
+	_ = rc.SetWriteDeadline(time.Time{})
 	file := fmt.Sprintf("%s-%s.csv", name, now.Format("20060102"))
 	res.Header().Set(echo.HeaderContentType, "text/csv; charset=utf-8")
 	res.Header().Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="%s"`, file))

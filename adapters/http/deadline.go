@@ -12,17 +12,21 @@ import (
 	"leida/domain/errs"
 )
 
-// streamRoutes last as long as their client stays: no request deadline.
-var streamRoutes = map[string]bool{qy + "/stream": true, xcx + "/stream": true}
+// streamRoutes last as long as their client stays, and exportRoutes as long
+// as it reads (each of their statements is short): no request deadline.
+var (
+	streamRoutes = map[string]bool{qy + "/stream": true, xcx + "/stream": true}
+	exportRoutes = map[string]bool{qy + "/customer/export": true, qy + "/action/export": true}
+)
 
-// requestDeadline gives every request but the push streams a deadline d
+// requestDeadline gives every request but the long ones a deadline d
 // (REQUEST_TIMEOUT): the database, WeChat and every wait in between see it
 // through the request's context. A request that runs out of time answers 503
 // 服务暂不可用 (logged as a dependency failure, not an internal error).
 func requestDeadline(d time.Duration) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
-			if d <= 0 || streamRoutes[c.Path()] {
+			if d <= 0 || streamRoutes[c.Path()] || exportRoutes[c.Path()] {
 				return next(c)
 			}
 			req := c.Request()

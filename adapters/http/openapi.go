@@ -314,6 +314,8 @@ type opDoc struct {
 	redirect bool
 	// stream: success is a text/event-stream (D8).
 	stream bool
+	// csv: success is a CSV attachment (text/csv), the exports.
+	csv bool
 	// post documents POST where it differs from GET (E09/E10, E16/E17).
 	post *opDoc
 }
@@ -680,7 +682,7 @@ func response(desc string, s *schema) map[string]any {
 
 func (b *builder) responses(rt route, d *opDoc, method string) object {
 	var variants []*schema
-	if !d.redirect && !d.stream {
+	if !d.redirect && !d.stream && !d.csv {
 		variants = append(variants, b.success(d))
 	}
 	for _, a := range rt.answers(d, method) {
@@ -695,6 +697,15 @@ func (b *builder) responses(rt route, d *opDoc, method string) object {
 			"content": map[string]any{
 				"text/event-stream": map[string]any{"schema": &schema{Type: "string",
 					Description: "`retry: 3000`, then events `id: N` / `event: NAME` / `data: JSON`, and a `: heartbeat` comment every STREAM_HEARTBEAT"}},
+				"application/json": map[string]any{"schema": envelopes},
+			}}})
+	case d.csv:
+		out = append(out, field{"200", map[string]any{
+			"description": "the CSV file (text/csv, an attachment), or an envelope (application/json) when the request is refused",
+			"headers": map[string]any{"Content-Disposition": map[string]any{"schema": typed("string"),
+				"description": "attachment; filename=\"NAME-YYYYMMDD.csv\" (on the file only)"}},
+			"content": map[string]any{
+				"text/csv":         map[string]any{"schema": &schema{Type: "string", Description: "UTF-8 with a byte-order mark, a header row, CRLF lines"}},
 				"application/json": map[string]any{"schema": envelopes},
 			}}})
 	case d.redirect:

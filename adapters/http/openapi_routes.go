@@ -152,6 +152,20 @@ var (
 		answers: []answer{notFound("客户不存在")}}
 )
 
+// ---- exports (D9)
+
+var (
+	docExportCustomers = &opDoc{id: "D9", tag: "integrations", summary: "the caller's visible customers as a CSV file for Excel",
+		desc: "UTF-8 with a byte-order mark, CRLF lines, dates in TIME_ZONE; streamed (constant memory); " +
+			"Content-Disposition: attachment; filename=\"customers-YYYYMMDD.csv\". Cells starting with = + - @ get a leading '.",
+		csv: true}
+	docExportActions = &opDoc{id: "D9", tag: "integrations", summary: "the caller's radar events (E31's filters) as a CSV file for Excel",
+		desc: "Newest first, unpaged, nothing marked read; same format as customer/export (filename actions-YYYYMMDD.csv).",
+		query: []param{qp("action", "integer", "1–12"), qp("id", "integer", "one log"), {name: "create_date__gte", typ: "date", desc: "from"},
+			{name: "create_date__lt", typ: "date", desc: "before"}},
+		answers: []answer{fieldsInData(errs.CodeRequestError)}, csv: true}
+)
+
 // ---- outbound webhooks (D9)
 
 var (

@@ -105,6 +105,10 @@ func routeTable() []route {
 		{post, qy + "/customer/update_outcome/:id", authUser, (*Handlers).UpdateOutcome, "", byMethod, docUpdateOutcome},
 		{get, qy + "/customer/ai_pr", authUser, (*Handlers).ExplainAIPr, "", byMethod, docExplainAIPr},
 
+		// D9 exports that open in Excel
+		{get, qy + "/customer/export", authUser, (*Handlers).ExportCustomers, "", byMethod, docExportCustomers},
+		{get, qy + "/action/export", authUser, (*Handlers).ExportActions, "", byMethod, docExportActions},
+
 		// D9 outbound webhooks (company admins)
 		{getPost, qy + "/webhook", authUser, (*Handlers).WebhookIndex, "", byMethod, docWebhooks},
 		{post, qy + "/webhook/update/:id", authUser, (*Handlers).UpdateWebhook, "", byMethod, docUpdateWebhook},

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"strconv"
 	"time"
@@ -91,7 +90,7 @@ func (h *Handlers) serveStream(c echo.Context, p chat.Principal) error {
 			evs, err := sub.Next(ctx)
 			if err != nil {
 				if ctx.Err() == nil {
-					streamLogger(h).Warn("reading stream events", "request_id", requestID(c), "error", err.Error())
+					h.logger().Warn("reading stream events", "request_id", requestID(c), "error", err.Error())
 				}
 				return nil // the client reconnects with Last-Event-ID
 			}
@@ -112,13 +111,6 @@ func (h *Handlers) serveStream(c echo.Context, p chat.Principal) error {
 			h.Metrics.pushed(sent)
 		}
 	}
-}
-
-func streamLogger(h *Handlers) *slog.Logger {
-	if h.Config.Logger != nil {
-		return h.Config.Logger
-	}
-	return slog.Default()
 }
 
 // writeEvent renders one SSE event: id, event name, one data line of JSON;

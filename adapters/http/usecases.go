@@ -73,6 +73,8 @@ type CustomerDesk interface {
 	UpdateTags(ctx context.Context, a org.Actor, customerID int64, tagList []string) error
 	// SearchCustomers is A3.
 	SearchCustomers(ctx context.Context, a org.Actor, username string, q ports.ListQuery) ([]customer.Customer, int, error)
+	// ExportCustomers calls each for every customer the caller sees.
+	ExportCustomers(ctx context.Context, a org.Actor, each func(customer.ExportRow) error) error
 }
 
 // TagDesk is E20–E24 and A2 (customer tags).
@@ -142,6 +144,8 @@ type Radar interface {
 	ByAction(ctx context.Context, a org.Actor, q ports.RadarQuery) ([]radar.ActionCount, error)
 	NewEvents(ctx context.Context, a org.Actor, action, order string) ([]radar.Log, error)
 	CustomerDetail(ctx context.Context, a org.Actor, customerID string) ([]radar.CustomerSummary, error)
+	// ExportTimeline calls each for every log E31 lists with the same filters, unpaged.
+	ExportTimeline(ctx context.Context, a org.Actor, q ports.RadarQuery, each func(radar.Log) error) error
 }
 
 // AIScores are the AI close probability's use cases.

@@ -256,6 +256,15 @@ func (s *Customers) DeleteCustomer(ctx context.Context, a org.Actor, id int64) e
 	})
 }
 
+// ExportCustomers calls each for every customer the caller sees (D6: a
+// member its own, a company admin the company's), by id.
+func (s *Customers) ExportCustomers(ctx context.Context, a org.Actor, each func(customer.ExportRow) error) error {
+	return s.customers.ExportCustomers(ctx, viewer(a), exportBatch, each)
+}
+
+// exportBatch is how many customers an export reads at a time.
+const exportBatch = 1000
+
 // SearchCustomers is A3: visible customers whose name contains username.
 func (s *Customers) SearchCustomers(ctx context.Context, a org.Actor, username string, q ports.ListQuery) ([]customer.Customer, int, error) {
 	f := validate.New()

@@ -22,6 +22,9 @@ type CustomerRepository interface {
 	Detail(ctx context.Context, v customer.Viewer, id int64) (customer.Detail, error)
 	// Search lists visible customers whose name contains q.Filters["username"].
 	Search(ctx context.Context, v customer.Viewer, q ports.ListQuery) ([]customer.Customer, int, error)
+	// ExportCustomers calls each for every customer the viewer sees, by
+	// id, reading batch customers at a time.
+	ExportCustomers(ctx context.Context, v customer.Viewer, batch int, each func(customer.ExportRow) error) error
 	// SaveInformation overwrites (or creates) the company's information on the customer.
 	SaveInformation(ctx context.Context, companyID, customerID int64, info customer.Information) error
 	// UpdateProfile applies fn to the company's profile of the customer (created when missing).

@@ -13,6 +13,9 @@ import (
 // AccessLogRepository reads the rep's radar and marks its events read.
 type AccessLogRepository interface {
 	Timeline(ctx context.Context, companyID, userID int64, f ports.RadarFilter, q ports.ListQuery) ([]radar.Log, int, error)
+	// ExportLogs calls each for every matching log of the rep, newest
+	// first, reading batch logs at a time.
+	ExportLogs(ctx context.Context, companyID, userID int64, f ports.RadarFilter, batch int, each func(radar.Log) error) error
 	// MarkRead clears the unread flag of exactly these logs of the rep.
 	MarkRead(ctx context.Context, companyID, userID int64, ids []int64) error
 	ByCustomer(ctx context.Context, companyID, userID int64, f ports.RadarFilter, p paging.Page) ([]radar.CustomerSummary, error)

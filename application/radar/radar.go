@@ -92,6 +92,21 @@ func (s *Service) Timeline(ctx context.Context, a org.Actor, q ports.RadarQuery)
 	return logs, total, nil
 }
 
+// exportBatch is how many rows an export reads at a time.
+const exportBatch = 1000
+
+// ExportTimeline calls each for every log E31 would list with the same
+// filters, newest first, unpaged; it marks nothing read (an export is not a
+// look at the radar).
+func (s *Service) ExportTimeline(ctx context.Context, a org.Actor, q ports.RadarQuery, each func(radar.Log) error) error {
+	p, err := s.parse(q)
+	if err != nil {
+		return err
+	}
+	w := radar.TimelineWindow(p.bounds, strings.TrimSpace(q.Action) != "", s.now())
+	return s.logs.ExportLogs(ctx, a.CompanyID, a.UserID, p.filter(w), exportBatch, each)
+}
+
 // ByCustomer is E32: per customer in the window, most active first, paged.
 func (s *Service) ByCustomer(ctx context.Context, a org.Actor, q ports.RadarQuery) ([]radar.CustomerSummary, error) {
 	p, err := s.parse(q)

@@ -39,6 +39,17 @@ func (o Outcome) Note() string {
 	return "重新跟进"
 }
 
+// Label is how exports show the outcome.
+func (o Outcome) Label() string {
+	switch o {
+	case OutcomeWon:
+		return "已成交"
+	case OutcomeLost:
+		return "已输单"
+	}
+	return "跟进中"
+}
+
 // Closed reports whether the deal ended.
 func (o Outcome) Closed() bool { return o == OutcomeWon || o == OutcomeLost }
 

@@ -74,3 +74,23 @@ func AIPrText(p *int) string {
 	}
 	return strconv.Itoa(*p)
 }
+
+// ExportRow is one customer of the customer export: what the viewer's
+// company knows of it.
+type ExportRow struct {
+	ID           int64
+	Name         string
+	MemoName     string
+	Phone        string
+	Company      string
+	Position     string
+	Source       Source
+	Belongers    []string // the reps it belongs to, by name
+	Tags         []string
+	ExpectedTime *time.Time
+	ExpectedPr   string
+	AIPr         *int
+	Outcome      Outcome
+	LastActivity *time.Time // the customer's last action on a card of the viewer's reach
+	LastFollow   *time.Time // the last follow-up note
+}

@@ -55,6 +55,20 @@ func (mr *MockCustomerRepositoryMockRecorder) Detail(arg0, arg1, arg2 interface{
 	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "Detail", reflect.TypeOf((*MockCustomerRepository)(nil).Detail), arg0, arg1, arg2)
 }
 
+// ExportCustomers mocks base method.
+func (m *MockCustomerRepository) ExportCustomers(arg0 context.Context, arg1 customer.Viewer, arg2 int, arg3 func(customer.ExportRow) error) error {
+	m.ctrl.T.Helper()
+	ret := m.ctrl.Call(m, "ExportCustomers", arg0, arg1, arg2, arg3)
+	ret0, _ := ret[0].(error)
+	return ret0
+}
+
+// ExportCustomers indicates an expected call of ExportCustomers.
+func (mr *MockCustomerRepositoryMockRecorder) ExportCustomers(arg0, arg1, arg2, arg3 interface{}) *gomock.Call {
+	mr.mock.ctrl.T.Helper()
+	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "ExportCustomers", reflect.TypeOf((*MockCustomerRepository)(nil).ExportCustomers), arg0, arg1, arg2, arg3)
+}
+
 // Forget mocks base method.
 func (m *MockCustomerRepository) Forget(arg0 context.Context, arg1, arg2 int64) error {
 	m.ctrl.T.Helper()

@@ -97,6 +97,20 @@ func (mr *MockAccessLogRepositoryMockRecorder) CustomerDetail(arg0, arg1, arg2, 
 	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "CustomerDetail", reflect.TypeOf((*MockAccessLogRepository)(nil).CustomerDetail), arg0, arg1, arg2, arg3)
 }
 
+// ExportLogs mocks base method.
+func (m *MockAccessLogRepository) ExportLogs(arg0 context.Context, arg1, arg2 int64, arg3 ports.RadarFilter, arg4 int, arg5 func(radar.Log) error) error {
+	m.ctrl.T.Helper()
+	ret := m.ctrl.Call(m, "ExportLogs", arg0, arg1, arg2, arg3, arg4, arg5)
+	ret0, _ := ret[0].(error)
+	return ret0
+}
+
+// ExportLogs indicates an expected call of ExportLogs.
+func (mr *MockAccessLogRepositoryMockRecorder) ExportLogs(arg0, arg1, arg2, arg3, arg4, arg5 interface{}) *gomock.Call {
+	mr.mock.ctrl.T.Helper()
+	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "ExportLogs", reflect.TypeOf((*MockAccessLogRepository)(nil).ExportLogs), arg0, arg1, arg2, arg3, arg4, arg5)
+}
+
 // MarkRead mocks base method.
 func (m *MockAccessLogRepository) MarkRead(arg0 context.Context, arg1, arg2 int64, arg3 []int64) error {
 	m.ctrl.T.Helper()
