@@ -98,7 +98,9 @@ func (r *Customers) ExportCustomers(ctx context.Context, v customer.Viewer, batc
 }
 
 // ExportLogs calls each for the rep's logs matching f, newest first, in
-// batches of batch (the E31 index: company, rep, time, id).
+// batches of batch. The order must be the E31 index's to the letter
+// (created_at DESC NULLS LAST, id DESC): with the default NULLS FIRST each
+// batch would sort the rep's whole history.
 func (r *AccessLogs) ExportLogs(ctx context.Context, companyID, userID int64, f ports.RadarFilter, batch int, each func(radar.Log) error) error {
 	var at time.Time
 	var id int64
@@ -108,7 +110,7 @@ func (r *AccessLogs) ExportLogs(ctx context.Context, companyID, userID int64, f 
 			q = q.Where("(l.created_at, l.id) < (?, ?)", at, id)
 		}
 		var rows []logView
-		if err := q.Order("l.created_at DESC, l.id DESC").Limit(batch).Find(&rows).Error; err != nil {
+		if err := q.Order("l.created_at DESC NULLS LAST, l.id DESC").Limit(batch).Find(&rows).Error; err != nil {
 			return translate(err)
 		}
 		for _, row := range rows {
