@@ -1,7 +1,7 @@
 SHELL := /bin/bash
 export PATH := /usr/local/go/bin:$(PATH)
 
-.PHONY: run test generate build db bench bench-http ai-eval load fuzz fmt
+.PHONY: run test generate build db bench bench-http bench-export ai-eval load fuzz fmt
 
 ## run: set everything up (database, migrations, bootstrap, demo data) and serve on :8000
 run: build db
@@ -30,6 +30,10 @@ bench: db
 ## bench-http: req/s and latency of endpoints of leida serve under wrk, next to a bare Echo + pgx handler (not part of make test)
 bench-http: db
 	go test -run '^$$' -bench '^BenchmarkHTTP$$' -benchtime 1x -timeout 60m ./test/
+
+## bench-export: the memory and speed of customer/export and action/export at 10x the rows (not part of make test)
+bench-export: db
+	go test -run '^$$' -bench '^BenchmarkExport$$' -benchtime 1x -timeout 30m ./test/
 
 ## ai-eval: the AI close probability on a generated company (planted effects, time-based split) against three baselines (not part of make test)
 ai-eval: db
