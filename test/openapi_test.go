@@ -63,7 +63,7 @@ func TestOpenAPIDocumentServed(t *testing.T) {
 	for _, tg := range doc.Tags {
 		tags = append(tags, tg.Name)
 	}
-	if strings.Join(tags, ",") != "org,customers,tags,follow-ups,card,radar,chat,streams,AI,health" {
+	if strings.Join(tags, ",") != "org,customers,tags,follow-ups,card,radar,chat,streams,AI,integrations,health" {
 		t.Fatalf("areas %v", tags)
 	}
 	params := map[string]bool{}

@@ -88,6 +88,14 @@ API with curl. The signature is valid for AUTH_MAX_SKEW.`,
 		{name: "ai", synopsis: "leida ai train [--company N]",
 			summary: "train the AI close probability (every company, or one) and rescore",
 			flags:   aiFlags, run: aiCommand},
+		{name: "wecom", synopsis: "leida wecom sync --company N",
+			summary: "pull the company's WeCom directory into its departments and users",
+			about: `Reads the company's departments and members from WeCom (with its corp_id and
+tongxunlu_secret) and brings Leida in line: new members become disabled users (an admin enables
+them), changed names, positions, phones and departments are updated, members gone from WeCom are
+disabled (never deleted). Prints one line per change; a second run prints nothing. leida serve
+runs it daily for every company with WeCom credentials, one instance a day.`,
+			flags: wecomFlags, run: wecomCommand},
 		{name: "version", synopsis: "leida version",
 			summary: "print the module version and the VCS revision of this binary"},
 		{name: "help", synopsis: "leida help [command]",
@@ -649,12 +657,13 @@ func databaseName(raw string) string {
 }
 
 // startBackground starts the work serve does besides answering, once the
-// database is migrated: the AI's rescoring and training, and the delivery
-// of webhooks. Each runs until ctx ends, on every instance; the work is
+// database is migrated: the AI's rescoring and training, the delivery of
+// webhooks and the daily WeCom directory synchronisation. Each runs until ctx ends, on every instance; the work is
 // shared out through the database (claims and locks), never done twice.
 func startBackground(ctx context.Context, app *App, log *slog.Logger) {
 	go maintainAI(ctx, app.AI, log)
 	go app.Webhooks.Run(ctx)
+	go app.Directory.RunDaily(ctx)
 }
 
 // maintainAI keeps the AI close probability current while serving: the
@@ -704,6 +713,40 @@ func maintainAI(ctx context.Context, s *appai.Service, log *slog.Logger) {
 			}
 		}
 	}
+}
+
+func wecomFlags(fs *flag.FlagSet) { fs.Int64("company", 0, "the company to synchronise") }
+
+// wecomCommand is `leida wecom sync --company N`.
+func wecomCommand(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout, _ io.Writer) error {
+	if len(args) == 0 || args[0] != "sync" {
+		return errors.New("usage: leida wecom sync --company N")
+	}
+	fs, err := parseFlags("wecom sync", wecomFlags, args[1:])
+	if err != nil {
+		return err
+	}
+	company := flagInt(fs, "company")
+	if company <= 0 {
+		return errors.New("wecom sync: --company N is required")
+	}
+	cfg.StatementTimeout = 0 // a one-shot command: no statement deadline
+	app, cleanup, err := migratedApp(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer cleanup()
+	plan, err := app.Directory.Company(ctx, company)
+	if errors.Is(err, ports.ErrNotFound) {
+		return fmt.Errorf("wecom sync: no company %d", company)
+	}
+	if err != nil {
+		return fmt.Errorf("wecom sync: %w", err)
+	}
+	for _, line := range plan.Lines() {
+		fmt.Fprintln(stdout, line)
+	}
+	return nil
 }
 
 func aiFlags(fs *flag.FlagSet) { fs.Int64("company", 0, "train only this company") }

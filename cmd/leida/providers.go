@@ -13,6 +13,7 @@ import (
 	appcard "leida/application/card"
 	appchat "leida/application/chat"
 	"leida/application/demo"
+	appdirectory "leida/application/directory"
 	apporg "leida/application/org"
 	"leida/application/stream"
 	"leida/application/webhooks"
@@ -29,6 +30,7 @@ type App struct {
 	AI        *appai.Service
 	Metrics   *leidahttp.Metrics
 	Webhooks  *webhooks.Worker
+	Directory *appdirectory.Sync
 }
 
 func provideHTTPConfig(cfg config.Config, log *slog.Logger) leidahttp.Config {

@@ -13,6 +13,7 @@ import (
 	appchat "leida/application/chat"
 	appcustomers "leida/application/customers"
 	"leida/application/demo"
+	appdirectory "leida/application/directory"
 	"leida/application/logins"
 	apporg "leida/application/org"
 	appradar "leida/application/radar"
@@ -75,6 +76,7 @@ func provideWebhookWorker(q webhooks.Queue, bodies webhooks.BodyFormatter, sende
 var applicationSet = wire.NewSet(
 	provideWebhookEndpoints, wire.Bind(new(leidahttp.WebhookAdmin), new(*webhooks.Endpoints)),
 	provideWebhookWorker,
+	appdirectory.NewSync,
 	provideAuthConfig, auth.NewService, wire.Bind(new(leidahttp.Authenticator), new(*auth.Service)),
 	apporg.NewUsers, wire.Bind(new(leidahttp.UserAdmin), new(*apporg.Users)),
 	apporg.NewRoles, wire.Bind(new(leidahttp.RoleAdmin), new(*apporg.Roles)),

@@ -11,6 +11,7 @@ import (
 	webhooksender "leida/adapters/webhook"
 	"leida/adapters/wechat"
 	appcard "leida/application/card"
+	appdirectory "leida/application/directory"
 	"leida/application/logins"
 	"leida/application/webhooks"
 	"leida/ports"
@@ -30,6 +31,10 @@ func provideWebhookSender(cfg config.Config) *webhooksender.Sender {
 	return webhooksender.NewSender(cfg.WebhookAllowPrivate)
 }
 
+func provideDirectoryGateway(cfg config.Config, clock ports.Clock) *wechat.Directory {
+	return wechat.NewDirectory(cfg.WecomAPIBaseURL, nil, clock, 0)
+}
+
 func provideFileStore(cfg config.Config) storage.Local { return storage.Local{Root: cfg.MediaRoot} }
 
 // externalSet is the rest of the outside world: the clock, tokens and
@@ -46,4 +51,5 @@ var externalSet = wire.NewSet(
 	provideFileStore, wire.Bind(new(ports.FileStore), new(storage.Local)),
 	wire.InterfaceValue(new(appcard.QRMaker), qrcode.Local{}),
 	provideWebhookSender, wire.Bind(new(webhooks.Sender), new(*webhooksender.Sender)),
+	provideDirectoryGateway, wire.Bind(new(appdirectory.Gateway), new(*wechat.Directory)),
 )

@@ -14,6 +14,7 @@ import (
 	appchat "leida/application/chat"
 	appcustomers "leida/application/customers"
 	"leida/application/demo"
+	appdirectory "leida/application/directory"
 	"leida/application/logins"
 	apporg "leida/application/org"
 	appradar "leida/application/radar"
@@ -42,6 +43,9 @@ func provideStreamListener(cfg config.Config, log *slog.Logger, m *leidahttp.Met
 // stream notifications, each bound to the ports its consumers declare.
 var persistenceSet = wire.NewSet(
 	provideDB,
+	postgres.NewDirectory,
+	wire.Bind(new(appdirectory.SyncStore), new(*postgres.Directory)),
+	wire.Bind(new(appdirectory.DepartmentStore), new(*postgres.Directory)),
 	postgres.NewWebhooks,
 	wire.Bind(new(webhooks.EndpointStore), new(*postgres.Webhooks)),
 	wire.Bind(new(webhooks.Queue), new(*postgres.Webhooks)),

@@ -18,6 +18,7 @@ import (
 	"leida/application/chat"
 	"leida/application/customers"
 	"leida/application/demo"
+	"leida/application/directory"
 	"leida/application/logins"
 	"leida/application/org"
 	"leida/application/radar"
@@ -136,6 +137,9 @@ func initApp(cfg config.Config, log *slog.Logger) (*App, func(), error) {
 	webhookBodies := provideWebhookBodies(cfg)
 	sender := provideWebhookSender(cfg)
 	worker := provideWebhookWorker(webhooks, webhookBodies, sender, log)
+	wechatDirectory := provideDirectoryGateway(cfg, clock)
+	postgresDirectory := postgres.NewDirectory(db)
+	sync := directory.NewSync(wechatDirectory, postgresDirectory, tokenSource, log)
 	app := &App{
 		DB:        db,
 		Server:    echo,
@@ -145,6 +149,7 @@ func initApp(cfg config.Config, log *slog.Logger) (*App, func(), error) {
 		AI:        aiService,
 		Metrics:   metrics,
 		Webhooks:  worker,
+		Directory: sync,
 	}
 	return app, func() {
 		cleanup()
