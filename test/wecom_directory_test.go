@@ -4,8 +4,8 @@ import (
 	"strings"
 	"testing"
 
-	lt "leida/test/leidatest"
 	"leida/test/fakewechat"
+	lt "leida/test/leidatest"
 )
 
 // A13/A14 `leida wecom sync --company N`: the company's WeCom directory,
