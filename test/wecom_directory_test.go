@@ -1,6 +1,7 @@
 package test
 
 import (
+	"net/url"
 	"strings"
 	"testing"
 
@@ -97,5 +98,106 @@ func TestA13A14WeComSyncCommand(t *testing.T) {
 	expectSame(t, "nothing written for the refused", s.Count(t, `SELECT count(*) FROM users WHERE company_id = $1`, bare), 0)
 	if _, err := s.Command("wecom", "sync"); err == nil || !strings.Contains(err.Error(), "--company N is required") {
 		t.Fatalf("no --company: %v", err)
+	}
+}
+
+// departmentItem is an A14 list item.
+type departmentItem struct {
+	ID           int64  `json:"id"`
+	Name         string `json:"name"`
+	ParentID     int64  `json:"parentid"`
+	DepartmentID int64  `json:"department_id"`
+	CreateDate   string `json:"create_date"`
+	CompanyID    int64  `json:"company_id"`
+	Order        int64  `json:"order"`
+}
+
+// A14: company admins write departments to their company's WeCom directory
+// and to Leida in one unit: WeCom refusing keeps nothing (its errcode is the
+// answer's code); the parent is saved; names are unique per company, not
+// globally; a department with members or children is not deleted.
+func TestA14DepartmentsWriteThroughToWeCom(t *testing.T) {
+	w := startWeChatServer(t)
+	s, fake := w.Server, w.fake
+	dir := fake.AddCorp("wwdeptA", "contacts-A")
+	company := s.NewCompany(t, lt.Unique("部门公司"))
+	s.Exec(t, `UPDATE companies SET corp_id = 'wwdeptA', tongxunlu_secret = 'contacts-A' WHERE id = $1`, company)
+	admin := s.NewUser(t, company, lt.CompanyAdmin, lt.Unique("deptadmin"))
+	member := s.NewUser(t, company, lt.Member, lt.Unique("deptmember"))
+	otherCo := s.NewCompany(t, lt.Unique("别家部门"))
+	otherAdmin := s.NewUser(t, otherCo, lt.CompanyAdmin, lt.Unique("deptother"))
+	const path = "/zhugeleida/admin/department"
+
+	list := func(p lt.Principal) []departmentItem {
+		t.Helper()
+		r := s.Get(t, p, path, nil)
+		lt.Expect(t, r, 200, "查询成功")
+		var pg struct {
+			RetData   []departmentItem `json:"ret_data"`
+			DataCount int              `json:"data_count"`
+		}
+		r.Decode(t, &pg)
+		if pg.DataCount != len(pg.RetData) {
+			t.Fatalf("data_count %d for %d", pg.DataCount, len(pg.RetData))
+		}
+		return pg.RetData
+	}
+	lt.Expect(t, s.Post(t, admin, path+"/add/0", url.Values{"name": {"销售部"}}), 200, "添加成功")
+	sales := list(admin)[0]
+	wecomSales, ok := dir.Department(int(sales.DepartmentID))
+	if !ok || wecomSales.Name != "销售部" || wecomSales.ParentID != 1 || sales.ParentID != 0 || sales.CompanyID != company {
+		t.Fatalf("Leida %+v, WeCom %+v", sales, wecomSales)
+	}
+	lt.Expect(t, s.Post(t, admin, path+"/add/0", url.Values{"name": {"华东"}, "parentid": {id(sales.ID)}}), 200, "添加成功")
+	east := list(admin)[0]
+	if east.ParentID != sales.ID {
+		t.Fatalf("the parent was not saved: %+v", east)
+	}
+	if d, _ := dir.Department(int(east.DepartmentID)); d.ParentID != int(sales.DepartmentID) {
+		t.Fatalf("WeCom parent %+v", d)
+	}
+	// Unique per company, not globally; field errors; another company's parent.
+	lt.ExpectFields(t, s.Post(t, admin, path+"/add/0", url.Values{"name": {"销售部"}}), 301, false, map[string]string{"name": "部门名已存在"})
+	lt.ExpectFields(t, s.Post(t, admin, path+"/add/0", url.Values{}), 301, false, map[string]string{"name": "This field is required."})
+	lt.ExpectFields(t, s.Post(t, admin, path+"/add/0", url.Values{"name": {"a|b"}}), 301, false, map[string]string{"name": `部门名不能含有 \:*?"<>| 字符`})
+	lt.Expect(t, s.Post(t, otherAdmin, path+"/add/0", url.Values{"name": {"销售部"}}), 200, "添加成功") // no WeCom: Leida only
+	lt.ExpectFields(t, s.Post(t, otherAdmin, path+"/add/0", url.Values{"name": {"x"}, "parentid": {id(sales.ID)}}), 301, false,
+		map[string]string{"parentid": "上级部门不存在"})
+	if got := list(otherAdmin); len(got) != 1 || got[0].DepartmentID != 0 {
+		t.Fatalf("the other company's departments %+v", got)
+	}
+	// WeCom refusing: its errcode is the answer, nothing is kept.
+	fake.FailNext(fakewechat.PathDepartmentCreate, 60009, "department name invalid")
+	lt.Expect(t, s.Post(t, admin, path+"/add/0", url.Values{"name": {"市场部"}}), 60009, "企业微信验证未通过")
+	expectSame(t, "nothing kept", s.Count(t, `SELECT count(*) FROM departments WHERE company_id = $1`, company), 2)
+
+	// Update: in WeCom too; 303 errors; not found; another company's.
+	lt.Expect(t, s.Post(t, admin, path+"/update/"+id(east.ID), url.Values{"name": {"华东区"}}), 200, "修改成功")
+	if d, _ := dir.Department(int(east.DepartmentID)); d.Name != "华东区" {
+		t.Fatalf("WeCom kept %+v", d)
+	}
+	lt.ExpectFields(t, s.Post(t, admin, path+"/update/"+id(east.ID), url.Values{"name": {"销售部"}}), 303, false, map[string]string{"name": "部门名已存在"})
+	lt.Expect(t, s.Post(t, admin, path+"/update/999999999", url.Values{"name": {"x"}}), 302, "部门ID不存在")
+	lt.Expect(t, s.Post(t, otherAdmin, path+"/update/"+id(east.ID), url.Values{"name": {"x"}}), 302, "部门ID不存在")
+	fake.FailNext(fakewechat.PathDepartmentUpdate, 60003, "department not found")
+	lt.Expect(t, s.Post(t, admin, path+"/update/"+id(east.ID), url.Values{"name": {"华南"}}), 60003, "企业微信验证未通过")
+	expectSame(t, "name kept", s.Strings(t, `SELECT name FROM departments WHERE id = $1`, east.ID), []string{"华东区"})
+
+	// Delete: not with children or members; members refused; WeCom too.
+	lt.Expect(t, s.Post(t, admin, path+"/delete/"+id(sales.ID), nil), 304, "含有子级数据,请先删除或转移子级数据")
+	s.Exec(t, `INSERT INTO user_departments (company_id, user_id, department_id) VALUES ($1, $2, $3)`, company, member.ID, east.ID)
+	lt.Expect(t, s.Post(t, admin, path+"/delete/"+id(east.ID), nil), 304, "含有子级数据,请先删除或转移子级数据")
+	s.Exec(t, `DELETE FROM user_departments WHERE department_id = $1`, east.ID)
+	lt.Expect(t, s.Get(t, member, path, nil), 404, "非法请求")
+	lt.Expect(t, s.Post(t, member, path+"/delete/"+id(east.ID), nil), 404, "非法请求")
+	lt.Expect(t, s.Post(t, otherAdmin, path+"/delete/"+id(east.ID), nil), 302, "部门ID不存在")
+	lt.Expect(t, s.Post(t, admin, path+"/delete/"+id(east.ID), nil), 200, "删除成功")
+	if _, ok := dir.Department(int(east.DepartmentID)); ok {
+		t.Fatal("still in WeCom")
+	}
+	lt.Expect(t, s.Post(t, admin, path+"/delete/"+id(east.ID), nil), 302, "部门ID不存在")
+	lt.Expect(t, s.Get(t, admin, path+"/delete/"+id(sales.ID), nil), 402, "请求异常")
+	if got := list(s.Admin); len(got) != 2 {
+		t.Fatalf("the platform admin sees %d departments, want both companies' 2", len(got))
 	}
 }

@@ -615,8 +615,15 @@ func (b *builder) envelope(code, msg, data *schema) *schema {
 		Required: []string{"code", "msg", "data"}, AdditionalProperties: false}
 }
 
+// weComErrcode stands for the code of an answer that carries WeCom's
+// errcode, whatever it is (a refused directory write).
+const weComErrcode = -1 << 30
+
 func (b *builder) answerSchema(a answer) *schema {
 	code := &schema{Type: "integer", Const: a.code}
+	if a.code == weComErrcode {
+		code = described(typed("integer"), "WeCom's errcode (60008 name exists, 60003 not found, 60005/60006 not empty, 40001 bad secret, ...)")
+	}
 	switch a.shape {
 	case msgFields:
 		return b.envelope(code, ref("FieldErrors"), ref("Empty"))
@@ -645,6 +652,10 @@ func (b *builder) answerRef(a answer) *schema {
 		name = "Disabled"
 	case a.code == 404 && slices.Equal(a.msgs, answerForbidden.msgs):
 		name = "NotAllowed"
+	case a.code == weComErrcode:
+		s := b.answerSchema(a)
+		s.Title = "WeCom's errcode"
+		return s
 	default:
 		s := b.answerSchema(a)
 		s.Title = fmt.Sprintf("code %d", a.code)

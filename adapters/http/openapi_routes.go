@@ -152,6 +152,25 @@ var (
 		answers: []answer{notFound("客户不存在")}}
 )
 
+// ---- A14 departments (the WeCom directory)
+
+var (
+	departmentForm = []param{qp("name", "string", "unique in the company, at most 64 characters, none of \\:*?\"<>|"),
+		qp("parentid", "integer", "the parent department (Leida's id); empty or 0 for the top"),
+		qp("company_id", "integer", "platform admins: the company (default: the caller's)")}
+	answerWeComRefused = says(weComErrcode, "企业微信验证未通过")
+	docDepartments     = &opDoc{id: "A14", tag: "org", summary: "the departments in the caller's reach, newest first (company admins: their company's)",
+		query: []param{filter("id", "exact"), filter("name", "contains"), filter("create_date", "exact")},
+		msgs:  []string{"查询成功"}, data: dataOf[page[departmentItem]](), answers: []answer{answerForbidden, fieldsInData(errs.CodeRequestError)}}
+	docAddDepartment = &opDoc{id: "A14", tag: "org", summary: "add a department, in the company's WeCom directory first when it has one",
+		body: append([]param{req("name", "string", departmentForm[0].desc)}, departmentForm[1:]...), wechat: true,
+		msgs: []string{"添加成功"}, answers: []answer{answerInvalidData, answerForbidden, answerWeComRefused}}
+	docUpdateDepartment = &opDoc{id: "A14", tag: "org", summary: "rename or move a department (in WeCom too)", body: departmentForm[:2], wechat: true,
+		msgs: []string{"修改成功"}, answers: []answer{answerInvalidForm, answerForbidden, notFound("部门ID不存在"), answerWeComRefused}}
+	docDeleteDepartment = &opDoc{id: "A14", tag: "org", summary: "delete a department without members or children (in WeCom too)", wechat: true,
+		msgs: []string{"删除成功"}, answers: []answer{answerForbidden, notFound("部门ID不存在"), says(errs.CodeHasChildren, "含有子级数据,请先删除或转移子级数据"), answerWeComRefused}}
+)
+
 // ---- exports (D9)
 
 var (

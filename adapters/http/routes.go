@@ -86,6 +86,12 @@ func routeTable() []route {
 		{post, admin + "/company/delete/:id", authUser, (*Handlers).DeleteCompany, "", byMethod, docDeleteCompany},
 		{post, admin + "/company/update/:id", authUser, (*Handlers).UpdateCompany, "", invalidForm, docUpdateCompany},
 
+		// A14 departments, kept in the company's WeCom directory
+		{get, admin + "/department", authUser, (*Handlers).DepartmentList, "", byMethod, docDepartments},
+		{post, admin + "/department/add/:id", authUser, (*Handlers).AddDepartment, "", byMethod, docAddDepartment},
+		{post, admin + "/department/update/:id", authUser, (*Handlers).UpdateDepartment, "", invalidForm, docUpdateDepartment},
+		{post, admin + "/department/delete/:id", authUser, (*Handlers).DeleteDepartment, "", byMethod, docDeleteDepartment},
+
 		// ---- customers, tags, follow-ups, address book (alias under xiaochengxu for customer…)
 		{get, qy + "/customer", authUser, (*Handlers).CustomerDetail, "", byMethod, docCustomerDetail},                                      // E05
 		{post, qy + "/customer/update_information/:id", authUser, (*Handlers).UpdateInformation, "", invalidForm, docUpdateInformation},     // E06

@@ -56,10 +56,11 @@ type Handlers struct {
 	VisitorChats VisitorChat
 	Streams      EventStreams
 	StreamConfig StreamConfig
-	// outbound webhooks
-	Webhooks WebhookAdmin
-	Config   Config
-	Metrics  *Metrics // may be nil: nothing counted, no /metrics
+	// outbound webhooks, the WeCom directory
+	Webhooks    WebhookAdmin
+	Departments DepartmentAdmin
+	Config      Config
+	Metrics     *Metrics // may be nil: nothing counted, no /metrics
 }
 
 // NewServer builds the Echo instance with every route of the table.

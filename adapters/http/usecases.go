@@ -8,6 +8,7 @@ import (
 	"leida/domain/card"
 	"leida/domain/chat"
 	"leida/domain/customer"
+	"leida/domain/directory"
 	"leida/domain/followup"
 	"leida/domain/org"
 	"leida/domain/paging"
@@ -186,6 +187,14 @@ type WebhookAdmin interface {
 	UpdateWebhook(ctx context.Context, a org.Actor, id int64, in ports.WebhookInput) (webhook.Endpoint, error)
 	DeleteWebhook(ctx context.Context, a org.Actor, id int64) error
 	WebhookDeliveries(ctx context.Context, a org.Actor, webhookID string) ([]webhook.DeliveryRecord, error)
+}
+
+// DepartmentAdmin is A14: a company's departments, in WeCom and in Leida.
+type DepartmentAdmin interface {
+	ListDepartments(ctx context.Context, a org.Actor, filters map[string]string) ([]directory.LocalDepartment, error)
+	AddDepartment(ctx context.Context, a org.Actor, in ports.DepartmentInput) (directory.LocalDepartment, error)
+	UpdateDepartment(ctx context.Context, a org.Actor, id int64, in ports.DepartmentInput) error
+	DeleteDepartment(ctx context.Context, a org.Actor, id int64) error
 }
 
 // HealthChecker tells whether the database answers.

@@ -33,16 +33,8 @@ func NewDepartments(store DepartmentStore, gw Gateway) *Departments {
 	return &Departments{store: store, gw: gw}
 }
 
-// DepartmentForm is the add and update form; Company is the platform
-// admin's choice (others write their own company).
-type DepartmentForm struct {
-	Name     validate.Field
-	ParentID validate.Field
-	Company  validate.Field
-}
-
-// List is the departments in the caller's reach, newest first.
-func (s *Departments) List(ctx context.Context, a org.Actor, filters map[string]string) ([]directory.LocalDepartment, error) {
+// ListDepartments is A14's list: the departments in the caller's reach, newest first.
+func (s *Departments) ListDepartments(ctx context.Context, a org.Actor, filters map[string]string) ([]directory.LocalDepartment, error) {
 	if !a.IsCompanyAdmin() {
 		return nil, errs.Forbidden()
 	}
@@ -99,10 +91,10 @@ func (s *Departments) parent(ctx context.Context, f *validate.Form, companyID in
 	return p, nil
 }
 
-// Add creates a department in WeCom (when the company has its directory
+// AddDepartment creates a department in WeCom (when the company has its directory
 // there) and in Leida; WeCom refusing keeps nothing, Leida failing after
 // WeCom accepted removes it from WeCom again.
-func (s *Departments) Add(ctx context.Context, a org.Actor, form DepartmentForm) (directory.LocalDepartment, error) {
+func (s *Departments) AddDepartment(ctx context.Context, a org.Actor, form ports.DepartmentInput) (directory.LocalDepartment, error) {
 	if !a.IsCompanyAdmin() {
 		return directory.LocalDepartment{}, errs.Forbidden()
 	}
@@ -149,9 +141,9 @@ func weComParent(parent directory.LocalDepartment) int64 {
 	return directory.RootDepartment
 }
 
-// Update renames or moves a department, in WeCom first; Leida failing
+// UpdateDepartment renames or moves a department, in WeCom first; Leida failing
 // afterwards puts WeCom back.
-func (s *Departments) Update(ctx context.Context, a org.Actor, id int64, form DepartmentForm) error {
+func (s *Departments) UpdateDepartment(ctx context.Context, a org.Actor, id int64, form ports.DepartmentInput) error {
 	if !a.IsCompanyAdmin() {
 		return errs.Forbidden()
 	}
@@ -207,9 +199,9 @@ func (s *Departments) Update(ctx context.Context, a org.Actor, id int64, form De
 	return nil
 }
 
-// Delete removes a department without live members or children, from WeCom
+// DeleteDepartment removes a department without live members or children, from WeCom
 // and from Leida.
-func (s *Departments) Delete(ctx context.Context, a org.Actor, id int64) error {
+func (s *Departments) DeleteDepartment(ctx context.Context, a org.Actor, id int64) error {
 	if !a.IsCompanyAdmin() {
 		return errs.Forbidden()
 	}

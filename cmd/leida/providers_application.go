@@ -77,6 +77,7 @@ var applicationSet = wire.NewSet(
 	provideWebhookEndpoints, wire.Bind(new(leidahttp.WebhookAdmin), new(*webhooks.Endpoints)),
 	provideWebhookWorker,
 	appdirectory.NewSync,
+	appdirectory.NewDepartments, wire.Bind(new(leidahttp.DepartmentAdmin), new(*appdirectory.Departments)),
 	provideAuthConfig, auth.NewService, wire.Bind(new(leidahttp.Authenticator), new(*auth.Service)),
 	apporg.NewUsers, wire.Bind(new(leidahttp.UserAdmin), new(*apporg.Users)),
 	apporg.NewRoles, wire.Bind(new(leidahttp.RoleAdmin), new(*apporg.Roles)),

@@ -89,6 +89,9 @@ func initApp(cfg config.Config, log *slog.Logger) (*App, func(), error) {
 	streamConfig := provideStreamConfig(cfg)
 	webhooks := postgres.NewWebhooks(db)
 	endpoints := provideWebhookEndpoints(webhooks, cfg)
+	postgresDirectory := postgres.NewDirectory(db)
+	wechatDirectory := provideDirectoryGateway(cfg, clock)
+	departments := directory.NewDepartments(postgresDirectory, wechatDirectory)
 	httpConfig := provideHTTPConfig(cfg, log)
 	handlers := &http.Handlers{
 		Auth:         service,
@@ -110,6 +113,7 @@ func initApp(cfg config.Config, log *slog.Logger) (*App, func(), error) {
 		Streams:      hub,
 		StreamConfig: streamConfig,
 		Webhooks:     endpoints,
+		Departments:  departments,
 		Config:       httpConfig,
 		Metrics:      metrics,
 	}
@@ -137,8 +141,6 @@ func initApp(cfg config.Config, log *slog.Logger) (*App, func(), error) {
 	webhookBodies := provideWebhookBodies(cfg)
 	sender := provideWebhookSender(cfg)
 	worker := provideWebhookWorker(webhooks, webhookBodies, sender, log)
-	wechatDirectory := provideDirectoryGateway(cfg, clock)
-	postgresDirectory := postgres.NewDirectory(db)
 	sync := directory.NewSync(wechatDirectory, postgresDirectory, tokenSource, log)
 	app := &App{
 		DB:        db,
