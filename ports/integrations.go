@@ -1,6 +1,10 @@
 package ports
 
-import "leida/domain/validate"
+import (
+	"leida/domain/directory"
+	"leida/domain/org"
+	"leida/domain/validate"
+)
 
 // WebhookInput is the form of webhook add and update: url, events (names
 // comma-separated or a JSON list) and, on update, enabled; an update keeps
@@ -18,4 +22,21 @@ type DepartmentInput struct {
 	Name     validate.Field
 	ParentID validate.Field
 	Company  validate.Field
+}
+
+// DirectoryUserInput is the A13 user form: E02/E04's fields and what the
+// company's WeCom directory keeps of a member (department_id: a JSON list of
+// the company's department ids).
+type DirectoryUserInput struct {
+	UserInput
+	Position      validate.Field
+	Phone         validate.Field
+	MingpianPhone validate.Field
+	DepartmentIDs validate.Field
+}
+
+// DirectoryUser is an A13 list line: the user whole, with its departments.
+type DirectoryUser struct {
+	User        org.User
+	Departments []directory.LocalDepartment
 }

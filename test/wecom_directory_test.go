@@ -1,6 +1,8 @@
 package test
 
 import (
+	"encoding/json"
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
@@ -200,4 +202,131 @@ func TestA14DepartmentsWriteThroughToWeCom(t *testing.T) {
 	if got := list(s.Admin); len(got) != 2 {
 		t.Fatalf("the platform admin sees %d departments, want both companies' 2", len(got))
 	}
+}
+
+// A13: admin/user writes the company's WeCom directory and Leida in one
+// unit; WeCom's real answers (created, updated, deleted) are success; its
+// refusal keeps nothing; a Leida failure after WeCom accepted is undone in
+// WeCom; departments of another company are out of reach.
+func TestA13UsersWriteThroughToWeCom(t *testing.T) {
+	w := startWeChatServer(t)
+	s, fake := w.Server, w.fake
+	dir := fake.AddCorp("wwusersA", "contacts-U")
+	company := s.NewCompany(t, lt.Unique("成员公司"))
+	s.Exec(t, `UPDATE companies SET corp_id = 'wwusersA', tongxunlu_secret = 'contacts-U' WHERE id = $1`, company)
+	admin := s.NewUser(t, company, lt.CompanyAdmin, lt.Unique("useradmin"))
+	otherCo := s.NewCompany(t, lt.Unique("别家成员"))
+	otherAdmin := s.NewUser(t, otherCo, lt.CompanyAdmin, lt.Unique("userother"))
+	const path = "/zhugeleida/admin/user"
+	lt.Expect(t, s.Post(t, admin, "/zhugeleida/admin/department/add/0", url.Values{"name": {"销售部"}}), 200, "添加成功")
+	var deptID, deptWeCom int64
+	s.Scalar(t, &deptID, `SELECT id FROM departments WHERE company_id = $1`, company)
+	s.Scalar(t, &deptWeCom, `SELECT wecom_id FROM departments WHERE id = $1`, deptID)
+	lt.Expect(t, s.Post(t, otherAdmin, "/zhugeleida/admin/department/add/0", url.Values{"name": {"别家部门"}}), 200, "添加成功")
+	var otherDept int64
+	s.Scalar(t, &otherDept, `SELECT id FROM departments WHERE company_id = $1`, otherCo)
+
+	name := lt.Unique("王五")
+	form := url.Values{"username": {name}, "password": {"pw-123456"}, "role_id": {id(s.RoleID(t, lt.Member))},
+		"company_id": {id(company)}, "position": {"销售经理"}, "phone": {"13800000001"}, "mingpian_phone": {"13800000002"},
+		"department_id": {"[" + id(deptID) + "]"}, "userid": {"wangwu"}}
+	lt.Expect(t, s.Post(t, admin, path+"/add/0", form), 200, "添加成功")
+	m, ok := dir.Member("wangwu")
+	if !ok || m.Name != name || m.Position != "销售经理" || m.Mobile != "13800000001" || len(m.Department) != 1 || int64(m.Department[0]) != deptWeCom {
+		t.Fatalf("WeCom member %+v", m)
+	}
+	var userID int64
+	s.Scalar(t, &userID, `SELECT id FROM users WHERE wecom_userid = 'wangwu' AND company_id = $1`, company)
+
+	r := s.Get(t, admin, path, url.Values{"username": {name}})
+	lt.Expect(t, r, 200, "查询成功")
+	var pg struct {
+		RetData   []json.RawMessage `json:"ret_data"`
+		DataCount int               `json:"data_count"`
+	}
+	r.Decode(t, &pg)
+	if pg.DataCount != 1 || len(pg.RetData) != 1 {
+		t.Fatalf("list %s", r.Raw)
+	}
+	keys := []string{"id", "username", "role_name", "role_id", "create_date", "last_login_date", "status", "userid", "position",
+		"mingpian_phone", "phone", "avatar", "qr_code", "company", "company_id", "department", "department_id", "gender"}
+	expectSame(t, "A13 item keys", lt.KeysOf(pg.RetData[0]), keys)
+	var item map[string]any
+	_ = json.Unmarshal(pg.RetData[0], &item)
+	if item["userid"] != "wangwu" || item["position"] != "销售经理" || item["mingpian_phone"] != "13800000002" || item["department"] != "销售部" ||
+		fmt.Sprint(item["department_id"]) != fmt.Sprintf("[%d]", deptID) || item["company_id"] != float64(company) {
+		t.Fatalf("item %s", pg.RetData[0])
+	}
+
+	// Bad input: A13's fields with E02's in one object; another company's department.
+	bad := url.Values{"username": {lt.Unique("x")}, "password": {"p"}, "role_id": {id(s.RoleID(t, lt.Member))}, "company_id": {id(company)}}
+	lt.ExpectFields(t, s.Post(t, admin, path+"/add/0", bad), 301, false, map[string]string{"position": "职位不能为空",
+		"phone": "手机号不能为空", "mingpian_phone": "名片手机号不能为空"})
+	bad.Set("position", "p")
+	bad.Set("phone", "13800000003")
+	bad.Set("mingpian_phone", "12345")
+	bad.Set("department_id", "[x]")
+	r = s.Post(t, admin, path+"/add/0", bad)
+	if r.Code != 301 || !strings.Contains(string(r.Msg), "mingpian_phone") || !strings.Contains(string(r.Msg), "部门ID格式错误") {
+		t.Fatalf("bad mobile and list: %s", r.Raw)
+	}
+	bad.Set("mingpian_phone", "13800000004")
+	bad.Set("department_id", "["+id(otherDept)+"]")
+	lt.Expect(t, s.Post(t, admin, path+"/add/0", bad), 404, "非法请求")
+
+	// WeCom refusing: its errcode, nothing kept.
+	before := s.Count(t, `SELECT count(*) FROM users WHERE company_id = $1`, company)
+	fake.FailNext(fakewechat.PathUserCreate, 60104, "mobile existed:someone")
+	bad.Del("department_id")
+	lt.Expect(t, s.Post(t, admin, path+"/add/0", bad), 60104, "企业微信验证未通过")
+	expectSame(t, "nothing kept after WeCom refused", s.Count(t, `SELECT count(*) FROM users WHERE company_id = $1`, company), before)
+
+	// Leida failing after WeCom accepted: WeCom is put back.
+	fn := lt.Unique("leida_test_fail_user_")
+	s.Exec(t, `CREATE FUNCTION `+fn+`() RETURNS trigger LANGUAGE plpgsql AS $$
+		BEGIN IF NEW.wecom_userid = 'doomed' THEN RAISE EXCEPTION 'user refused by test'; END IF; RETURN NEW; END $$`)
+	s.Exec(t, `CREATE TRIGGER `+fn+` BEFORE INSERT ON users FOR EACH ROW EXECUTE FUNCTION `+fn+`()`)
+	bad.Set("userid", "doomed")
+	lt.ExpectStatus(t, s.Post(t, admin, path+"/add/0", bad), 500, 500, "服务器内部错误")
+	s.Exec(t, `DROP FUNCTION `+fn+`() CASCADE`)
+	if _, ok := dir.Member("doomed"); ok {
+		t.Fatal("WeCom keeps the member Leida failed to add")
+	}
+	var created, deleted bool
+	for _, c := range dir.Calls() {
+		created = created || c.Path == fakewechat.PathUserCreate && strings.Contains(string(c.Body), "doomed") && c.Errcode == 0
+		deleted = deleted || c.Path == fakewechat.PathUserDelete && c.Query.Get("userid") == "doomed" && c.Errcode == 0
+	}
+	if !created || !deleted {
+		t.Fatalf("WeCom calls: created %v, compensated %v", created, deleted)
+	}
+
+	// Update: in WeCom too (its "updated" is success); not found: 303 {}.
+	lt.Expect(t, s.Post(t, admin, path+"/update/"+id(userID), url.Values{"username": {name}, "position": {"总监"}, "department_id": {"[]"}}), 200, "修改成功")
+	if m, _ := dir.Member("wangwu"); m.Position != "总监" {
+		t.Fatalf("WeCom position %q", m.Position)
+	}
+	expectSame(t, "position", s.Strings(t, `SELECT position FROM users WHERE id = $1`, userID), []string{"总监"})
+	expectSame(t, "departments cleared", s.Count(t, `SELECT count(*) FROM user_departments WHERE user_id = $1`, userID), 0)
+	r = s.Post(t, admin, path+"/update/999999999", url.Values{"username": {"x"}})
+	if r.Code != 303 || string(r.Msg) != "{}" {
+		t.Fatalf("missing user: %s", r.Raw)
+	}
+	fake.FailNext(fakewechat.PathUserUpdate, 60111, "userid not found")
+	lt.Expect(t, s.Post(t, admin, path+"/update/"+id(userID), url.Values{"username": {name}, "position": {"不变"}}), 60111, "企业微信验证未通过")
+	expectSame(t, "position kept", s.Strings(t, `SELECT position FROM users WHERE id = $1`, userID), []string{"总监"})
+
+	// Delete: not oneself; WeCom's "deleted" is success; then gone.
+	lt.Expect(t, s.Post(t, admin, path+"/delete/"+id(admin.ID), nil), 305, "不允许删除自己")
+	lt.Expect(t, s.Post(t, otherAdmin, path+"/delete/"+id(userID), nil), 302, "用户ID不存在")
+	fake.FailNext(fakewechat.PathUserDelete, 60111, "userid not found")
+	lt.Expect(t, s.Post(t, admin, path+"/delete/"+id(userID), nil), 60111, "企业微信验证未通过")
+	expectSame(t, "not deleted when WeCom refused", s.Count(t, `SELECT count(*) FROM users WHERE id = $1 AND deleted_at IS NULL`, userID), 1)
+	lt.Expect(t, s.Post(t, admin, path+"/delete/"+id(userID), nil), 200, "删除成功")
+	if _, ok := dir.Member("wangwu"); ok {
+		t.Fatal("still in WeCom")
+	}
+	lt.Expect(t, s.Post(t, admin, path+"/delete/"+id(userID), nil), 302, "用户ID不存在")
+	member := s.NewUser(t, company, lt.Member, lt.Unique("usermember"))
+	lt.Expect(t, s.Get(t, member, path, nil), 404, "非法请求")
 }

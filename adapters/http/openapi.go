@@ -89,6 +89,7 @@ func oneOfText(msgs []string) *schema {
 // hold: json key → schema, per wire type.
 var fieldDocs = map[reflect.Type]map[string]*schema{
 	reflect.TypeFor[userItem]():           {"last_login_date": described(nullable("string"), "date-time of the last login, null before the first")},
+	reflect.TypeFor[directoryUserItem]():  {"last_login_date": described(nullable("string"), "date-time of the last login, null before the first")},
 	reflect.TypeFor[permissionNode]():     {"pid_id": {Description: "the parent's id, \"\" for a root", AnyOf: []*schema{typed("integer"), constant("")}}},
 	reflect.TypeFor[customerDetailItem](): {"expected_time": described(nullable("string"), "expected closing date YYYY-MM-DD, or null"), "birthday": described(nullable("string"), "YYYY-MM-DD, \"\" without information, or null")},
 	reflect.TypeFor[addressBookItem]():    {"expected_time": described(nullable("string"), "expected closing date YYYY-MM-DD, or null")},

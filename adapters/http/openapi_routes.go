@@ -171,6 +171,28 @@ var (
 		msgs: []string{"删除成功"}, answers: []answer{answerForbidden, notFound("部门ID不存在"), says(errs.CodeHasChildren, "含有子级数据,请先删除或转移子级数据"), answerWeComRefused}}
 )
 
+// ---- A13 users (the WeCom directory)
+
+var (
+	directoryUserForm = []param{qp("userid", "string", "the WeCom userid (generated when empty)"), qp("username", "string", "unique login name"),
+		qp("password", "string", ""), qp("role_id", "integer", ""), qp("company_id", "integer", ""),
+		qp("position", "string", "at most 128 characters"), qp("phone", "string", "mobile number (WeCom's mobile)"),
+		qp("mingpian_phone", "string", "the card's mobile number"),
+		{name: "department_id", typ: "list", desc: "the company's department ids, a JSON list such as [3,4]"},
+		choice(qp("status", "integer", "1 启用, 2 未启用"), 1, 2)}
+	docDirectoryUsers = &opDoc{id: "A13", tag: "org", summary: "the users in the caller's reach with what the WeCom directory keeps (E01's list and paging)",
+		query: pagingParams(10, filter("id", "exact"), filter("username", "contains"), filter("role__name", "contains"),
+			filter("company__name", "contains"), filter("create_date", "exact"), filter("last_login_date", "exact")),
+		msgs: []string{"查询成功"}, data: dataOf[page[directoryUserItem]](), answers: []answer{answerForbidden}}
+	docAddDirectoryUser = &opDoc{id: "A13", tag: "org", summary: "add a user, in the company's WeCom directory first when it has one",
+		body: directoryUserForm, wechat: true, msgs: []string{"添加成功"},
+		answers: []answer{answerInvalidData, answerForbidden, answerWeComRefused}}
+	docUpdateDirectoryUser = &opDoc{id: "A13", tag: "org", summary: "change a user (what was sent), in WeCom too", body: directoryUserForm,
+		wechat: true, msgs: []string{"修改成功"}, answers: []answer{answerInvalidData, answerForbidden, answerNotFoundEmpty, answerWeComRefused}}
+	docDeleteDirectoryUser = &opDoc{id: "A13", tag: "org", summary: "delete a user (disabled and hidden) and its WeCom member", wechat: true,
+		msgs: []string{"删除成功"}, answers: []answer{answerForbidden, notFound("用户ID不存在"), says(errs.CodeSelfDelete, "不允许删除自己"), answerWeComRefused}}
+)
+
 // ---- exports (D9)
 
 var (

@@ -86,6 +86,12 @@ func routeTable() []route {
 		{post, admin + "/company/delete/:id", authUser, (*Handlers).DeleteCompany, "", byMethod, docDeleteCompany},
 		{post, admin + "/company/update/:id", authUser, (*Handlers).UpdateCompany, "", invalidForm, docUpdateCompany},
 
+		// A13 users, kept in the company's WeCom directory
+		{get, admin + "/user", authUser, (*Handlers).DirectoryUserList, "", byMethod, docDirectoryUsers},
+		{post, admin + "/user/add/:id", authUser, (*Handlers).AddDirectoryUser, "", byMethod, docAddDirectoryUser},
+		{post, admin + "/user/update/:id", authUser, (*Handlers).UpdateDirectoryUser, "", byMethod, docUpdateDirectoryUser},
+		{post, admin + "/user/delete/:id", authUser, (*Handlers).DeleteDirectoryUser, "", byMethod, docDeleteDirectoryUser},
+
 		// A14 departments, kept in the company's WeCom directory
 		{get, admin + "/department", authUser, (*Handlers).DepartmentList, "", byMethod, docDepartments},
 		{post, admin + "/department/add/:id", authUser, (*Handlers).AddDepartment, "", byMethod, docAddDepartment},

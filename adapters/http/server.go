@@ -57,10 +57,11 @@ type Handlers struct {
 	Streams      EventStreams
 	StreamConfig StreamConfig
 	// outbound webhooks, the WeCom directory
-	Webhooks    WebhookAdmin
-	Departments DepartmentAdmin
-	Config      Config
-	Metrics     *Metrics // may be nil: nothing counted, no /metrics
+	Webhooks       WebhookAdmin
+	Departments    DepartmentAdmin
+	DirectoryUsers DirectoryUserAdmin
+	Config         Config
+	Metrics        *Metrics // may be nil: nothing counted, no /metrics
 }
 
 // NewServer builds the Echo instance with every route of the table.

@@ -189,6 +189,14 @@ type WebhookAdmin interface {
 	WebhookDeliveries(ctx context.Context, a org.Actor, webhookID string) ([]webhook.DeliveryRecord, error)
 }
 
+// DirectoryUserAdmin is A13: users kept in the company's WeCom directory too.
+type DirectoryUserAdmin interface {
+	ListDirectoryUsers(ctx context.Context, a org.Actor, q ports.ListQuery) ([]ports.DirectoryUser, int, error)
+	AddDirectoryUser(ctx context.Context, a org.Actor, in ports.DirectoryUserInput) (org.User, error)
+	UpdateDirectoryUser(ctx context.Context, a org.Actor, id int64, in ports.DirectoryUserInput) error
+	DeleteDirectoryUser(ctx context.Context, a org.Actor, id int64) error
+}
+
 // DepartmentAdmin is A14: a company's departments, in WeCom and in Leida.
 type DepartmentAdmin interface {
 	ListDepartments(ctx context.Context, a org.Actor, filters map[string]string) ([]directory.LocalDepartment, error)

@@ -293,3 +293,52 @@ func (r *Directory) ClaimSync(ctx context.Context, companyID int64, every time.D
 		Update("directory_synced_at", gorm.Expr("now()"))
 	return res.RowsAffected == 1, translate(res.Error)
 }
+
+// DepartmentsIn are the company's departments among ids.
+func (r *Directory) DepartmentsIn(ctx context.Context, companyID int64, ids []int64) ([]directory.LocalDepartment, error) {
+	var rows []departmentRow
+	if err := r.conn(ctx).Scopes(tenant(companyID)).Where("id IN ?", ids).Order("id").Find(&rows).Error; err != nil {
+		return nil, translate(err)
+	}
+	out := make([]directory.LocalDepartment, len(rows))
+	for i, row := range rows {
+		out[i] = row.domain()
+	}
+	return out, nil
+}
+
+// SetUserDepartments makes the user's departments exactly ids (the
+// company's).
+func (r *Directory) SetUserDepartments(ctx context.Context, companyID, userID int64, ids []int64) error {
+	return translate(r.Run(ctx, func(ctx context.Context) error {
+		db := r.conn(ctx)
+		if err := db.Scopes(tenant(companyID)).Where("user_id = ?", userID).Delete(&userDepartmentRow{}).Error; err != nil {
+			return err
+		}
+		for _, id := range ids {
+			if err := db.Create(&userDepartmentRow{CompanyID: companyID, UserID: userID, DepartmentID: id}).Error; err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
+}
+
+// UserDepartments are the departments of each of the users, by id.
+func (r *Directory) UserDepartments(ctx context.Context, userIDs []int64) (map[int64][]directory.LocalDepartment, error) {
+	var rows []struct {
+		UserID int64
+		Dept   departmentRow `gorm:"embedded"`
+	}
+	err := r.conn(ctx).Model(&userDepartmentRow{}).Select("user_departments.user_id, d.*").
+		Joins("JOIN departments d ON d.id = user_departments.department_id").
+		Where("user_departments.user_id IN ?", userIDs).Order("user_departments.user_id, d.id").Scan(&rows).Error
+	if err != nil {
+		return nil, translate(err)
+	}
+	out := map[int64][]directory.LocalDepartment{}
+	for _, row := range rows {
+		out[row.UserID] = append(out[row.UserID], row.Dept.domain())
+	}
+	return out, nil
+}

@@ -128,6 +128,21 @@ func (r *Users) InScope(ctx context.Context, s org.Scope, id int64) (org.User, e
 	return r.one(r.base(ctx).Scopes(orgScope(s, "u.company_id")).Where("u.id = ? AND u.deleted_at IS NULL", id))
 }
 
+// Details are the live users of ids inside scope, whole (the A13 list).
+func (r *Users) Details(ctx context.Context, s org.Scope, ids []int64) (map[int64]org.User, error) {
+	var rows []userView
+	if err := r.base(ctx).Scopes(orgScope(s, "u.company_id")).Where("u.id IN ? AND u.deleted_at IS NULL", ids).
+		Find(&rows).Error; err != nil {
+		return nil, translate(err)
+	}
+	out := make(map[int64]org.User, len(rows))
+	for _, row := range rows {
+		u := row.domain()
+		out[u.ID] = u
+	}
+	return out, nil
+}
+
 // ByUsername finds the live user who logs in with username.
 func (r *Users) ByUsername(ctx context.Context, username string) (org.User, error) {
 	return r.one(r.base(ctx).Where("u.username = ? AND u.deleted_at IS NULL", username).

@@ -5,6 +5,7 @@ package org
 import (
 	"context"
 
+	"leida/domain/directory"
 	"leida/domain/org"
 	"leida/ports"
 )
@@ -68,4 +69,25 @@ type CompanyRepository interface {
 	// company meanwhile either counts (ErrInUse) or fails its write
 	// (ErrMissingReference), never goes with the company.
 	Delete(ctx context.Context, scope org.Scope, id int64) error
+}
+
+// UserDetailsRepository reads users whole (the A13 list).
+type UserDetailsRepository interface {
+	Details(ctx context.Context, scope org.Scope, ids []int64) (map[int64]org.User, error)
+}
+
+// MembershipRepository keeps the users' departments.
+type MembershipRepository interface {
+	// DepartmentsIn are the company's departments among ids.
+	DepartmentsIn(ctx context.Context, companyID int64, ids []int64) ([]directory.LocalDepartment, error)
+	// SetUserDepartments makes the user's departments exactly ids.
+	SetUserDepartments(ctx context.Context, companyID, userID int64, ids []int64) error
+	UserDepartments(ctx context.Context, userIDs []int64) (map[int64][]directory.LocalDepartment, error)
+}
+
+// DirectoryWriter writes members to a company's WeCom directory.
+type DirectoryWriter interface {
+	CreateMember(ctx context.Context, c directory.Corp, m directory.Member) error
+	UpdateMember(ctx context.Context, c directory.Corp, m directory.Member) error
+	DeleteMember(ctx context.Context, c directory.Corp, userID string) error
 }

@@ -57,6 +57,16 @@ func referenceID(f *validate.Form, field, raw, requiredMsg string, creating bool
 // checkUserForm validates E02/E04 input; creating requires every field.
 func (s *Users) checkUserForm(ctx context.Context, in ports.UserInput, exceptID int64, creating bool) (userForm, error) {
 	f := validate.New()
+	out, err := s.checkUserFields(ctx, f, in, exceptID, creating)
+	if err != nil {
+		return out, err
+	}
+	return out, f.Err(errs.CodeInvalidData)
+}
+
+// checkUserFields records the E02/E04 field errors of in into f (A13 adds
+// its own); the error is a failure to check, not a field error.
+func (s *Users) checkUserFields(ctx context.Context, f *validate.Form, in ports.UserInput, exceptID int64, creating bool) (userForm, error) {
 	var out userForm
 	f.MaxLen("userid", strings.TrimSpace(in.WeComUserID), 64)
 	var err error
@@ -98,7 +108,7 @@ func (s *Users) checkUserForm(ctx context.Context, in ports.UserInput, exceptID 
 		def = org.StatusEnabled // a blank status enables, as on creation
 	}
 	out.status = org.Status(f.Choice("status", in.Status, int64(def), 1, 2))
-	return out, f.Err(errs.CodeInvalidData)
+	return out, nil
 }
 
 // AddUser creates a user (E02): company admins within their company,
@@ -114,6 +124,15 @@ func (s *Users) AddUser(ctx context.Context, a org.Actor, in ports.UserInput) (o
 	if !a.CanWriteUsersIn(form.company.ID) || !a.CanGrant(form.role.Level) {
 		return org.User{}, errs.Forbidden()
 	}
+	u, err := s.newUser(form, strings.TrimSpace(in.WeComUserID))
+	if err != nil {
+		return org.User{}, err
+	}
+	return u, s.create(ctx, &u, in)
+}
+
+// newUser is the user a valid add form describes.
+func (s *Users) newUser(form userForm, wecomUserID string) (org.User, error) {
 	hash, err := s.hasher.Hash(form.password)
 	if err != nil {
 		return org.User{}, err
@@ -122,9 +141,9 @@ func (s *Users) AddUser(ctx context.Context, a org.Actor, in ports.UserInput) (o
 	if err != nil {
 		return org.User{}, err
 	}
-	u := org.User{
+	return org.User{
 		CompanyID:    form.company.ID,
-		WeComUserID:  strings.TrimSpace(in.WeComUserID),
+		WeComUserID:  wecomUserID,
 		Username:     form.username,
 		PasswordHash: hash,
 		Gender:       1,
@@ -133,17 +152,22 @@ func (s *Users) AddUser(ctx context.Context, a org.Actor, in ports.UserInput) (o
 		Token:        token,
 		Avatar:       org.DefaultUserAvatar,
 		Status:       form.status,
-	}
-	if err := s.users.Create(ctx, &u); err != nil {
+	}, nil
+}
+
+// create inserts u, answering a taken name or a reference deleted meanwhile
+// as the form would.
+func (s *Users) create(ctx context.Context, u *org.User, in ports.UserInput) error {
+	if err := s.users.Create(ctx, u); err != nil {
 		switch {
 		case errors.Is(err, ports.ErrDuplicate):
-			return org.User{}, usernameTaken()
+			return usernameTaken()
 		case errors.Is(err, ports.ErrMissingReference):
-			return org.User{}, s.referenceGone(ctx, in, 0, true, err)
+			return s.referenceGone(ctx, in, 0, true, err)
 		}
-		return org.User{}, err
+		return err
 	}
-	return u, nil
+	return nil
 }
 
 // referenceGone answers a write the database refused because its company

@@ -78,6 +78,7 @@ var applicationSet = wire.NewSet(
 	provideWebhookWorker,
 	appdirectory.NewSync,
 	appdirectory.NewDepartments, wire.Bind(new(leidahttp.DepartmentAdmin), new(*appdirectory.Departments)),
+	apporg.NewDirectoryMembers, wire.Bind(new(leidahttp.DirectoryUserAdmin), new(*apporg.DirectoryMembers)),
 	provideAuthConfig, auth.NewService, wire.Bind(new(leidahttp.Authenticator), new(*auth.Service)),
 	apporg.NewUsers, wire.Bind(new(leidahttp.UserAdmin), new(*apporg.Users)),
 	apporg.NewRoles, wire.Bind(new(leidahttp.RoleAdmin), new(*apporg.Roles)),

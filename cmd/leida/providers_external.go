@@ -13,6 +13,7 @@ import (
 	appcard "leida/application/card"
 	appdirectory "leida/application/directory"
 	"leida/application/logins"
+	apporg "leida/application/org"
 	"leida/application/webhooks"
 	"leida/ports"
 )
@@ -52,4 +53,5 @@ var externalSet = wire.NewSet(
 	wire.InterfaceValue(new(appcard.QRMaker), qrcode.Local{}),
 	provideWebhookSender, wire.Bind(new(webhooks.Sender), new(*webhooksender.Sender)),
 	provideDirectoryGateway, wire.Bind(new(appdirectory.Gateway), new(*wechat.Directory)),
+	wire.Bind(new(apporg.DirectoryWriter), new(*wechat.Directory)),
 )
