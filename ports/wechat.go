@@ -6,6 +6,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+
+	"leida/domain/errs"
 )
 
 // WeComMember is a WeCom (企业微信) corp member as the OAuth login (E29) reads it.
@@ -39,4 +41,15 @@ type GatewayError struct {
 
 func (e *GatewayError) Error() string {
 	return fmt.Sprintf("%s: errcode %d: %s", e.Op, e.Code, e.Msg)
+}
+
+// WeComRefusal is the answer to a write the WeCom directory refused: WeCom's
+// errcode with msg (errs.WeComRefused). WeCom unavailable (503) and other
+// errors pass as they are.
+func WeComRefusal(err error, msg string) error {
+	var ge *GatewayError
+	if e, ok := errs.As(err); err == nil || ok && e.Kind == errs.KindUnavailable || !errors.As(err, &ge) || ge.Code <= 0 {
+		return err
+	}
+	return errs.WeComRefused(ge.Code, msg, err)
 }

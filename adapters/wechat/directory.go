@@ -34,20 +34,7 @@ func (d *Directory) cache(c directory.Corp) *tokenCache {
 	tc, ok := d.tokens[c]
 	if !ok {
 		tc = newTokenCache(d.clock, func(ctx context.Context) (tokenAnswer, error) {
-			const op = "wecom gettoken (contacts)"
-			a, err := d.t.do(ctx, op, http.MethodGet, "/cgi-bin/gettoken",
-				url.Values{"corpid": {c.ID}, "corpsecret": {c.Secret}}, nil, maxJSONAnswer)
-			if err != nil {
-				return tokenAnswer{}, err
-			}
-			var r tokenAnswer
-			if err := decode(op, a, &r); err != nil {
-				return tokenAnswer{}, err
-			}
-			if r.AccessToken == "" {
-				return tokenAnswer{}, failure(op, "no access_token in answer")
-			}
-			return r, nil
+			return d.t.token(ctx, "wecom gettoken (contacts)", "/cgi-bin/gettoken", url.Values{"corpid": {c.ID}, "corpsecret": {c.Secret}})
 		})
 		d.tokens[c] = tc
 	}

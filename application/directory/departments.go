@@ -119,7 +119,7 @@ func (s *Departments) AddDepartment(ctx context.Context, a org.Actor, form ports
 		return directory.LocalDepartment{}, err
 	}
 	d := directory.LocalDepartment{CompanyID: companyID, Name: name, ParentID: parent.ID}
-	if configured(corp) {
+	if corp.Configured() {
 		if d.WeComID, err = s.gw.CreateDepartment(ctx, corp, name, weComParent(parent)); err != nil {
 			return directory.LocalDepartment{}, weComRefused(err)
 		}
@@ -178,7 +178,7 @@ func (s *Departments) UpdateDepartment(ctx context.Context, a org.Actor, id int6
 	if err != nil {
 		return err
 	}
-	writeWeCom := configured(corp) && cur.WeComID != 0
+	writeWeCom := corp.Configured() && cur.WeComID != 0
 	if writeWeCom {
 		if !form.ParentID.Sent {
 			parent, _ = s.store.DepartmentInScope(ctx, org.Scope{CompanyID: cur.CompanyID}, cur.ParentID)
@@ -216,7 +216,7 @@ func (s *Departments) DeleteDepartment(ctx context.Context, a org.Actor, id int6
 	// Leida first, in a transaction that WeCom's refusal rolls back: the
 	// delete cannot be compensated (WeCom would give the department a new id).
 	err = s.store.DeleteDepartment(ctx, cur.CompanyID, cur.ID, func() error {
-		if configured(corp) && cur.WeComID != 0 {
+		if corp.Configured() && cur.WeComID != 0 {
 			return weComRefused(s.gw.DeleteDepartment(ctx, corp, cur.WeComID))
 		}
 		return nil

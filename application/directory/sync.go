@@ -33,7 +33,7 @@ func (s *Sync) Company(ctx context.Context, companyID int64) (directory.Plan, er
 	if err != nil {
 		return directory.Plan{}, err
 	}
-	if !configured(corp) {
+	if !corp.Configured() {
 		return directory.Plan{}, ErrNoDirectory
 	}
 	depts, err := s.gw.Departments(ctx, corp)

@@ -3,7 +3,6 @@ package org
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"strings"
 
 	"leida/domain/directory"
@@ -35,17 +34,11 @@ func NewDirectoryMembers(users *Users, tx ports.TxRunner, details UserDetailsRep
 // msgWeComRefused is the legacy message of a write WeCom refused.
 const msgWeComRefused = "企业微信验证未通过"
 
-func weComRefused(err error) error {
-	var ge *ports.GatewayError
-	if e, ok := errs.As(err); err == nil || ok && e.Kind == errs.KindUnavailable || !errors.As(err, &ge) || ge.Code <= 0 {
-		return err
-	}
-	return errs.WeComRefused(ge.Code, msgWeComRefused, err)
-}
+func weComRefused(err error) error { return ports.WeComRefusal(err, msgWeComRefused) }
 
 func corpOf(c org.Company) (directory.Corp, bool) {
 	corp := directory.Corp{ID: c.CorpID, Secret: c.TongxunluSecret}
-	return corp, corp.ID != "" && corp.Secret != ""
+	return corp, corp.Configured()
 }
 
 // ListDirectoryUsers is the A13 list: E01's page, each user whole with its

@@ -24,6 +24,9 @@ type Corp struct {
 	Secret string
 }
 
+// Configured reports whether the company has a WeCom directory Leida writes to.
+func (c Corp) Configured() bool { return c.ID != "" && c.Secret != "" }
+
 // Department is a WeCom department.
 type Department struct {
 	ID       int64 // WeCom's id
