@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"leida/adapters/postgres"
 	"leida/domain/directory"
@@ -111,5 +112,45 @@ func TestDirectoryDeleteDepartmentRefusesMembersAndChildrenAndRollsBackOnWeCom(t
 	}
 	if err := store.DeleteDepartment(ctx, f.company, parent.ID, func() error { return nil }); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// The daily synchronisation's claim: one instance a day per company, and
+// only companies with WeCom credentials are listed.
+func TestDirectoryDailyClaimIsOncePerDay(t *testing.T) {
+	f := newCardFixture(t)
+	ctx := context.Background()
+	store := postgres.NewDirectory(f.db)
+	if err := f.db.ExecForTest(ctx, `UPDATE companies SET corp_id = 'ww', tongxunlu_secret = 's' WHERE id = ?`, f.company); err != nil {
+		t.Fatal(err)
+	}
+	ids, err := store.CompaniesWithDirectory(ctx)
+	if err != nil || len(ids) != 1 || ids[0] != f.company {
+		t.Fatalf("companies %v, %v", ids, err)
+	}
+	results := make(chan bool, 8)
+	for range 8 {
+		go func() {
+			ok, err := store.ClaimSync(ctx, f.company, 24*time.Hour)
+			if err != nil {
+				t.Error(err)
+			}
+			results <- ok
+		}()
+	}
+	won := 0
+	for range 8 {
+		if <-results {
+			won++
+		}
+	}
+	if won != 1 {
+		t.Fatalf("%d of 8 concurrent claims won, want 1", won)
+	}
+	if err := f.db.ExecForTest(ctx, `UPDATE companies SET directory_synced_at = now() - interval '25 hours' WHERE id = ?`, f.company); err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := store.ClaimSync(ctx, f.company, 24*time.Hour); err != nil || !ok {
+		t.Fatalf("a day later: %v, %v", ok, err)
 	}
 }
