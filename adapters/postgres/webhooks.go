@@ -350,7 +350,22 @@ func (r *Webhooks) RecordAttempt(ctx context.Context, deliveryID, endpointID int
 	}))
 }
 
-var (
-	_ webhooks.EndpointStore = (*Webhooks)(nil)
-	_ webhooks.Queue         = (*Webhooks)(nil)
-)
+// Prune deletes the events older than age none of whose deliveries is
+// pending; their deliveries go with them.
+func (r *Webhooks) Prune(ctx context.Context, age time.Duration) (int64, error) {
+	res := r.conn(ctx).Where("created_at < now() - make_interval(secs => ?)", age.Seconds()).
+		Where("NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = webhook_events.id AND d.status = 'pending')").
+		Delete(&webhookEventRow{})
+	return res.RowsAffected, translate(res.Error)
+}
+
+// webhookEventRow is the model of webhook_events (written by triggers).
+type webhookEventRow struct {
+	ID        int64
+	CompanyID int64
+	Event     string
+	Payload   string
+	CreatedAt time.Time
+}
+
+func (webhookEventRow) TableName() string { return "webhook_events" }

@@ -242,3 +242,36 @@ func TestWebhookHotLeadEventFollowsTheAlert(t *testing.T) {
 		t.Fatalf("facts %s", due[0].Message.HotLead)
 	}
 }
+
+// Settled events older than the retention go, with their deliveries; a
+// pending one stays however old.
+func TestWebhookPruneKeepsPendingAndRecent(t *testing.T) {
+	f := newCardFixture(t)
+	ctx := context.Background()
+	store, logs := postgres.NewWebhooks(f.db), postgres.NewAccessLogs(f.db)
+	newEndpoint(t, store, f.company, webhook.RadarEvent)
+	for range 3 {
+		l := radar.Log{CompanyID: f.company, UserID: f.rep, CustomerID: f.cust, Action: radar.ViewCard, Remark: "r"}
+		if err := logs.Record(ctx, &l); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := f.db.ExecForTest(ctx, `UPDATE webhook_events SET created_at = now() - interval '40 days'
+		WHERE id IN (SELECT id FROM webhook_events ORDER BY id LIMIT 2)`); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.db.ExecForTest(ctx, `UPDATE webhook_deliveries SET status = 'delivered'
+		WHERE event_id = (SELECT min(id) FROM webhook_events)`); err != nil {
+		t.Fatal(err)
+	}
+	n, err := store.Prune(ctx, 30*24*time.Hour)
+	if err != nil || n != 1 {
+		t.Fatalf("pruned %d, %v; want the old delivered one only", n, err)
+	}
+	if left := f.count(t, `SELECT count(*) FROM webhook_events`); left != 2 {
+		t.Fatalf("%d events left, want 2 (an old pending one, a recent one)", left)
+	}
+	if left := f.count(t, `SELECT count(*) FROM webhook_deliveries`); left != 2 {
+		t.Fatalf("%d deliveries left, want 2", left)
+	}
+}

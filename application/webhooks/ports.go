@@ -41,6 +41,9 @@ type Queue interface {
 	// transaction.
 	RecordAttempt(ctx context.Context, deliveryID, endpointID int64,
 		record func(now time.Time, d *webhook.Delivery, e *webhook.Endpoint)) error
+	// Prune deletes the events (with their deliveries) older than age, none
+	// of whose deliveries is still pending, and reports how many.
+	Prune(ctx context.Context, age time.Duration) (int64, error)
 }
 
 // BodyFormatter renders the JSON body receivers get for an event; the same

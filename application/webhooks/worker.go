@@ -18,6 +18,13 @@ type WorkerSettings struct {
 	Poll time.Duration
 }
 
+// Retention is how long settled events and their deliveries are kept (the
+// deliveries list shows them meanwhile).
+const Retention = 30 * 24 * time.Hour
+
+// pruneEvery is how often a worker prunes.
+const pruneEvery = time.Hour
+
 // lease outlasts an attempt: a worker killed mid-attempt leaves its
 // deliveries to be taken again when it ends.
 const lease = webhook.AttemptTimeout + 20*time.Second
@@ -48,7 +55,16 @@ func (w *Worker) Run(ctx context.Context) {
 	slots := make(chan struct{}, w.settings.Parallel)
 	var running sync.WaitGroup
 	defer running.Wait()
+	pruned := time.Time{}
 	for ctx.Err() == nil {
+		if time.Since(pruned) >= pruneEvery {
+			pruned = time.Now()
+			if n, err := w.queue.Prune(ctx, Retention); err != nil && ctx.Err() == nil {
+				w.log.Error("webhooks: prune", "error", err)
+			} else if n > 0 {
+				w.log.Info("webhooks: pruned settled events", "events", n)
+			}
+		}
 		free := cap(slots) - len(slots)
 		var due []Due
 		if free > 0 {

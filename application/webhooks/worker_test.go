@@ -24,6 +24,7 @@ type workerDeps struct {
 func newWorker(t *testing.T) (*webhooks.Worker, workerDeps) {
 	ctrl := gomock.NewController(t)
 	d := workerDeps{mocks.NewMockQueue(ctrl), mocks.NewMockBodyFormatter(ctrl), mocks.NewMockSender(ctrl)}
+	d.queue.EXPECT().Prune(gomock.Any(), webhooks.Retention).Return(int64(0), nil).AnyTimes()
 	w := webhooks.NewWorker(d.queue, d.bodies, d.sender, webhooks.WorkerSettings{Parallel: 2, Poll: 5 * time.Millisecond},
 		slog.New(slog.NewTextHandler(io.Discard, nil)))
 	return w, d

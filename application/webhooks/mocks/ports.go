@@ -148,6 +148,21 @@ func (mr *MockQueueMockRecorder) ClaimDue(arg0, arg1, arg2 interface{}) *gomock.
 	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "ClaimDue", reflect.TypeOf((*MockQueue)(nil).ClaimDue), arg0, arg1, arg2)
 }
 
+// Prune mocks base method.
+func (m *MockQueue) Prune(arg0 context.Context, arg1 time.Duration) (int64, error) {
+	m.ctrl.T.Helper()
+	ret := m.ctrl.Call(m, "Prune", arg0, arg1)
+	ret0, _ := ret[0].(int64)
+	ret1, _ := ret[1].(error)
+	return ret0, ret1
+}
+
+// Prune indicates an expected call of Prune.
+func (mr *MockQueueMockRecorder) Prune(arg0, arg1 interface{}) *gomock.Call {
+	mr.mock.ctrl.T.Helper()
+	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "Prune", reflect.TypeOf((*MockQueue)(nil).Prune), arg0, arg1)
+}
+
 // RecordAttempt mocks base method.
 func (m *MockQueue) RecordAttempt(arg0 context.Context, arg1, arg2 int64, arg3 func(time.Time, *webhook.Delivery, *webhook.Endpoint)) error {
 	m.ctrl.T.Helper()
