@@ -312,6 +312,17 @@ func TestA13UsersWriteThroughToWeCom(t *testing.T) {
 	if r.Code != 303 || string(r.Msg) != "{}" {
 		t.Fatalf("missing user: %s", r.Raw)
 	}
+	// Leida failing after WeCom accepted the update: WeCom gets the old values back.
+	fn2 := lt.Unique("leida_test_fail_user_update_")
+	s.Exec(t, `CREATE FUNCTION `+fn2+`() RETURNS trigger LANGUAGE plpgsql AS $$
+		BEGIN IF NEW.position = '注定失败' THEN RAISE EXCEPTION 'user update refused by test'; END IF; RETURN NEW; END $$`)
+	s.Exec(t, `CREATE TRIGGER `+fn2+` BEFORE UPDATE ON users FOR EACH ROW EXECUTE FUNCTION `+fn2+`()`)
+	lt.ExpectStatus(t, s.Post(t, admin, path+"/update/"+id(userID), url.Values{"username": {name}, "position": {"注定失败"}}), 500, 500, "服务器内部错误")
+	s.Exec(t, `DROP FUNCTION `+fn2+`() CASCADE`)
+	if m, _ := dir.Member("wangwu"); m.Position != "总监" {
+		t.Fatalf("WeCom position %q after the compensation, want 总监", m.Position)
+	}
+	expectSame(t, "position after the failed update", s.Strings(t, `SELECT position FROM users WHERE id = $1`, userID), []string{"总监"})
 	fake.FailNext(fakewechat.PathUserUpdate, 60111, "userid not found")
 	lt.Expect(t, s.Post(t, admin, path+"/update/"+id(userID), url.Values{"username": {name}, "position": {"不变"}}), 60111, "企业微信验证未通过")
 	expectSame(t, "position kept", s.Strings(t, `SELECT position FROM users WHERE id = $1`, userID), []string{"总监"})
