@@ -68,14 +68,9 @@ func (h *Handlers) DeleteDepartment(c echo.Context) error {
 
 // ---- A13 users (the WeCom directory)
 
+// directoryUserItem is the E01 item with what the directory keeps.
 type directoryUserItem struct {
-	ID            int64   `json:"id"`
-	Username      string  `json:"username"`
-	RoleName      string  `json:"role_name"`
-	RoleID        int64   `json:"role_id"`
-	CreateDate    string  `json:"create_date"`
-	LastLoginDate any     `json:"last_login_date"`
-	Status        string  `json:"status"`
+	userItem
 	UserID        string  `json:"userid"`
 	Position      string  `json:"position"`
 	MingpianPhone string  `json:"mingpian_phone"`
@@ -113,9 +108,7 @@ func (h *Handlers) DirectoryUserList(c echo.Context) error {
 		for j, d := range du.Departments {
 			names[j], ids[j] = d.Name, d.ID
 		}
-		items[i] = directoryUserItem{ID: u.ID, Username: u.Username, RoleName: u.RoleName, RoleID: u.RoleID,
-			CreateDate: wireTime(u.CreatedAt, loc), LastLoginDate: wireTimePtr(u.LastLoginAt, loc), Status: u.Status.Label(),
-			UserID: u.WeComUserID, Position: u.Position, MingpianPhone: u.MingpianPhone, Phone: u.Phone, Avatar: u.Avatar,
+		items[i] = directoryUserItem{userItem: userItemOf(u, loc), UserID: u.WeComUserID, Position: u.Position, MingpianPhone: u.MingpianPhone, Phone: u.Phone, Avatar: u.Avatar,
 			QRCode: u.QRCode, Company: u.CompanyName, CompanyID: u.CompanyID, Department: strings.Join(names, ", "),
 			DepartmentID: ids, Gender: u.Gender}
 	}

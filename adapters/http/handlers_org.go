@@ -1,6 +1,8 @@
 package http
 
 import (
+	"time"
+
 	"github.com/labstack/echo/v4"
 
 	"leida/domain/org"
@@ -48,13 +50,17 @@ func (h *Handlers) ListUsers(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	loc := h.Config.Location
 	items := make([]userItem, len(users))
 	for i, u := range users {
-		items[i] = userItem{ID: u.ID, Username: u.Username, RoleName: u.RoleName, RoleID: u.RoleID,
-			CreateDate: wireTime(u.CreatedAt, loc), LastLoginDate: wireTimePtr(u.LastLoginAt, loc), Status: u.Status.Label()}
+		items[i] = userItemOf(u, h.Config.Location)
 	}
 	return ok(c, "查询成功", newPage(items, total))
+}
+
+// userItemOf is the E01 item of a user.
+func userItemOf(u org.User, loc *time.Location) userItem {
+	return userItem{ID: u.ID, Username: u.Username, RoleName: u.RoleName, RoleID: u.RoleID,
+		CreateDate: wireTime(u.CreatedAt, loc), LastLoginDate: wireTimePtr(u.LastLoginAt, loc), Status: u.Status.Label()}
 }
 
 func userInput(c echo.Context) ports.UserInput {

@@ -22,15 +22,8 @@ type webhookItem struct {
 
 // webhookCreated is the added endpoint with its secret, shown this once.
 type webhookCreated struct {
-	ID             int64    `json:"id"`
-	URL            string   `json:"url"`
-	Events         []string `json:"events"`
-	Enabled        bool     `json:"enabled"`
-	DisabledReason string   `json:"disabled_reason"`
-	FailingSince   any      `json:"failing_since"`
-	CreateDate     string   `json:"create_date"`
-	UpdateDate     string   `json:"update_date"`
-	Secret         string   `json:"secret"`
+	webhookItem
+	Secret string `json:"secret"`
 }
 
 type deliveryItem struct {
@@ -83,9 +76,7 @@ func (h *Handlers) AddWebhook(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	w := h.webhookItem(e)
-	return ok(c, "添加成功", webhookCreated{ID: w.ID, URL: w.URL, Events: w.Events, Enabled: w.Enabled, DisabledReason: w.DisabledReason,
-		FailingSince: w.FailingSince, CreateDate: w.CreateDate, UpdateDate: w.UpdateDate, Secret: e.Secret})
+	return ok(c, "添加成功", webhookCreated{webhookItem: h.webhookItem(e), Secret: e.Secret})
 }
 
 // UpdateWebhook changes an endpoint's url, events or enabled.

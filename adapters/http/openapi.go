@@ -89,7 +89,6 @@ func oneOfText(msgs []string) *schema {
 // hold: json key → schema, per wire type.
 var fieldDocs = map[reflect.Type]map[string]*schema{
 	reflect.TypeFor[userItem]():           {"last_login_date": described(nullable("string"), "date-time of the last login, null before the first")},
-	reflect.TypeFor[directoryUserItem]():  {"last_login_date": described(nullable("string"), "date-time of the last login, null before the first")},
 	reflect.TypeFor[permissionNode]():     {"pid_id": {Description: "the parent's id, \"\" for a root", AnyOf: []*schema{typed("integer"), constant("")}}},
 	reflect.TypeFor[customerDetailItem](): {"expected_time": described(nullable("string"), "expected closing date YYYY-MM-DD, or null"), "birthday": described(nullable("string"), "YYYY-MM-DD, \"\" without information, or null")},
 	reflect.TypeFor[addressBookItem]():    {"expected_time": described(nullable("string"), "expected closing date YYYY-MM-DD, or null")},
@@ -99,7 +98,6 @@ var fieldDocs = map[reflect.Type]map[string]*schema{
 	reflect.TypeFor[visitedCard]():        {"photo": photoPairsSchema()},
 	reflect.TypeFor[ownCard]():            {"photo": photoPairsSchema()},
 	reflect.TypeFor[webhookItem]():        {"failing_since": described(nullable("string"), "date-time since when every attempt failed, null after a success")},
-	reflect.TypeFor[webhookCreated]():     {"failing_since": described(nullable("string"), "null: a new endpoint has not failed")},
 	reflect.TypeFor[deliveryItem](): {
 		"last_status_code": described(nullable("integer"), "the HTTP status of the last attempt, null when none came back"),
 		"last_attempt_at":  described(nullable("string"), "date-time of the last attempt, null before the first"),
@@ -201,13 +199,25 @@ func (b *builder) structSchema(t reflect.Type) *schema {
 		b.components[name] = &schema{} // a placeholder, for recursive types
 	}
 	s := &schema{Type: "object", Properties: object{}, AdditionalProperties: false}
+	b.addFields(s, t)
+	if name != "" && !generic {
+		b.components[name] = s
+		return ref(name)
+	}
+	return s
+}
+
+// addFields adds t's fields to s in order; an embedded struct without a
+// json name adds its own fields in its place, as encoding/json flattens it.
+func (b *builder) addFields(s *schema, t reflect.Type) {
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
-		if !f.IsExported() {
+		key, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if f.Anonymous && key == "" && f.Type.Kind() == reflect.Struct {
+			b.addFields(s, f.Type)
 			continue
 		}
-		key, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		if key == "-" {
+		if !f.IsExported() || key == "-" {
 			continue
 		}
 		if key == "" {
@@ -222,11 +232,6 @@ func (b *builder) structSchema(t reflect.Type) *schema {
 		s.Properties = append(s.Properties, field{key, fs})
 		s.Required = append(s.Required, key)
 	}
-	if name != "" && !generic {
-		b.components[name] = s
-		return ref(name)
-	}
-	return s
 }
 
 // ---- the operations
