@@ -181,6 +181,8 @@ func TestA14DepartmentsWriteThroughToWeCom(t *testing.T) {
 	lt.ExpectFields(t, s.Post(t, admin, path+"/update/"+id(east.ID), url.Values{"name": {"销售部"}}), 303, false, map[string]string{"name": "部门名已存在"})
 	lt.Expect(t, s.Post(t, admin, path+"/update/999999999", url.Values{"name": {"x"}}), 302, "部门ID不存在")
 	lt.Expect(t, s.Post(t, otherAdmin, path+"/update/"+id(east.ID), url.Values{"name": {"x"}}), 302, "部门ID不存在")
+	lt.ExpectFields(t, s.Post(t, admin, path+"/update/"+id(sales.ID), url.Values{"parentid": {id(east.ID)}}), 303, false,
+		map[string]string{"parentid": "上级部门不存在"}) // under its own child: a cycle
 	fake.FailNext(fakewechat.PathDepartmentUpdate, 60003, "department not found")
 	lt.Expect(t, s.Post(t, admin, path+"/update/"+id(east.ID), url.Values{"name": {"华南"}}), 60003, "企业微信验证未通过")
 	expectSame(t, "name kept", s.Strings(t, `SELECT name FROM departments WHERE id = $1`, east.ID), []string{"华东区"})

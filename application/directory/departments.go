@@ -163,8 +163,12 @@ func (s *Departments) UpdateDepartment(ctx context.Context, a org.Actor, id int6
 		if parent, err = s.parent(ctx, f, cur.CompanyID, form.ParentID); err != nil {
 			return err
 		}
-		if parent.ID == cur.ID {
-			f.Add("parentid", msgDeptParent)
+		below, err := s.isBelow(ctx, cur.CompanyID, parent, cur.ID)
+		if err != nil {
+			return err
+		}
+		if below {
+			f.Add("parentid", msgDeptParent) // under itself: a cycle
 		}
 		next.ParentID = parent.ID
 	}
@@ -179,9 +183,15 @@ func (s *Departments) UpdateDepartment(ctx context.Context, a org.Actor, id int6
 		return err
 	}
 	writeWeCom := corp.Configured() && cur.WeComID != 0
+	var oldParent directory.LocalDepartment
 	if writeWeCom {
+		if cur.ParentID != 0 {
+			if oldParent, err = s.store.DepartmentInScope(ctx, org.Scope{CompanyID: cur.CompanyID}, cur.ParentID); err != nil {
+				return err
+			}
+		}
 		if !form.ParentID.Sent {
-			parent, _ = s.store.DepartmentInScope(ctx, org.Scope{CompanyID: cur.CompanyID}, cur.ParentID)
+			parent = oldParent
 		}
 		err := s.gw.UpdateDepartment(ctx, corp, directory.Department{ID: cur.WeComID, Name: next.Name, ParentID: weComParent(parent)})
 		if err != nil {
@@ -190,13 +200,33 @@ func (s *Departments) UpdateDepartment(ctx context.Context, a org.Actor, id int6
 	}
 	if err := s.store.SaveDepartment(ctx, next); err != nil {
 		if writeWeCom {
-			old, _ := s.store.DepartmentInScope(ctx, org.Scope{CompanyID: cur.CompanyID}, cur.ParentID)
 			_ = s.gw.UpdateDepartment(context.WithoutCancel(ctx), corp,
-				directory.Department{ID: cur.WeComID, Name: cur.Name, ParentID: weComParent(old)}) // compensate
+				directory.Department{ID: cur.WeComID, Name: cur.Name, ParentID: weComParent(oldParent)}) // compensate
 		}
 		return ports.NotFoundAs(err, errs.NotFound(msgDeptNotFound))
 	}
 	return nil
+}
+
+// maxDepth bounds the walk up a department's parents (WeCom allows 15 levels).
+const maxDepth = 32
+
+// isBelow reports whether d is the department id or one of its descendants
+// (moving id under d would make a cycle).
+func (s *Departments) isBelow(ctx context.Context, companyID int64, d directory.LocalDepartment, id int64) (bool, error) {
+	for depth := 0; d.ID != 0 && depth < maxDepth; depth++ {
+		if d.ID == id {
+			return true, nil
+		}
+		if d.ParentID == 0 {
+			return false, nil
+		}
+		var err error
+		if d, err = s.store.DepartmentInScope(ctx, org.Scope{CompanyID: companyID}, d.ParentID); err != nil {
+			return false, err
+		}
+	}
+	return d.ID != 0, nil // deeper than any real tree: treat as a cycle
 }
 
 // DeleteDepartment removes a department without live members or children, from WeCom
