@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"reflect"
+	"regexp"
 	"sort"
 	"sync"
 	"testing"
@@ -160,7 +161,10 @@ func TestE32RadarPerCustomerSortedThenPaged(t *testing.T) {
 	if k := lt.KeysOf(items[0]); !reflect.DeepEqual(k, wantKeys) {
 		t.Fatalf("keys %v", k)
 	}
-	if string(items[0]) != `{"totalCount":4,"customer_id":`+id(c2.ID)+`,"customer__username":`+string(cardJSON(radarCustomerName(t, c2.ID)))+
+	// ai_pr is "" until the AI worker scores the customer, which the logs
+	// above queue (within a second): either is right here (D10 tests the score).
+	first := regexp.MustCompile(`"ai_pr":"([1-9]|[1-9][0-9])"`).ReplaceAllString(string(items[0]), `"ai_pr":""`)
+	if first != `{"totalCount":4,"customer_id":`+id(c2.ID)+`,"customer__username":`+string(cardJSON(radarCustomerName(t, c2.ID)))+
 		`,"user_id":"`+id(w.rep.ID)+`","headimgurl":"statics/imgs/Avator.jpg","detail":{"1":{"count":1,"name":"查看名片"},"2":{"count":3,"name":"查看产品"}},"action_count":4,"customer_username":`+
 		string(cardJSON(radarCustomerName(t, c2.ID)))+`,"ai_pr":""}` {
 		t.Fatalf("first: %s", items[0])
